@@ -1,0 +1,200 @@
+"""A virtual-time scheduler for threads (child side only).
+
+Why: real sleeps make a grader slow, and compressed real sleeps make it flaky under load.  Here only one
+*managed* thread runs at a time.  A thread hands over control at every blocking point (sleep, lock, condition,
+event, queue, join, thread exit); when no thread can run, the clock jumps to the earliest deadline.  The
+resulting timeline depends only on the program, never on the machine.
+
+Ties (several threads due at the same instant) are broken by a policy, ``fifo`` or ``lifo``, so that a grader can
+run a program both ways and accept only programs that are right whichever order the instant produces.
+
+The scheduler never imports ``threading``: it is built on ``_thread`` so that it can be installed before any
+student code creates a lock.
+"""
+
+from __future__ import annotations
+
+import _thread
+import heapq
+import itertools
+from collections import deque
+from typing import Any, Callable
+
+_real_lock = _thread.allocate_lock
+_get_ident = _thread.get_ident
+
+NS = 1_000_000_000
+
+RUNNING, RUNNABLE, BLOCKED, DONE = "running", "runnable", "blocked", "done"
+
+
+def to_ns(seconds: float) -> int:
+    """Seconds (as given to ``sleep`` or a timeout) to whole virtual nanoseconds, rounding up."""
+    ns = int(seconds * NS)
+    return ns + 1 if ns < seconds * NS else ns
+
+
+class Fiber:
+    """The scheduling state of one managed thread."""
+
+    __slots__ = ("wid", "ident", "park", "state", "woken", "gen", "joiners", "blocked_on", "thread")
+
+    def __init__(self, wid: str, thread: Any = None) -> None:
+        self.wid = wid
+        self.ident: int | None = None
+        self.park = _real_lock()
+        self.park.acquire()  # a fiber runs only after someone releases its park lock
+        self.state = RUNNABLE
+        self.woken = False
+        self.gen = 0  # bumped at every block, so that stale sleeper entries are ignored
+        self.joiners: list[Fiber] = []
+        self.blocked_on = ""
+        self.thread = thread
+
+
+class Stop(Exception):
+    """Raised inside the scheduler when the run must end (deadlock, time limit)."""
+
+
+class Scheduler:
+    """One baton, many threads.  All state changes happen while holding the baton (or ``_mutex``)."""
+
+    def __init__(
+        self,
+        *,
+        tie: str = "fifo",
+        limit_ns: int | None = None,
+        on_stuck: Callable[[str, list[Fiber]], None],
+    ) -> None:
+        if tie not in ("fifo", "lifo"):
+            raise ValueError(f"tie policy must be 'fifo' or 'lifo', not {tie!r}")
+        self.tie = tie
+        self.now = 0
+        self.limit_ns = limit_ns
+        self.on_stuck = on_stuck  # called with ("deadlock" | "time-limit", fibers); must not return
+        self._runq: deque[Fiber] = deque()
+        self._sleepers: list[tuple[int, int, int, Fiber]] = []
+        self._seq = itertools.count()
+        self._ids = itertools.count()
+        self._by_ident: dict[int, Fiber] = {}
+        self.fibers: list[Fiber] = []
+        self.current: Fiber | None = None
+        self.progress = 0  # bumped at every hand-over; a watchdog reads it to find busy loops
+        self._mutex = _real_lock()
+
+    # -- registration -------------------------------------------------------------------------------
+    def adopt_current(self) -> Fiber:
+        """Make the calling (main) thread the first managed fiber, holding the baton."""
+        fiber = self.new_fiber()
+        fiber.ident = _get_ident()
+        self._by_ident[fiber.ident] = fiber
+        fiber.state = RUNNING
+        self.current = fiber
+        return fiber
+
+    def new_fiber(self, thread: Any = None) -> Fiber:
+        fiber = Fiber(f"t{next(self._ids)}", thread)
+        self.fibers.append(fiber)
+        return fiber
+
+    def spawn(self, fiber: Fiber) -> None:
+        """A new thread is about to be started: it becomes runnable (it runs when the starter blocks)."""
+        self._make_runnable(fiber)
+
+    def arrive(self, fiber: Fiber) -> None:
+        """Called first thing on the new OS thread: wait for the baton."""
+        fiber.ident = _get_ident()
+        with self._mutex:
+            self._by_ident[fiber.ident] = fiber
+        fiber.park.acquire()
+
+    def fiber_of_caller(self) -> Fiber | None:
+        return self._by_ident.get(_get_ident())
+
+    # -- blocking -----------------------------------------------------------------------------------
+    def block(self, deadline: int | None, reason: str) -> bool:
+        """Block the calling fiber until ``wake`` (returns True) or the deadline passes (returns False)."""
+        me = self.current
+        assert me is not None and me.ident == _get_ident(), "block() called off the baton"
+        me.state = BLOCKED
+        me.woken = False
+        me.gen += 1
+        me.blocked_on = reason
+        if deadline is not None:
+            heapq.heappush(self._sleepers, (deadline, next(self._seq), me.gen, me))
+        self._hand_over(me, park=True)
+        return me.woken
+
+    def yield_now(self) -> None:
+        """``sleep(0)``: let every other runnable thread go first."""
+        me = self.current
+        assert me is not None
+        me.state = RUNNABLE
+        self._runq.append(me)
+        self._hand_over(me, park=True)
+
+    def wake(self, fiber: Fiber) -> None:
+        if fiber.state == BLOCKED:
+            fiber.woken = True
+            fiber.gen += 1  # its sleeper entry, if any, is now stale
+            self._make_runnable(fiber)
+
+    def exit_current(self) -> None:
+        """The calling fiber's thread is finishing: wake its joiners and give the baton away for good."""
+        me = self.current
+        assert me is not None
+        me.state = DONE
+        for j in me.joiners:
+            self.wake(j)
+        me.joiners.clear()
+        self._hand_over(me, park=False)
+
+    # -- internals ----------------------------------------------------------------------------------
+    def _make_runnable(self, fiber: Fiber) -> None:
+        fiber.state = RUNNABLE
+        if self.tie == "fifo":
+            self._runq.append(fiber)
+        else:
+            self._runq.appendleft(fiber)
+
+    def _pick(self) -> Fiber | None:
+        while True:
+            if self._runq:
+                return self._runq.popleft()
+            while self._sleepers and self._sleepers[0][2] != self._sleepers[0][3].gen:
+                heapq.heappop(self._sleepers)  # stale: woken early or re-blocked since
+            if not self._sleepers:
+                if any(f.state == BLOCKED for f in self.fibers):
+                    self.on_stuck("deadlock", [f for f in self.fibers if f.state == BLOCKED])
+                return None  # every fiber is done
+            deadline = self._sleepers[0][0]
+            if self.limit_ns is not None and deadline > self.limit_ns:
+                self.on_stuck("time-limit", [f for f in self.fibers if f.state == BLOCKED])
+                return None
+            self.now = max(self.now, deadline)
+            due: list[Fiber] = []
+            while self._sleepers and self._sleepers[0][0] <= deadline:
+                _, _, gen, fiber = heapq.heappop(self._sleepers)
+                if gen == fiber.gen and fiber.state == BLOCKED:
+                    due.append(fiber)
+            if self.tie == "lifo":
+                due.reverse()
+            for fiber in due:
+                fiber.gen += 1
+                fiber.state = RUNNABLE
+                self._runq.append(fiber)
+
+    def _hand_over(self, me: Fiber, *, park: bool) -> None:
+        nxt = self._pick()
+        self.progress += 1
+        if nxt is None:
+            self.current = None
+            return
+        nxt.state = RUNNING
+        self.current = nxt
+        if nxt is not me:
+            nxt.park.release()
+            if park:
+                me.park.acquire()
+        elif not park:
+            nxt.park.release()

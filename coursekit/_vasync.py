@@ -1,0 +1,184 @@
+"""asyncio on the virtual clock (child side only).
+
+The loop's clock is ``time.monotonic``, which ``_vthreads`` already made virtual.  What remains is the wait
+inside ``select``: instead of sleeping, the loop's thread blocks in the scheduler until its next timer is due
+or another thread wakes it (``call_soon_threadsafe``).  With no other thread, that is a plain jump of the clock,
+as in ``looptime``; with executor threads (``asyncio.to_thread``) it interleaves them exactly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import selectors
+import sys
+import warnings
+from typing import Any, Callable
+
+from coursekit._probe import Probe
+from coursekit._sched import Fiber, to_ns
+from coursekit._vthreads import ThreadsModel
+
+
+class AsyncModel:
+    def __init__(self, probe: Probe, threads: ThreadsModel) -> None:
+        self.probe = probe
+        self.threads = threads
+        self.tasks: dict[asyncio.Task[Any], str] = {}
+        self._ids = itertools.count()
+        self.main_task: asyncio.Task[Any] | None = None
+
+    def context(self) -> str:
+        try:
+            task = asyncio.current_task()
+        except RuntimeError:
+            task = None
+        if task is not None and task in self.tasks:
+            return self.tasks[task]
+        return self.threads.context()
+
+    def register(self, task: asyncio.Task[Any], coro: Any, parent: str) -> str:
+        tid = f"a{next(self._ids)}"
+        self.tasks[task] = tid
+        name = getattr(coro, "__qualname__", None) or type(coro).__name__
+        self.probe.emit("spawn", id=tid, parent=parent, kind="task", target=name, name=task.get_name(),
+                        phase=self.probe.phase, where=self.probe.where(sys._getframe(2)))
+        task.add_done_callback(self._ended)
+        return tid
+
+    def _ended(self, task: asyncio.Task[Any]) -> None:
+        tid = self.tasks[task]
+        if task.cancelled():
+            how = "cancelled"
+        elif task.exception() is not None:
+            how = "error"
+            exc = task.exception()
+            assert exc is not None
+            self.probe.crash(exc, id=tid)
+        else:
+            how = "done"
+        self.probe.emit("end", id=tid, how=how)
+
+    def pending_waits(self) -> list[dict[str, str]]:
+        out = []
+        for task, tid in self.tasks.items():
+            if not task.done():
+                stack = task.get_stack(limit=20)
+                where = self.probe.where(stack[-1]) if stack else ""
+                out.append({"id": tid, "on": "await", "where": where})
+        return out
+
+
+class VirtualSelector(selectors.BaseSelector):
+    def __init__(self, model: ThreadsModel) -> None:
+        self._real = selectors.DefaultSelector()
+        self._sched = model.sched
+        self._waiting: Fiber | None = None
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        ready = self._real.select(0)
+        if ready or (timeout is not None and timeout <= 0):
+            return ready
+        sched = self._sched
+        self._waiting = sched.current
+        deadline = None if timeout is None else sched.now + to_ns(timeout)
+        try:
+            sched.block(deadline, "event loop")
+        finally:
+            self._waiting = None
+        return self._real.select(0)
+
+    def notify(self) -> None:
+        if self._waiting is not None:
+            self._sched.wake(self._waiting)
+
+    def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        return self._real.register(fileobj, events, data)
+
+    def unregister(self, fileobj: Any) -> selectors.SelectorKey:
+        return self._real.unregister(fileobj)
+
+    def modify(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        return self._real.modify(fileobj, events, data)
+
+    def get_map(self) -> Any:
+        return self._real.get_map()
+
+    def close(self) -> None:
+        self._real.close()
+
+
+def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
+    model = AsyncModel(probe, threads)
+    probe.context = model.context
+
+    def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        parent = model.context()
+        task = asyncio.Task(coro, loop=loop, **kwargs)
+        model.register(task, coro, parent)
+        return task
+
+    def exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        if exc is not None and context.get("task") not in model.tasks:
+            probe.crash(exc)
+        elif exc is None:
+            probe.problem("loop-error", detail=str(context.get("message", ""))[:300], where="")
+
+    class VirtualLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
+        def __init__(self) -> None:
+            super().__init__(VirtualSelector(threads))
+            self.set_task_factory(task_factory)  # type: ignore[arg-type]
+            self.set_exception_handler(exception_handler)
+
+        def _write_to_self(self) -> None:
+            super()._write_to_self()  # type: ignore[misc]
+            self._selector.notify()  # type: ignore[attr-defined]
+
+    class Policy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,valid-type]
+        def new_event_loop(self) -> asyncio.AbstractEventLoop:
+            return VirtualLoop()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        asyncio.set_event_loop_policy(Policy())
+
+    def on_sleep(secs: float) -> None:
+        if asyncio._get_running_loop() is not None:
+            probe.problem("blocking-sleep", detail=f"{secs:g}", where=probe.where(sys._getframe(2)))
+
+    threads.sleep_hooks.append(on_sleep)  # type: ignore[attr-defined]
+    sys.set_coroutine_origin_tracking_depth(8)
+    orig_showwarning = warnings.showwarning
+
+    def showwarning(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        text = str(message)
+        if "was never awaited" in text:
+            where = ""
+            for part in text.splitlines():
+                part = part.strip()
+                if part.startswith("File ") and any(f in part for f in probe.student_files):
+                    bits = part.split('"')
+                    rest = bits[2] if len(bits) > 2 else ""
+                    where = f"{bits[1].rsplit('/', 1)[-1]}:{rest.split('line ')[-1].split(',')[0]}"
+                    if ", in " in rest:
+                        where += " in " + rest.split(", in ")[-1]
+            probe.problem("never-awaited", detail=text.splitlines()[0], where=where)
+        orig_showwarning(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = showwarning
+    warnings.simplefilter("always", RuntimeWarning)
+    return model
+
+
+def run_main(model: AsyncModel, fn: Callable[..., Any], args: list[Any], on_return: Callable[[list[str]], None]) -> Any:
+    """Run an ``async def main`` as ``asyncio.run`` would, noting what is still pending when it returns."""
+
+    async def wrapper() -> Any:
+        me = asyncio.current_task()
+        result = await fn(*args)
+        pending = [model.tasks[t] for t in asyncio.all_tasks() if t is not me and t in model.tasks]
+        on_return(pending)
+        return result
+
+    return asyncio.run(wrapper())

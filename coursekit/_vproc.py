@@ -1,0 +1,598 @@
+"""Processes on logical time (child side, loaded in every process of the tree).
+
+One scheduler cannot hand a baton between processes that block in C (pipes, ``waitpid``), so each thread of
+each process keeps a *logical* clock instead: ``sleep(d)`` adds ``d`` and returns at once; a process or thread
+starts at its starter's time; ``join`` returns at the later of the two ends.  The timeline then depends only on
+the program, never on how fast processes really start.
+
+Pools need one more idea.  Which pool worker takes a task is decided by real-time races, so a task's *worker*
+is not part of the model: each submitted call is timed on its own (``Timed``), and the parent places it on the
+pool's ``k`` slots in submission order, as an ideal pool would (``VirtualPool``).  Events a task emits carry its
+``task`` id and a time relative to its start; the judge shifts them once the schedule is known.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import multiprocessing.pool
+import multiprocessing.process
+import os
+import sys
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Callable
+
+from coursekit._probe import Probe
+from coursekit._trace import TraceWriter
+
+real_sleep = time.sleep
+real_monotonic = time.monotonic
+_STDLIB_HELPERS = ("multiprocessing", "concurrent", "threading", "asyncio", "selectors", "queue", "subprocess")
+
+_local = threading.local()
+_state: dict[str, Any] = {"probe": None, "grace": 5.0}
+
+
+def clock() -> float:
+    return getattr(_local, "t", 0.0)
+
+
+def _set_clock(t: float) -> None:
+    _local.t = t
+
+
+def _advance_to(t: float) -> None:
+    if t > clock():
+        _local.t = t
+
+
+def _probe() -> Probe:
+    probe = _state["probe"]
+    assert probe is not None
+    return probe
+
+
+def context() -> str:
+    task = getattr(_local, "task", None)
+    if task is not None:
+        return f"task:{task}"
+    proc = multiprocessing.process.current_process()
+    thread = threading.current_thread()
+    base = "main" if proc.name == "MainProcess" and _state.get("root") else f"p:{proc.name}"
+    if thread is threading.main_thread():
+        return base
+    return f"{'' if base == 'main' else base + '/'}t:{thread.name}"
+
+
+def _read_end(pid: int | None) -> float | None:
+    """The logical end of a child process, from its own trace file (``None`` if it never said)."""
+    if pid is None:
+        return None
+    path = os.path.join(_probe().writer.directory, f"{pid}.jsonl")
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    import json
+
+    for raw in reversed(data.splitlines()):
+        try:
+            event = json.loads(raw)
+        except ValueError:
+            continue
+        if event.get("e") == "end" and event.get("pid") == pid:
+            return float(event["t"])
+    return None
+
+
+# -- timed pool calls ---------------------------------------------------------------------------------------
+class TimedResult:
+    def __init__(self, value: Any, uid: str, duration: float) -> None:
+        self.value, self.uid, self.duration = value, uid, duration
+
+
+class Timed:
+    """A pool call that measures itself: run at relative time 0, report how long it took (logically)."""
+
+    def __init__(self, fn: Callable[..., Any], uid: str) -> None:
+        self.fn, self.uid = fn, uid
+
+    def __call__(self, *args: Any, **kwargs: Any) -> TimedResult:
+        saved = clock()
+        _set_clock(0.0)
+        _local.task = self.uid
+        probe = _probe()
+        probe.emit("task-begin", task=self.uid, pid=os.getpid())
+        try:
+            value = self.fn(*args, **kwargs)
+        except BaseException as exc:
+            exc._ck_timed = (self.uid, clock())  # type: ignore[attr-defined]
+            probe.crash(exc, task=self.uid)
+            raise
+        finally:
+            duration = clock()
+            probe.emit("task-end", task=self.uid, pid=os.getpid())
+            _local.task = None
+            _set_clock(saved + duration)
+        return TimedResult(value, self.uid, duration)
+
+
+class VirtualPool:
+    """The ideal schedule of one pool: ``slots`` workers take tasks in submission order."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, slots: int, kind: str) -> None:
+        self.pid = os.getpid()
+        self.name = f"{kind}{next(VirtualPool._ids)}"
+        self.slots = max(1, slots)
+        self.tasks: list[list[Any]] = []  # [uid, submit, duration | None, target]
+        self.cond = threading.Condition(threading.Lock())
+        self._n = itertools.count(1)
+        self.killed_at: float | None = None
+
+    def submit(self, fn: Callable[..., Any], target: str) -> Timed:
+        uid = f"{self.pid}.{self.name}.{next(self._n)}"
+        with self.cond:
+            self.tasks.append([uid, clock(), None, target])
+        _probe().emit("task", task=uid, pool=self.name, submit=clock(), target=target, slots=self.slots)
+        return Timed(fn, uid)
+
+    def finished(self, uid: str, duration: float) -> None:
+        with self.cond:
+            for task in self.tasks:
+                if task[0] == uid:
+                    task[2] = duration
+            self.cond.notify_all()
+
+    def schedule(self, upto: str | None = None, wait: bool = True) -> dict[str, tuple[float, float]]:
+        """Start and end of each task up to ``upto`` (all by default); waits for their durations."""
+        end = real_monotonic() + _state["grace"]
+        with self.cond:
+            while True:
+                index = len(self.tasks) if upto is None else [t[0] for t in self.tasks].index(upto) + 1
+                unknown = [t for t in self.tasks[:index] if t[2] is None]
+                if not unknown or not wait or real_monotonic() > end:
+                    break
+                self.cond.wait(0.05)
+            free = [0.0] * self.slots
+            out = {}
+            for uid, submit, duration, _ in self.tasks[:index]:
+                if duration is None:
+                    break
+                slot = min(range(self.slots), key=lambda i: (free[i], i))
+                start = max(submit, free[slot])
+                free[slot] = start + duration
+                out[uid] = (start, start + duration)
+            return out
+
+    def emit_schedule(self) -> None:
+        for uid, (start, stop) in self.schedule(wait=False).items():
+            _probe().emit("sched", task=uid, start=start, end=stop, killed=self.killed_at)
+
+
+_pools: list[VirtualPool] = []
+
+
+def _unwrap(value: Any, pool: VirtualPool | None) -> Any:
+    if isinstance(value, TimedResult):
+        if pool is not None:
+            pool.finished(value.uid, value.duration)
+        return value.value
+    timed = getattr(value, "_ck_timed", None)
+    if timed is not None and pool is not None:
+        pool.finished(*timed)
+    return value
+
+
+def _target_name(fn: Any) -> str:
+    return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or type(fn).__name__
+
+
+# -- install -------------------------------------------------------------------------------------------------
+def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = None) -> None:
+    _state["probe"] = probe
+    _state["root"] = root
+    probe.clock = clock
+    probe.context = context
+    if root:  # from here on, every process this one starts is observed (see _boot/sitecustomize.py)
+        boot = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_boot")
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (boot, os.environ.get("PYTHONPATH", "")) if p)
+        os.environ["COURSEKIT_PROCESS_TRACE"] = probe.writer.directory
+        os.environ["COURSEKIT_STUDENT_FILES"] = os.pathsep.join(sorted(probe.student_files))
+
+    def sleep(secs: float) -> None:
+        caller = sys._getframe(1)
+        if caller.f_globals.get("__name__", "").startswith(_STDLIB_HELPERS):
+            return real_sleep(secs)
+        if isinstance(secs, bool) or not isinstance(secs, (int, float)):
+            raise TypeError(f"'{type(secs).__name__}' object cannot be interpreted as an integer or float")
+        if secs < 0:
+            raise ValueError("sleep length must be non-negative")
+        probe.emit("sleep", d=float(secs), where=probe.where(caller), student=probe.is_student(caller.f_code),
+                   **_task_field())
+        _set_clock(clock() + secs)
+        real_sleep(0)
+
+    time.sleep = sleep
+    # The standard library's own timeouts (connection.wait, Pool's handler threads) need real time: a logical
+    # clock that stands still while they poll would make them wait forever.  Student code reads logical time.
+    for name in ("monotonic", "perf_counter", "time"):
+        setattr(time, name, _logical_reader(getattr(time, name)))
+
+    _patch_threads(probe)
+    _patch_processes(probe)
+    _patch_pools(probe)
+
+
+def _logical_reader(real: Callable[[], float]) -> Callable[[], float]:
+    base = real()
+
+    def read() -> float:
+        if sys._getframe(1).f_globals.get("__name__", "").startswith(_STDLIB_HELPERS):
+            return real()
+        return base + clock()
+
+    return read
+
+
+def _task_field() -> dict[str, str]:
+    task = getattr(_local, "task", None)
+    return {"task": task} if task is not None else {}
+
+
+def _patch_threads(probe: Probe) -> None:
+    Thread = threading.Thread
+    orig_start, orig_boot, orig_join, orig_alive = Thread.start, Thread._bootstrap_inner, Thread.join, Thread.is_alive  # type: ignore[attr-defined]
+
+    def start(self: threading.Thread) -> None:
+        self._ck_t0 = clock()  # type: ignore[attr-defined]
+        self._ck_task = getattr(_local, "task", None)  # type: ignore[attr-defined]
+        internal = getattr(self._target, "__module__", "") or ""  # type: ignore[attr-defined]
+        if not internal.startswith(_STDLIB_HELPERS):
+            parent = context()
+            base = parent.split("/")[0] if parent != "main" else ""
+            wid = f"{base + '/' if base.startswith('p:') else ''}t:{self.name}"
+            self._ck_id = wid  # type: ignore[attr-defined]
+            from coursekit._vthreads import target_name
+
+            probe.emit("spawn", id=wid, parent=parent, kind="thread", target=target_name(self), name=self.name,
+                       daemon=self.daemon, phase=probe.phase, where=probe.where(sys._getframe(1)))
+        orig_start(self)
+
+    def _bootstrap_inner(self: threading.Thread) -> None:
+        _set_clock(getattr(self, "_ck_t0", 0.0))
+        _local.task = getattr(self, "_ck_task", None)
+        try:
+            orig_boot(self)
+        finally:
+            self._ck_end = clock()  # type: ignore[attr-defined]
+            if getattr(self, "_ck_id", None):
+                probe.emit("end", id=self._ck_id, how="done")  # type: ignore[attr-defined]
+
+    def join(self: threading.Thread, timeout: float | None = None) -> None:
+        t0 = clock()
+        orig_join(self, None if timeout is None else max(timeout, _state["grace"]))
+        end = getattr(self, "_ck_end", None)
+        done = end is not None and (timeout is None or end <= t0 + max(timeout, 0))
+        if getattr(self, "_ck_id", None):
+            probe.emit("join", target=self._ck_id, t0=t0, timeout=timeout, done=done, phase=probe.phase,  # type: ignore[attr-defined]
+                       where=probe.where(sys._getframe(1)))
+        if done:
+            _advance_to(end)  # type: ignore[arg-type]
+        elif timeout is not None:
+            _advance_to(t0 + max(timeout, 0))
+
+    def is_alive(self: threading.Thread) -> bool:
+        end = getattr(self, "_ck_end", None)
+        if end is not None:
+            return end > clock()
+        return orig_alive(self)
+
+    Thread.start = start  # type: ignore[method-assign]
+    Thread._bootstrap_inner = _bootstrap_inner  # type: ignore[attr-defined]
+    Thread.join = join  # type: ignore[method-assign]
+    Thread.is_alive = is_alive  # type: ignore[method-assign]
+
+
+def _patch_processes(probe: Probe) -> None:
+    BP = multiprocessing.process.BaseProcess
+    orig_start, orig_boot, orig_join = BP.start, BP._bootstrap, BP.join  # type: ignore[attr-defined]
+    orig_terminate, orig_kill, orig_alive = BP.terminate, BP.kill, BP.is_alive
+
+    def start(self: Any) -> None:
+        self._ck_t0 = clock()
+        self._ck_task = getattr(_local, "task", None)
+        parent = context()
+        orig_start(self)
+        if not getattr(self, "_ck_internal", False):
+            from coursekit._vthreads import target_name
+
+            probe.emit("spawn", id=f"p:{self.name}", parent=parent, kind="process", target=target_name(self),
+                       name=self.name, daemon=self.daemon, pid=self.pid, phase=probe.phase, t=self._ck_t0,
+                       where=probe.where(sys._getframe(1)))
+
+    def _bootstrap(self: Any, *args: Any, **kwargs: Any) -> int:
+        _set_clock(getattr(self, "_ck_t0", 0.0))
+        _local.task = None
+        _state["root"] = False
+        code = 1
+        try:
+            code = orig_boot(self, *args, **kwargs)
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                drain = getattr(stream, "drain", None)
+                if drain is not None:
+                    drain()
+            probe.emit("end", id=f"p:{self.name}", how="done" if code == 0 else "error", pid=os.getpid(),
+                       code=code, t=clock())
+        return code
+
+    def virtual_end(self: Any) -> float | None:
+        if not hasattr(self, "_ck_end"):
+            self._ck_end = _read_end(self.pid) if orig_alive(self) is False else None
+        return self._ck_end
+
+    def join(self: Any, timeout: float | None = None) -> None:
+        t0 = clock()
+        orig_join(self, None if timeout is None else max(timeout, _state["grace"]))
+        end = virtual_end(self) if not orig_alive(self) else None
+        done = end is not None and (timeout is None or end <= t0 + max(timeout, 0))
+        if not getattr(self, "_ck_internal", False):
+            probe.emit("join", target=f"p:{self.name}", t0=t0, timeout=timeout, done=done, phase=probe.phase,
+                       where=probe.where(sys._getframe(1)))
+        if done:
+            _advance_to(end)  # type: ignore[arg-type]
+        elif timeout is not None:
+            _advance_to(t0 + max(timeout, 0))
+
+    def _kill_at(self: Any, how: str, orig: Callable[[Any], None]) -> None:
+        # Killing a process is an event of the logical timeline: what the child did after this moment is
+        # dropped by the judge.  Let it get past the moment (or end) first, so that what it did *before*
+        # is complete whatever the real speed of either process.
+        if getattr(self, "_ck_internal", False):
+            return orig(self)
+        t = clock()
+        probe.emit("kill", target=f"p:{self.name}", how=how, pid=self.pid, where=probe.where(sys._getframe(2)))
+        deadline = real_monotonic() + _state["grace"]
+        while orig_alive(self) and real_monotonic() < deadline:
+            if _progress_of(self.pid) > t:
+                break
+            real_sleep(0.005)
+        orig(self)
+
+    def is_alive(self: Any) -> bool:
+        if self._popen is None:
+            return False
+        if not orig_alive(self):
+            end = virtual_end(self)
+            return end is not None and end > clock()
+        return True
+
+    BP.start = start  # type: ignore[method-assign]
+    BP._bootstrap = _bootstrap  # type: ignore[attr-defined]
+    BP.join = join  # type: ignore[method-assign]
+    BP.terminate = lambda self: _kill_at(self, "terminate", orig_terminate)  # type: ignore[method-assign]
+    BP.kill = lambda self: _kill_at(self, "kill", orig_kill)  # type: ignore[method-assign]
+    BP.is_alive = is_alive  # type: ignore[method-assign]
+
+
+def _progress_of(pid: int | None) -> float:
+    """The latest logical time a child has reported (how far it got)."""
+    if pid is None:
+        return float("inf")
+    path = os.path.join(_probe().writer.directory, f"{pid}.jsonl")
+    try:
+        with open(path, "rb") as f:
+            f.seek(max(0, os.path.getsize(path) - 4096))
+            tail = f.read().splitlines()
+    except OSError:
+        return -1.0
+    import json
+
+    for raw in reversed(tail):
+        try:
+            return float(json.loads(raw).get("t", -1.0))
+        except ValueError:
+            continue
+    return -1.0
+
+
+def _patch_pools(probe: Probe) -> None:
+    Pool = multiprocessing.pool.Pool
+    orig_init, orig_apply_async, orig_map_async = Pool.__init__, Pool.apply_async, Pool._map_async  # type: ignore[attr-defined]
+    orig_terminate, orig_join = Pool.terminate, Pool.join
+    ApplyResult = multiprocessing.pool.ApplyResult
+    orig_set, orig_get, orig_wait = ApplyResult._set, ApplyResult.get, ApplyResult.wait  # type: ignore[attr-defined]
+
+    def init(self: Any, processes: int | None = None, *args: Any, **kwargs: Any) -> None:
+        self._ck_vpool = VirtualPool(processes or os.cpu_count() or 1, "pool")
+        _pools.append(self._ck_vpool)
+        orig_init(self, processes, *args, **kwargs)
+        for p in self._pool:
+            p._ck_internal = True
+
+    def repopulate(self: Any) -> Any:
+        out = orig_repop(self)
+        for p in self._pool:
+            p._ck_internal = True
+        return out
+
+    orig_repop = Pool._repopulate_pool  # type: ignore[attr-defined]
+
+    def apply_async(self: Any, func: Callable[..., Any], args: Any = (), kwds: Any = {}, *a: Any, **k: Any) -> Any:
+        timed = self._ck_vpool.submit(func, _target_name(func))
+        result = orig_apply_async(self, timed, args, kwds, *a, **k)
+        result._ck_uids = [timed.uid]
+        result._ck_vpool = self._ck_vpool
+        return result
+
+    def _map_async(self: Any, func: Callable[..., Any], iterable: Any, mapper: Any, chunksize: Any = None,
+                   *a: Any, **k: Any) -> Any:
+        vpool: VirtualPool = self._ck_vpool
+        items = list(iterable)
+        if chunksize is None:
+            chunksize, extra = divmod(len(items), len(self._pool) * 4)
+            if extra:
+                chunksize += 1
+        chunksize = max(1, chunksize)
+        chunks = [items[i : i + chunksize] for i in range(0, len(items), chunksize)]
+        uids: list[str] = []
+        timed_chunks = []
+        for chunk in chunks:
+            timed = vpool.submit(_Chunk(mapper, func), _target_name(func))
+            uids.append(timed.uid)
+            timed_chunks.append((timed, chunk))
+        result = orig_map_async(self, _run_timed_chunk, timed_chunks, multiprocessing.pool.mapstar, 1, *a, **k)
+        result._ck_uids = uids
+        result._ck_vpool = vpool
+        result._ck_chunked = True
+        return result
+
+    def _set(self: Any, i: int, obj: Any) -> None:
+        vpool = getattr(self, "_ck_vpool", None)
+        success, value = obj
+        if getattr(self, "_ck_chunked", False) and success:
+            value = [_unwrap(v, vpool) for v in value]
+            value = [x for part in value for x in part]
+        else:
+            value = _unwrap(value, vpool)
+        orig_set(self, i, (success, value))
+
+    def settle(self: Any) -> None:
+        vpool: VirtualPool | None = getattr(self, "_ck_vpool", None)
+        if vpool is None or not self.ready():
+            return
+        times = vpool.schedule(self._ck_uids[-1])
+        ends = [times[u][1] for u in self._ck_uids if u in times]
+        if ends:
+            _advance_to(max(ends))
+
+    def get(self: Any, timeout: float | None = None) -> Any:
+        try:
+            return orig_get(self, timeout)
+        finally:
+            settle(self)
+
+    def wait(self: Any, timeout: float | None = None) -> None:
+        orig_wait(self, timeout)
+        settle(self)
+
+    def terminate(self: Any) -> None:
+        vpool: VirtualPool = self._ck_vpool
+        vpool.killed_at = clock()
+        probe.emit("kill", target=vpool.name, how="terminate", where=probe.where(sys._getframe(1)))
+        orig_terminate(self)
+
+    def join(self: Any) -> None:
+        orig_join(self)
+        times = self._ck_vpool.schedule()
+        if times:
+            _advance_to(max(end for _, end in times.values()))
+
+    Pool.__init__ = init  # type: ignore[method-assign]
+    Pool._repopulate_pool = repopulate  # type: ignore[attr-defined]
+    Pool.apply_async = apply_async  # type: ignore[method-assign]
+    Pool._map_async = _map_async  # type: ignore[attr-defined]
+    Pool.terminate = terminate  # type: ignore[method-assign]
+    Pool.join = join  # type: ignore[method-assign]
+    ApplyResult._set = _set  # type: ignore[attr-defined]
+    ApplyResult.get = get  # type: ignore[method-assign]
+    ApplyResult.wait = wait  # type: ignore[method-assign]
+
+    # ProcessPoolExecutor: the same schedule, through futures.
+    PPE = ProcessPoolExecutor
+    orig_ppe_init, orig_submit, orig_shutdown = PPE.__init__, PPE.submit, PPE.shutdown
+    orig_set_result, orig_set_exc, orig_result = Future.set_result, Future.set_exception, Future.result
+
+    def ppe_init(self: Any, max_workers: int | None = None, *args: Any, **kwargs: Any) -> None:
+        orig_ppe_init(self, max_workers, *args, **kwargs)
+        self._ck_vpool = VirtualPool(self._max_workers, "executor")
+        _pools.append(self._ck_vpool)
+
+    def submit(self: Any, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        timed = self._ck_vpool.submit(fn, _target_name(getattr(fn, "func", fn)))
+        future = orig_submit(self, timed, *args, **kwargs)
+        future._ck_uid = timed.uid  # type: ignore[attr-defined]
+        future._ck_vpool = self._ck_vpool  # type: ignore[attr-defined]
+        return future
+
+    def set_result(self: Any, result: Any) -> None:
+        orig_set_result(self, _unwrap(result, getattr(self, "_ck_vpool", None)))
+
+    def set_exception(self: Any, exc: BaseException | None) -> None:
+        orig_set_exc(self, _unwrap(exc, getattr(self, "_ck_vpool", None)))
+
+    def result(self: Any, timeout: float | None = None) -> Any:
+        try:
+            return orig_result(self, timeout)
+        finally:
+            vpool = getattr(self, "_ck_vpool", None)
+            if vpool is not None and self.done():
+                times = vpool.schedule(self._ck_uid)
+                if self._ck_uid in times:
+                    _advance_to(times[self._ck_uid][1])
+
+    def shutdown(self: Any, wait: bool = True, **kwargs: Any) -> None:
+        orig_shutdown(self, wait, **kwargs)
+        if wait:
+            times = self._ck_vpool.schedule()
+            if times:
+                _advance_to(max(end for _, end in times.values()))
+
+    PPE.__init__ = ppe_init  # type: ignore[method-assign]
+    PPE.submit = submit  # type: ignore[method-assign]
+    PPE.shutdown = shutdown  # type: ignore[method-assign]
+    Future.set_result = set_result  # type: ignore[method-assign]
+    Future.set_exception = set_exception  # type: ignore[method-assign]
+    Future.result = result  # type: ignore[method-assign]
+
+
+class _Chunk:
+    """``mapstar`` over one chunk, picklable, so a whole chunk is one timed task (it runs in one worker)."""
+
+    def __init__(self, mapper: Callable[..., Any], func: Callable[..., Any]) -> None:
+        self.mapper, self.func = mapper, func
+
+    def __call__(self, chunk: list[Any]) -> list[Any]:
+        return self.mapper((self.func, chunk))
+
+
+def _run_timed_chunk(pair: tuple[Timed, list[Any]]) -> TimedResult:
+    timed, chunk = pair
+    return timed(chunk)
+
+
+def alive() -> list[str]:
+    return [f"p:{p.name}" for p in multiprocessing.active_children() if not getattr(p, "_ck_internal", False)
+            and p.is_alive()]
+
+
+def shutdown(probe: Probe) -> None:
+    """What interpreter exit does: join non-daemon children, terminate daemonic ones, join threads."""
+    for proc in multiprocessing.active_children():
+        if getattr(proc, "_ck_internal", False):
+            continue
+        if proc.daemon:
+            proc.terminate()
+        proc.join()
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon and getattr(thread, "_ck_id", None):
+            thread.join()
+    for pool in _pools:
+        pool.emit_schedule()
+
+
+def install_from_environment() -> None:
+    """Entry point for ``sitecustomize`` in a spawned (or fork-server) child."""
+    if _state["probe"] is not None:
+        return
+    directory = os.environ["COURSEKIT_PROCESS_TRACE"]
+    files = [f for f in os.environ.get("COURSEKIT_STUDENT_FILES", "").split(os.pathsep) if f]
+    probe = Probe(TraceWriter(directory), files)
+    install(probe, root=False)
+    probe.phase = "main"
+    probe.capture_output()

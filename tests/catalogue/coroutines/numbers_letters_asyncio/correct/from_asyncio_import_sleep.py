@@ -1,0 +1,29 @@
+"""Tasks whose coroutines await sleep imported via from asyncio import sleep."""
+# expect: pass
+
+import asyncio
+from asyncio import sleep
+
+
+async def print_numbers():
+    for i in range(1, 6):
+        await sleep(1)
+        print(f"Number: {i}")
+
+
+async def print_letters():
+    for letter in "abcde":
+        await sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+async def main():
+    numbers = asyncio.create_task(print_numbers())
+    letters = asyncio.create_task(print_letters())
+    await numbers
+    await letters
+    print("Done!")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

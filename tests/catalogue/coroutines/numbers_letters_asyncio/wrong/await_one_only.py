@@ -1,0 +1,27 @@
+"""Awaits only the numbers task, so main returns early and the unfinished letters task is cancelled."""
+# expect-fail: join, output
+
+import asyncio
+
+
+async def print_numbers():
+    for i in range(1, 6):
+        await asyncio.sleep(1)
+        print(f"Number: {i}")
+
+
+async def print_letters():
+    for letter in "abcde":
+        await asyncio.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+async def main():
+    numbers = asyncio.create_task(print_numbers())
+    letters = asyncio.create_task(print_letters())
+    await numbers
+    print("Done!")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,28 @@
+"""Prints Done! at the end of print_numbers instead of in main after both tasks have finished."""
+# expect-fail: order
+
+import asyncio
+
+
+async def print_numbers():
+    for i in range(1, 6):
+        await asyncio.sleep(1)
+        print(f"Number: {i}")
+    print("Done!")
+
+
+async def print_letters():
+    for letter in "abcde":
+        await asyncio.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+async def main():
+    numbers = asyncio.create_task(print_numbers())
+    letters = asyncio.create_task(print_letters())
+    await numbers
+    await letters
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,30 @@
+"""Waits on an asyncio.Event that nothing ever sets before printing Done!, so main never returns."""
+# expect-fail: runs
+
+import asyncio
+
+
+async def print_numbers():
+    for i in range(1, 6):
+        await asyncio.sleep(1)
+        print(f"Number: {i}")
+
+
+async def print_letters():
+    for letter in "abcde":
+        await asyncio.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+async def main():
+    finished = asyncio.Event()
+    numbers = asyncio.create_task(print_numbers())
+    letters = asyncio.create_task(print_letters())
+    await numbers
+    await letters
+    await finished.wait()
+    print("Done!")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,26 @@
+"""Awaits print_numbers() and then print_letters() directly, so the coroutines run one after the other."""
+# expect-fail: overlap, timing
+
+import asyncio
+
+
+async def print_numbers():
+    for i in range(1, 6):
+        await asyncio.sleep(1)
+        print(f"Number: {i}")
+
+
+async def print_letters():
+    for letter in "abcde":
+        await asyncio.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+async def main():
+    await print_numbers()
+    await print_letters()
+    print("Done!")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,26 @@
+"""Creates both tasks but never awaits them, so main prints Done! and returns and the tasks are cancelled."""
+# expect-fail: join, output
+
+import asyncio
+
+
+async def print_numbers():
+    for i in range(1, 6):
+        await asyncio.sleep(1)
+        print(f"Number: {i}")
+
+
+async def print_letters():
+    for letter in "abcde":
+        await asyncio.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+async def main():
+    asyncio.create_task(print_numbers())
+    asyncio.create_task(print_letters())
+    print("Done!")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

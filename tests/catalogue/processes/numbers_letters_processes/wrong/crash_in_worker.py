@@ -1,0 +1,33 @@
+"""print_letters raises a ValueError after the second letter, killing the letters process."""
+# expect-fail: runs, output
+
+import multiprocessing
+import time
+
+
+def print_numbers():
+    for i in range(1, 6):
+        time.sleep(1)
+        print(f"Number: {i}")
+
+
+def print_letters():
+    for count, letter in enumerate("abcde"):
+        time.sleep(1.5)
+        print(f"Letter: {letter}")
+        if count == 1:
+            raise ValueError("only two letters are supported")
+
+
+def main():
+    p1 = multiprocessing.Process(target=print_numbers)
+    p2 = multiprocessing.Process(target=print_letters)
+    p1.start()
+    p2.start()
+    p1.join()
+    p2.join()
+    print("Done!")
+
+
+if __name__ == "__main__":
+    main()

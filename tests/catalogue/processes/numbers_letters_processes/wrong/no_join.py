@@ -1,0 +1,29 @@
+"""Starts both processes but never joins them, so Done! is printed straight away."""
+# expect-fail: join, order
+
+import multiprocessing
+import time
+
+
+def print_numbers():
+    for i in range(1, 6):
+        time.sleep(1)
+        print(f"Number: {i}")
+
+
+def print_letters():
+    for letter in "abcde":
+        time.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+def main():
+    p1 = multiprocessing.Process(target=print_numbers)
+    p2 = multiprocessing.Process(target=print_letters)
+    p1.start()
+    p2.start()
+    print("Done!")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Joins the numbers process before starting the letters process, so the two never run at the same time."""
+# expect-fail: overlap, timing
+
+import multiprocessing
+import time
+
+
+def print_numbers():
+    for i in range(1, 6):
+        time.sleep(1)
+        print(f"Number: {i}")
+
+
+def print_letters():
+    for letter in "abcde":
+        time.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+def main():
+    p1 = multiprocessing.Process(target=print_numbers)
+    p2 = multiprocessing.Process(target=print_letters)
+    p1.start()
+    p1.join()
+    p2.start()
+    p2.join()
+    print("Done!")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""Calls terminate() on both processes right after starting them, thinking it waits for them to finish."""
+# expect-fail: join, output
+
+import multiprocessing
+import time
+
+
+def print_numbers():
+    for i in range(1, 6):
+        time.sleep(1)
+        print(f"Number: {i}")
+
+
+def print_letters():
+    for letter in "abcde":
+        time.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+def main():
+    p1 = multiprocessing.Process(target=print_numbers)
+    p2 = multiprocessing.Process(target=print_letters)
+    p1.start()
+    p2.start()
+    p1.terminate()
+    p2.terminate()
+    p1.join()
+    p2.join()
+    print("Done!")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Joins both threads with timeout=2, so main gives up waiting and prints Done! too early."""
+# expect-fail: join, order
+
+import threading
+import time
+
+
+def print_numbers():
+    for i in range(1, 6):
+        time.sleep(1)
+        print(f"Number: {i}")
+
+
+def print_letters():
+    for letter in "abcde":
+        time.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+def main():
+    t1 = threading.Thread(target=print_numbers)
+    t2 = threading.Thread(target=print_letters)
+    t1.start()
+    t2.start()
+    t1.join(timeout=2)
+    t2.join(timeout=2)
+    print("Done!")
+
+
+if __name__ == "__main__":
+    main()
