@@ -320,6 +320,17 @@ def _patch_processes(probe: Probe) -> None:
         _local.task = None
         _state["root"] = False
         code = 1
+        run = self.run
+
+        def observed_run() -> None:
+            try:
+                run()
+            except BaseException as exc:
+                if not (isinstance(exc, SystemExit) and exc.code in (0, None)):
+                    probe.crash(exc)
+                raise
+
+        self.run = observed_run
         try:
             code = orig_boot(self, *args, **kwargs)
         finally:

@@ -1,5 +1,5 @@
 """Prints each line before sleeping instead of after, so the first lines appear immediately."""
-# expect-fail: timing, order
+# expect-fail: timing
 
 import multiprocessing
 import time

@@ -1,0 +1,262 @@
+"""The checks a grader is made of.  Each compares an observed timeline with the reference solution's.
+
+A check never knows an exercise: what is expected comes from running the reference solution under the same
+harness.  Every check answers with a ``Verdict`` whose message names the mistake and what to change.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from coursekit._timeline import Line, Timeline, busy_interval, is_main
+from coursekit.diagnose import Finding, diagnose
+
+EPS = 1e-6
+MODEL_WORKER = {"threads": "thread", "processes": "process", "coroutines": "task"}
+KIND_WORDS = {"thread": "threads", "process": "processes", "task": "asyncio tasks", "main": "main"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    message: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    show_timeline: bool = False
+
+
+OK = Verdict(True)
+
+
+class Check:
+    name = ""
+    title = ""
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def match_lines(observed: Timeline, expected: Timeline) -> list[tuple[Line, Line]]:
+    """Pair the k-th observed occurrence of a text with its k-th expected occurrence."""
+    pool: dict[str, list[Line]] = {}
+    for line in expected.lines:
+        pool.setdefault(line.text, []).append(line)
+    seen: Counter[str] = Counter()
+    pairs = []
+    for line in observed.lines:
+        k = seen[line.text]
+        seen[line.text] += 1
+        if k < len(pool.get(line.text, [])):
+            pairs.append((line, pool[line.text][k]))
+    return pairs
+
+
+def _fmt_t(t: float) -> str:
+    return f"{t:g} s"
+
+
+class Runs(Check):
+    name = "runs"
+    title = "main() runs to the end, on its own, without crashing, hanging or blocking"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        blocking = {"stuck", "deadlock", "time-limit", "flood", "blocking-sleep", "never-awaited", "sync-main"}
+        findings = [f for f in diagnose(observed) if f.kind in RUN_FINDINGS or f.kind in blocking]
+        if not observed.completed and not any(f.kind in ("stuck", "deadlock", "time-limit") for f in findings):
+            findings.append(Finding("cut-short", "Your program ended abruptly (os._exit, a signal, or a hang past "
+                                    "the wall-clock limit) before main() could finish.", "Let main() return normally."))
+        if findings:
+            return Verdict(False, "", findings, show_timeline=bool(observed.lines))
+        return OK
+
+
+RUN_FINDINGS = {"not-implemented", "syntax", "missing", "crash", "import-crash", "import-exit", "runs-on-import",
+                "cut-short", "unreadable", "process-in-threads", "process-in-coroutines"}
+
+
+class Output(Check):
+    name = "output"
+    title = "prints exactly the expected lines"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        got = Counter(x.text for x in observed.lines)
+        want = Counter(x.text for x in expected.lines)
+        missing = list((want - got).elements())
+        extra = list((got - want).elements())
+        if not missing and not extra:
+            return OK
+        parts = []
+        for text in extra[:5]:
+            close = difflib.get_close_matches(text, missing, n=1, cutoff=0.6)
+            if close:
+                parts.append(f"printed {text!r} where {close[0]!r} was expected (check the exact text)")
+                missing.remove(close[0])
+            else:
+                n = got[text] - want[text]
+                parts.append(f"printed {text!r}" + (f" {n} more time(s) than expected" if want[text] else
+                                                     ", which was not expected"))
+        for text in missing[:5]:
+            parts.append(f"never printed {text!r}")
+        more = len(extra) + len(missing) - len(parts)
+        if more > 0:
+            parts.append(f"and {more} more difference(s)")
+        return Verdict(False, "Your program " + "; ".join(parts) + ".", diagnose(observed, only=OUTPUT_FINDINGS),
+                       show_timeline=True)
+
+
+OUTPUT_FINDINGS = {"crash", "killed-worker", "daemon-dropped", "pending-task", "cut-short", "not-implemented"}
+
+
+class Timing(Check):
+    name = "timing"
+    title = "every line comes at its expected time"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        wrong = [(o, e) for o, e in match_lines(observed, expected) if abs(o.t - e.t) > EPS]
+        if not wrong and observed.lines:
+            return OK
+        if not observed.lines:
+            return Verdict(False, "Nothing was printed, so there is no timing to check.",
+                           diagnose(observed, only=RUN_FINDINGS))
+        o, e = wrong[0]
+        msg = f"{o.text!r} came at {_fmt_t(o.t)}; it is due at {_fmt_t(e.t)}."
+        if len(wrong) > 1:
+            msg += f" ({len(wrong)} lines are off time.)"
+        return Verdict(False, msg, diagnose(observed, only=TIMING_FINDINGS, pairs=wrong), show_timeline=True)
+
+
+TIMING_FINDINGS = {"print-before-sleep", "sequential", "blocking-sleep", "never-awaited", "wrong-delay",
+                   "not-joined", "join-timeout"}
+
+
+class Order(Check):
+    name = "order"
+    title = "lines come in the expected order (lines due at the same moment may come either way)"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        pairs = match_lines(observed, expected)
+        if not pairs:
+            return Verdict(False, "None of the expected lines was printed.", diagnose(observed, only=RUN_FINDINGS))
+        for i, (o1, e1) in enumerate(pairs):
+            for o2, e2 in pairs[i + 1 :]:
+                same_worker_earlier = e1.ctx == e2.ctx and expected.lines.index(e2) < expected.lines.index(e1)
+                if e2.t < e1.t - EPS or (abs(e2.t - e1.t) <= EPS and same_worker_earlier):
+                    msg = (f"{o1.text!r} was printed before {o2.text!r}, but it is due after it "
+                           f"({_fmt_t(e1.t)} against {_fmt_t(e2.t)}).")
+                    return Verdict(False, msg, diagnose(observed, only=ORDER_FINDINGS), show_timeline=True)
+        return OK
+
+
+ORDER_FINDINGS = TIMING_FINDINGS | {"not-joined", "join-timeout", "done-from-worker", "killed-worker"}
+
+
+def _printers(observed: Timeline, expected: Timeline) -> dict[str, set[str]]:
+    """For each reference worker: which observed contexts printed its lines."""
+    out: dict[str, set[str]] = {}
+    for o, e in match_lines(observed, expected):
+        if not is_main(e.ctx):
+            out.setdefault(e.ctx, set()).add(o.ctx)
+    return out
+
+
+class Model(Check):
+    name = "model"
+    title = "the work runs in the concurrency model the exercise asks for"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        findings = diagnose(observed, only=MODEL_FINDINGS)
+        if expected.main_is_async and not observed.main_is_async and observed.main_is_async is not None:
+            findings.insert(0, Finding("sync-main", "main() is a plain function.",
+                                       "Write `async def main():` and await your tasks inside it."))
+        wrong = []
+        for ref_ctx, ctxs in _printers(observed, expected).items():
+            want = expected.ctx(ref_ctx).kind
+            for cid in sorted(ctxs):
+                got = observed.ctx(cid).kind
+                if got != want:
+                    target = expected.ctx(ref_ctx).target
+                    wrong.append(f"the lines of {target}() came from {observed.ctx(cid).label if got != 'main' else 'main itself'}"
+                                 f", not from a separate {want}")
+        if not wrong and not findings:
+            if not _printers(observed, expected) and any(not is_main(x.ctx) for x in expected.lines):
+                return Verdict(False, "None of the workers' lines was printed.", diagnose(observed, only=RUN_FINDINGS))
+            return OK
+        want_words = {KIND_WORDS[expected.ctx(c).kind] for c in {e.ctx for e in expected.lines if not is_main(e.ctx)}}
+        msg = "; ".join(wrong) + "." if wrong else ""
+        msg += f" This exercise is about {' and '.join(sorted(want_words)) or 'workers'}."
+        return Verdict(False, msg.strip(), findings, show_timeline=bool(wrong))
+
+
+MODEL_FINDINGS = {"run-not-start", "unstarted", "target-called", "process-in-threads", "process-in-coroutines",
+                  "sync-main", "sequential"}
+
+
+class Overlap(Check):
+    name = "overlap"
+    title = "the workers really run at the same time"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        ref_workers = sorted({e.ctx for e in expected.lines if not is_main(e.ctx)})
+        printers = _printers(observed, expected)
+        for i, w1 in enumerate(ref_workers):
+            for w2 in ref_workers[i + 1 :]:
+                a1, b1 = busy_interval(expected, w1)
+                a2, b2 = busy_interval(expected, w2)
+                if not (a1 < b2 - EPS and a2 < b1 - EPS):
+                    continue  # these two do not overlap in the reference either
+                n1, n2 = expected.ctx(w1).target, expected.ctx(w2).target
+                c1, c2 = printers.get(w1, set()), printers.get(w2, set())
+                if not c1 or not c2:
+                    return Verdict(False, f"{n1}() and {n2}() should run at the same time, but not all of their "
+                                   "lines were printed.", diagnose(observed, only=RUN_FINDINGS | MODEL_FINDINGS))
+                if any(is_main(c) for c in c1 | c2):
+                    return Verdict(False, f"{n1}() and {n2}() should run at the same time in separate workers; "
+                                   "some of their lines came from main itself.",
+                                   diagnose(observed, only=MODEL_FINDINGS), show_timeline=True)
+                if c1 & c2:
+                    return Verdict(False, f"The lines of {n1}() and {n2}() all came from one worker "
+                                   f"({observed.ctx(sorted(c1 & c2)[0]).label}): that is one worker taking turns, "
+                                   "not two running at the same time.",
+                                   [Finding("fake-concurrency", "", f"Start one worker for {n1}() and another for {n2}().")],
+                                   show_timeline=True)
+                o1 = [busy_interval(observed, c) for c in c1]
+                o2 = [busy_interval(observed, c) for c in c2]
+                if not any(x1 < y2 - EPS and x2 < y1 - EPS for x1, y1 in o1 for x2, y2 in o2):
+                    return Verdict(False, f"{n1}() and {n2}() ran one after the other, not at the same time.",
+                                   diagnose(observed, only={"sequential", "blocking-sleep"}) or
+                                   [Finding("sequential", "", "Start every worker first, and only then wait for them.")],
+                                   show_timeline=True)
+        return OK
+
+
+class Join(Check):
+    name = "join"
+    title = "main waits for every worker, and nothing is left running"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        if observed.returned_at is None:
+            return Verdict(False, "main() never returned, so it could not be seen waiting for its workers.",
+                           diagnose(observed, only=RUN_FINDINGS | {"stuck", "deadlock", "time-limit"}))
+        main_crash = [c for c in observed.crashes if is_main(c["id"]) and c.get("phase") != "import"]
+        if main_crash:
+            return Verdict(False, "main() stopped with an error, so it did not wait for its workers.",
+                           diagnose(observed, only=RUN_FINDINGS))
+        findings = diagnose(observed, only=JOIN_FINDINGS)
+        late = [x for x in observed.lines if not is_main(x.ctx) and x.phase in ("after", "shutdown")]
+        if findings or late or observed.alive_at_return:
+            msg = "main() returned before all of its workers had finished."
+            if late:
+                msg += f" {observed.ctx(late[0].ctx).label} was still printing afterwards ({late[0].text!r} at {_fmt_t(late[0].t)})."
+            return Verdict(False, msg, findings or [Finding("not-joined", "", "Wait for every worker before main() "
+                                                            "goes on: join() each thread or process, await each task.")],
+                           show_timeline=True)
+        return OK
+
+
+JOIN_FINDINGS = {"not-joined", "join-timeout", "killed-worker", "daemon-dropped", "pending-task"}
+
+ALL_CHECKS: dict[str, type[Check]] = {c.name: c for c in (Runs, Output, Timing, Order, Model, Overlap, Join)}

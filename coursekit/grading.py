@@ -1,0 +1,127 @@
+"""Grade one exercise: run the submission and the reference solution under the same harness, apply the checks.
+
+A submission is run once per tie policy of its model (threads and asyncio: simultaneous events first-come and
+last-come), and a check passes only if it passes every time: a program that is right only by luck of the
+order of simultaneous events is not right.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coursekit import _runner
+from coursekit._timeline import Timeline, build
+from coursekit.checks import Check
+from coursekit.diagnose import diagnose
+from coursekit.registry import Exercise
+from coursekit.render import failure_message
+from coursekit.results import CheckResult, ExerciseResult, Status
+
+TIE_POLICIES = {"threads": ("fifo", "lifo"), "coroutines": ("fifo", "lifo"), "processes": ("fifo",)}
+
+
+@dataclass(frozen=True)
+class Grader:
+    """What a grader module (``graders/<id>.py``) defines as ``grader``: its checks and how to call the code."""
+
+    checks: tuple[Check, ...]
+    call: str = "main"
+    args: tuple[Any, ...] = ()
+
+    def __post_init__(self) -> None:
+        names = [c.name for c in self.checks]
+        if len(set(names)) != len(names):
+            raise ValueError(f"a grader lists check names twice: {names}")
+
+
+class GraderError(Exception):
+    """The grader or the reference solution is broken: the instructor's problem, never the student's."""
+
+
+def load_grader(exercise: Exercise) -> Grader:
+    path = exercise.grader_path
+    if not path.is_file():
+        raise GraderError(f"{exercise.id}: no grader at {path}; create it (see README, 'Writing an exercise')")
+    spec = importlib.util.spec_from_file_location(f"coursekit_grader_{exercise.id.replace('/', '_')}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    grader = getattr(module, "grader", None)
+    if not isinstance(grader, Grader):
+        raise GraderError(f"{path}: must define `grader = Grader(checks=(...))`")
+    names = {c.name for c in grader.checks}
+    if names != set(exercise.points):
+        raise GraderError(f"{exercise.id}: the grader's checks {sorted(names)} and the points in course.toml "
+                          f"{sorted(exercise.points)} must name the same checks")
+    return grader
+
+
+class ReferenceCache:
+    """Reference timelines, computed once per solution content (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._data: dict[tuple[str, str], Timeline] = {}
+        self._lock = threading.Lock()
+
+    def get(self, exercise: Exercise, grader: Grader) -> Timeline:
+        digest = hashlib.sha256(exercise.solution_path.read_bytes()).hexdigest()
+        key = (exercise.id, digest)
+        with self._lock:
+            if key not in self._data:
+                tl = _observe(exercise, grader, exercise.solution_path, "fifo")
+                if not tl.completed or tl.crashes or tl.errors or not tl.lines:
+                    raise GraderError(f"{exercise.id}: the reference solution {exercise.solution_path} did not run "
+                                      f"cleanly under the harness (crashes: {tl.crashes}, errors: {tl.errors})")
+                self._data[key] = tl
+            return self._data[key]
+
+
+_default_cache = ReferenceCache()
+
+
+def _observe(exercise: Exercise, grader: Grader, path: Path, tie: str) -> Timeline:
+    spec = _runner.RunSpec(exercise.model, path, grader.call, grader.args, tie, exercise.limits)
+    return build(_runner.run(spec))
+
+
+def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
+                   cache: ReferenceCache | None = None) -> ExerciseResult:
+    """Grade ``submission`` (default: the student's file in ``exercises/``) against the reference."""
+    path = submission if submission is not None else exercise.exercise_path
+    grader = load_grader(exercise)
+    cache = cache or _default_cache
+    ties = TIE_POLICIES[exercise.model]
+    with ThreadPoolExecutor(max_workers=len(ties) + 1) as pool:
+        expected_f = pool.submit(cache.get, exercise, grader)
+        observed = list(pool.map(lambda tie: _observe(exercise, grader, path, tie), ties))
+        expected = expected_f.result()
+    results = []
+    unwritten = [f for f in diagnose(observed[0], only={"not-implemented", "syntax", "missing"})]
+    if unwritten:  # one short message, the same for every check: there is nothing else to say yet
+        message = "\n".join(f.text() for f in unwritten)
+        return ExerciseResult(exercise.id, [
+            CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message) for c in grader.checks])
+    for check in grader.checks:
+        max_points = exercise.points[check.name]
+        failure = None
+        for tie, tl in zip(ties, observed):
+            verdict = check.evaluate(tl, expected)
+            if not verdict.passed:
+                failure = (tie, tl, verdict)
+                break
+        if failure is None:
+            results.append(CheckResult(check.name, check.title, Status.PASSED, max_points, max_points))
+            continue
+        tie, tl, verdict = failure
+        message = failure_message(verdict, tl, expected)
+        if tie != ties[0]:
+            message += ("\n(This showed when lines due at the same moment came in the other order: a correct "
+                        "program must be right whichever order they come in.)")
+        results.append(CheckResult(check.name, check.title, Status.FAILED, 0.0, max_points, message))
+    return ExerciseResult(exercise.id, results)

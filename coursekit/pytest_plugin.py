@@ -1,0 +1,90 @@
+"""The pytest plugin: ``pytest exercises/`` grades every registered exercise file, one test item per check.
+
+Exercise files are not test files: this plugin collects exactly the files ``course.toml`` lists, and reports a
+failed check as the check's own message (what was seen, what was expected, what to change), never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coursekit.grading import GraderError, ReferenceCache, grade_exercise, load_grader
+from coursekit.registry import Course, Exercise, find_root, load_course
+from coursekit.results import CheckResult, ExerciseResult, Status
+
+course_key = pytest.StashKey["Course | None"]()
+cache_key = pytest.StashKey[ReferenceCache]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    root = find_root(Path(str(config.rootpath)))
+    config.stash[course_key] = load_course(root) if root is not None else None
+    config.stash[cache_key] = ReferenceCache()
+    config.addinivalue_line("markers", "exercise(id): a check of a registered course exercise")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    course = parent.config.stash.get(course_key, None)
+    if course is None or file_path.suffix != ".py":
+        return None
+    exercise = course.by_path(file_path)
+    if exercise is None:
+        return None
+    return ExerciseFile.from_parent(parent, path=file_path, exercise=exercise)
+
+
+class CheckFailed(Exception):
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__(result.message)
+        self.result = result
+
+
+class ExerciseFile(pytest.File):
+    def __init__(self, *, exercise: Exercise, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.exercise = exercise
+        self._result: ExerciseResult | None = None
+
+    def collect(self) -> Any:
+        grader = load_grader(self.exercise)
+        budget = self.exercise.limits.wall_s * 3 + 60
+        for check in grader.checks:
+            item = CheckItem.from_parent(self, name=check.name, check_title=check.title)
+            item.add_marker(pytest.mark.exercise(self.exercise.id))
+            item.add_marker(pytest.mark.timeout(budget))
+            yield item
+
+    def result(self) -> ExerciseResult:
+        if self._result is None:
+            self._result = grade_exercise(self.exercise, self.path, cache=self.config.stash[cache_key])
+        return self._result
+
+
+class CheckItem(pytest.Item):
+    def __init__(self, *, check_title: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check_title = check_title
+
+    @property
+    def exercise_file(self) -> ExerciseFile:
+        assert isinstance(self.parent, ExerciseFile)
+        return self.parent
+
+    def runtest(self) -> None:
+        for result in self.exercise_file.result().checks:
+            if result.name == self.name and result.status is not Status.PASSED:
+                raise CheckFailed(result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, CheckFailed):
+            r = excinfo.value.result
+            return f"[{self.name}] {r.title}\n\n{r.message}"
+        if isinstance(excinfo.value, GraderError):
+            return f"The grader itself is broken (not your fault; tell your instructor):\n{excinfo.value}"
+        return str(super().repr_failure(excinfo, style=style))  # type: ignore[arg-type]
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"{self.exercise_file.exercise.id} :: {self.name} ({self.check_title})"
