@@ -175,6 +175,7 @@ class VirtualPool:
 
 
 _pools: list[VirtualPool] = []
+_started: list[Any] = []  # every student process started here (active_children() forgets ones that really ended)
 
 
 def _unwrap(value: Any, pool: VirtualPool | None) -> Any:
@@ -311,6 +312,7 @@ def _patch_processes(probe: Probe) -> None:
         if not getattr(self, "_ck_internal", False):
             from coursekit._vthreads import target_name
 
+            _started.append(self)
             probe.emit("spawn", id=f"p:{self.name}", parent=parent, kind="process", target=target_name(self),
                        name=self.name, daemon=self.daemon, pid=self.pid, phase=probe.phase, t=self._ck_t0,
                        where=probe.where(sys._getframe(1)))
@@ -578,8 +580,8 @@ def _run_timed_chunk(pair: tuple[Timed, list[Any]]) -> TimedResult:
 
 
 def alive() -> list[str]:
-    return [f"p:{p.name}" for p in multiprocessing.active_children() if not getattr(p, "_ck_internal", False)
-            and p.is_alive()]
+    """Student processes alive at this moment of logical time (whether or not they have really exited)."""
+    return [f"p:{p.name}" for p in _started if p.is_alive()]
 
 
 def shutdown(probe: Probe) -> None:
