@@ -46,6 +46,7 @@ Verdict = tuple[tuple[str, str], ...]
 def spin() -> None:
     """Busy loop for a load process.  Ctrl-C is left to the parent, which kills this process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked child inherits the parent's handler
     while True:
         pass
 
