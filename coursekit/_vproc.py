@@ -347,6 +347,9 @@ def _patch_processes(probe: Probe) -> None:
     def virtual_end(self: Any) -> float | None:
         if not hasattr(self, "_ck_end"):
             self._ck_end = _read_end(self.pid) if orig_alive(self) is False else None
+        killed = getattr(self, "_ck_killed_at", None)
+        if killed is not None:  # killed at that moment of logical time, however far it really got
+            return killed if self._ck_end is None else min(self._ck_end, killed)
         return self._ck_end
 
     def join(self: Any, timeout: float | None = None) -> None:
@@ -369,6 +372,7 @@ def _patch_processes(probe: Probe) -> None:
         if getattr(self, "_ck_internal", False):
             return orig(self)
         t = clock()
+        self._ck_killed_at = t
         probe.emit("kill", target=f"p:{self.name}", how=how, pid=self.pid, where=probe.where(sys._getframe(2)))
         deadline = real_monotonic() + _state["grace"]
         while orig_alive(self) and real_monotonic() < deadline:
