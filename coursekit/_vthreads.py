@@ -144,6 +144,9 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
         waits = [
             {"id": f.wid, "on": f.blocked_on, "where": probe.where(frames.get(f.ident or -1))} for f in fibers
         ]
+        extra = getattr(probe, "extra_waits", None)  # asyncio: which tasks wait, and at which await
+        if extra is not None:
+            waits = [w for w in waits if w["on"] != "event loop"] + extra()
         probe.emit("problem", kind=kind, id=sched.current.wid if sched.current else "", where="", waits=waits)
         finish(0)
 
