@@ -49,6 +49,7 @@ class RunSpec:
     args: tuple[Any, ...] = ()
     tie: str = "fifo"
     limits: Limits = field(default_factory=Limits)
+    driver: tuple[Path, str] | None = None  # (grader file, function): call function(module) instead of `call`
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -88,6 +89,7 @@ def run(spec: RunSpec) -> RawRun:
         harness_spec = {
             "model": spec.model, "module": str(module), "name": module.stem, "call": spec.call,
             "args": list(spec.args), "tie": spec.tie, "trace": str(trace_dir),
+            "driver": [str(spec.driver[0]), spec.driver[1]] if spec.driver else None,
             "limit_s": spec.limits.virtual_s, "stall_s": spec.limits.stall_s, "max_events": spec.limits.max_events,
         }
         (work / "spec.json").write_text(json.dumps(harness_spec), encoding="utf-8")

@@ -62,6 +62,7 @@ class Timeline:
     end_t: float = 0.0
     first_activity: dict[str, float] = field(default_factory=dict)
     last_activity: dict[str, float] = field(default_factory=dict)
+    result: str | None = None  # repr() of what the entry point returned (None: it never returned)
 
     def ctx(self, cid: str) -> Context:
         return self.contexts.get(cid) or Context(cid, "main" if is_main(cid) else "thread", "", "", 0.0, None)
@@ -160,6 +161,8 @@ def build(raw: RawRun) -> Timeline:
         elif kind == "phase":
             if ev["name"] == "main":
                 tl.main_is_async = ev.get("is_async")
+            elif ev["name"] == "done" and "result" in ev:
+                tl.result = ev["result"]
             elif ev["name"] == "return" and tl.returned_at is None:
                 tl.returned_at = t
                 tl.alive_at_return = [a for a in ev.get("alive", []) if a != main_task]

@@ -7,13 +7,14 @@ order of simultaneous events is not right.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from coursekit import _runner
 from coursekit._timeline import Timeline, build
@@ -33,6 +34,11 @@ class Grader:
     checks: tuple[Check, ...]
     call: str = "main"
     args: tuple[Any, ...] = ()
+    driver: Callable[[Any], Any] | None = None
+    """A function of the grader module that gets the student's module and calls it (in the student's process,
+    under the harness), for exercises graded through several calls: it replaces ``call(*args)``. What it
+    prints and returns is observed exactly like the output of ``main()``; the reference runs the same driver."""
+    path: Path | None = None  # the grader file (set by load_grader)
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.checks]
@@ -59,7 +65,9 @@ def load_grader(exercise: Exercise) -> Grader:
     if names != set(exercise.points):
         raise GraderError(f"{exercise.id}: the grader's checks {sorted(names)} and the points in course.toml "
                           f"{sorted(exercise.points)} must name the same checks")
-    return grader
+    if grader.driver is not None and getattr(module, grader.driver.__name__, None) is not grader.driver:
+        raise GraderError(f"{path}: the driver {grader.driver.__name__}() must be a top-level function of the grader")
+    return dataclasses.replace(grader, path=path)
 
 
 class ReferenceCache:
@@ -70,7 +78,8 @@ class ReferenceCache:
         self._lock = threading.Lock()
 
     def get(self, exercise: Exercise, grader: Grader) -> Timeline:
-        digest = hashlib.sha256(exercise.solution_path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(exercise.solution_path.read_bytes()
+                                + (grader.path.read_bytes() if grader.path else b"")).hexdigest()
         key = (exercise.id, digest)
         with self._lock:
             if key not in self._data:
@@ -86,7 +95,8 @@ _default_cache = ReferenceCache()
 
 
 def _observe(exercise: Exercise, grader: Grader, path: Path, tie: str) -> Timeline:
-    spec = _runner.RunSpec(exercise.model, path, grader.call, grader.args, tie, exercise.limits)
+    driver = (grader.path, grader.driver.__name__) if grader.driver is not None and grader.path else None
+    spec = _runner.RunSpec(exercise.model, path, grader.call, grader.args, tie, exercise.limits, driver)
     return build(_runner.run(spec))
 
 

@@ -4,14 +4,6 @@ from coursekit import checks
 from coursekit.grading import Grader
 
 grader = Grader(
-    checks=(
-        checks.Runs(),
-        checks.Output(),
-        checks.Timing(),
-        checks.Order(),
-        checks.Model(),
-        checks.Overlap(),
-        checks.Join(),
-    ),
+    checks=checks.STANDARD,
     call="main",
 )

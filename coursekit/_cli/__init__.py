@@ -1,0 +1,1 @@
+"""Commands of the ``course`` CLI, one module per area; each defines ``register(group)``."""
