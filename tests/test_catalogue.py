@@ -1,7 +1,9 @@
 """Every reference solution passes, every stub fails, and each catalogue submission gets its intended verdict.
 
 The catalogue lives in ``tests/catalogue/<exercise id>/{correct,wrong}/*.py``.  A wrong submission's header
-names the checks that must fail (``# expect-fail: overlap, timing``); a correct one must pass every check.
+names the checks that must fail (``# expect-fail: overlap, timing``) and may name words that their messages
+must contain (``# expect-message: run() instead of start()``, case-insensitive), so that a message that stops
+naming the mistake is caught; a correct one must pass every check.
 """
 
 from __future__ import annotations
@@ -68,3 +70,6 @@ def test_wrong_submission_is_rejected_by_the_intended_check(exercise, path):
     for name in intended:
         assert by_name[name].message.strip(), f"{name} failed without a message"
         assert "Traceback" not in by_name[name].message
+    for words in re.findall(r"^# expect-message: (.+)$", path.read_text(encoding="utf-8"), re.M):
+        said = "\n".join(by_name[n].message for n in intended).lower()
+        assert words.strip().lower() in said, f"no message says {words.strip()!r}:\n{said}"
