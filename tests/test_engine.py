@@ -4,6 +4,7 @@ student sees from `pytest exercises/`."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -121,10 +122,29 @@ def test_os_exit_in_main_is_never_a_completed_run(tmp_path):
     assert not tl.completed
 
 
-def test_students_see_short_messages_from_pytest_exercises():
+def test_students_see_short_messages_from_pytest_exercises(tmp_path):
+    """A stub, graded by `pytest exercises/` in a course of one exercise (the repo's copy may be solved)."""
+    ex_id = "threads/numbers_letters_threads"
+    registry = (ROOT / "course.toml").read_text(encoding="utf-8")
+    entry = registry[registry.index(f'id = "{ex_id}"'):].split("[[exercise]]")[0]
+    (tmp_path / "course.toml").write_text(f"[[exercise]]\n{entry}", encoding="utf-8")
+    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
+    for folder in ("exercises", "solutions", "graders"):
+        (tmp_path / folder / "threads").mkdir(parents=True)
+        shutil.copy(ROOT / folder / f"{ex_id}.py", tmp_path / folder / f"{ex_id}.py")
+    (tmp_path / "exercises" / f"{ex_id}.py").write_text(textwrap.dedent("""
+        def print_numbers():
+            raise NotImplementedError("print_numbers(): sleep 1 s, then print 'Number: i'")
+
+        def print_letters():
+            raise NotImplementedError("print_letters(): sleep 1.5 s, then print 'Letter: x'")
+
+        def main():
+            raise NotImplementedError("main(): start two threads, join both, then print 'Done!'")
+    """), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "pytest", "exercises/threads/", "-q", "-p", "no:cacheprovider"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 1
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "7 failed" in proc.stdout
     assert "Not written yet" in proc.stdout
     assert "Traceback" not in proc.stdout and "NotImplementedError:" not in proc.stdout

@@ -64,8 +64,7 @@ class Runs(Check):
     title = "main() runs to the end, on its own, without crashing, hanging or blocking"
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
-        blocking = {"stuck", "deadlock", "time-limit", "flood", "blocking-sleep", "never-awaited", "sync-main"}
-        findings = [f for f in diagnose(observed) if f.kind in RUN_FINDINGS or f.kind in blocking]
+        findings = diagnose(observed, only=RUN_FINDINGS | BLOCKING_FINDINGS)
         if not observed.completed and not any(f.kind in ("stuck", "deadlock", "time-limit") for f in findings):
             findings.append(Finding("cut-short", "Your program ended abruptly (os._exit, a signal, or a hang past "
                                     "the wall-clock limit) before main() could finish.", "Let main() return normally."))
@@ -76,6 +75,9 @@ class Runs(Check):
 
 RUN_FINDINGS = {"not-implemented", "syntax", "missing", "crash", "import-crash", "import-exit", "runs-on-import",
                 "cut-short", "unreadable", "process-in-threads", "process-in-coroutines"}
+"""Findings that explain why a program did not run (also quoted by other checks when nothing was printed)."""
+BLOCKING_FINDINGS = {"stuck", "deadlock", "time-limit", "flood", "blocking-sleep", "never-awaited", "sync-main"}
+"""Findings that stop or freeze a run: only the runs check reports them."""
 
 
 class Output(Check):
