@@ -19,7 +19,7 @@ from collections import deque
 from typing import Any, Callable
 
 from coursekit._probe import Probe
-from coursekit._sched import DONE, NS, Fiber, Scheduler, to_ns
+from coursekit._sched import BLOCKED, DONE, NS, Fiber, Scheduler, to_ns
 
 real_sleep = time.sleep
 real_monotonic = time.monotonic
@@ -128,6 +128,34 @@ class ThreadsModel:
 
     def alive(self) -> list[threading.Thread]:
         return [f.thread for f in self.sched.fibers if f.thread is not None and f.state != DONE]
+
+    def waits(self) -> list[dict[str, str]]:
+        """For each live thread: what it is blocked on and at which student line (reported when main returns)."""
+        frames = sys._current_frames()
+        out = []
+        for f in self.sched.fibers:
+            if f.thread is not None and f.state != DONE:
+                on = f.blocked_on if f.state == BLOCKED else f.state
+                out.append({"id": f.wid, "on": on, "where": self.probe.where(frames.get(f.ident or -1))})
+        return out
+
+    def run_atexit(self) -> None:
+        """Run what ``threading._register_atexit`` registered, as ``threading._shutdown`` does at exit.
+
+        Why: ``ThreadPoolExecutor`` stops the idle workers of an executor nobody shut down from such a hook;
+        without it the harness's own end-of-run join would wait for them forever and report a deadlock the real
+        interpreter never has.
+        """
+        calls = getattr(threading, "_threading_atexits", None)
+        if not calls:
+            return
+        threading._SHUTTING_DOWN = True  # type: ignore[attr-defined]
+        for call in reversed(list(calls)):
+            try:
+                call()
+            except Exception as exc:  # noqa: BLE001 - reported like any crash, the run goes on ending
+                self.probe.crash(exc)
+        calls.clear()
 
     def report_unstarted(self) -> None:
         for ref, target, where in self.created:
