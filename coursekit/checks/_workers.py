@@ -8,6 +8,9 @@ come from the reference run, and the grader only chooses which checks apply and 
 
 What counts as "work": a ``sleep`` of positive length (virtual time makes it the simulated slow part of a job),
 and for ``Workers`` any sleep at all, ``sleep(0)`` included (the yield point of a read / yield / write window).
+When the grader hands the student a work function of its own (a driver's ``work(item)``), ``work="given"``
+counts only the sleeps called from outside the student's file, so that a student's own waiting
+(``while ...: time.sleep(0.5)`` in main) is not mistaken for work.
 """
 
 from __future__ import annotations
@@ -35,6 +38,16 @@ def _workers(tl: Timeline) -> list[str]:
     return [c.id for c in tl.workers() if c.kind == kind]
 
 
+WORK_KINDS = ("all", "given")
+
+
+def work_sleeps(tl: Timeline, work: str) -> list[dict]:
+    """The sleep events that stand for work: all of them, or only those the grader's own code made."""
+    if work not in WORK_KINDS:
+        raise ValueError(f"work must be one of {WORK_KINDS}, not {work!r}")
+    return [s for s in tl.sleeps if work == "all" or not s.get("student", False)]
+
+
 def peak_alive(tl: Timeline) -> int:
     """The most workers alive (started, not yet ended) at once, by the order of the trace, not by the clock.
 
@@ -54,10 +67,10 @@ def peak_alive(tl: Timeline) -> int:
     return peak
 
 
-def busy_peak(tl: Timeline) -> tuple[int, float, list[str]]:
+def busy_peak(tl: Timeline, work: str = "all") -> tuple[int, float, list[str]]:
     """The most contexts inside a positive sleep at the same moment, when that first happens, and which ones."""
     edges = []
-    for s in tl.sleeps:
+    for s in work_sleeps(tl, work):
         d = float(s.get("d", 0.0))
         if d > 0:
             t = float(s["t"])
@@ -81,11 +94,17 @@ class Workers(Check):
     name = "workers"
     title = "the work runs in the expected number of workers, at the same time, not in main"
 
+    def __init__(self, work: str = "all") -> None:
+        if work not in WORK_KINDS:
+            raise ValueError(f"work must be one of {WORK_KINDS}, not {work!r}")
+        self.work = work
+
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         kind = _kind(expected)
         words = _PLURAL.get(kind, "workers")
-        in_main = [s for s in observed.sleeps if is_main(s["id"])]
-        if len(in_main) > sum(1 for s in expected.sleeps if is_main(s["id"])):
+        obs_work, exp_work = work_sleeps(observed, self.work), work_sleeps(expected, self.work)
+        in_main = [s for s in obs_work if is_main(s["id"])]
+        if len(in_main) > sum(1 for s in exp_work if is_main(s["id"])):
             where = next((s.get("where") for s in in_main if s.get("where")), "")
             return Verdict(False, f"Some of the work ran in main itself{f' ({where})' if where else ''}, not in "
                            f"your {words}.", diagnose(observed, only=_MISPLACED) or [Finding(
@@ -99,8 +118,8 @@ class Workers(Check):
             return Verdict(False, f"Your program started {started}; expected {len(exp)}.",
                            diagnose(observed, only=MODEL_FINDINGS | RUN_FINDINGS) or
                            [Finding("worker-count", "", fix)])
-        doing_exp = {s["id"] for s in expected.sleeps if not is_main(s["id"])}
-        doing_obs = {s["id"] for s in observed.sleeps if not is_main(s["id"])}
+        doing_exp = {s["id"] for s in exp_work if not is_main(s["id"])}
+        doing_obs = {s["id"] for s in obs_work if not is_main(s["id"])}
         if len(doing_obs) < len(doing_exp):
             return Verdict(False, f"Only {len(doing_obs)} of your {len(obs)} {words} did any of the work; expected "
                            f"{len(doing_exp)} to share it.", [Finding("idle-workers", "", "Give every worker its "
@@ -121,9 +140,14 @@ class Busy(Check):
     name = "busy"
     title = "as many workers busy at once as expected: never more, and no fewer when there is enough work"
 
+    def __init__(self, work: str = "all") -> None:
+        if work not in WORK_KINDS:
+            raise ValueError(f"work must be one of {WORK_KINDS}, not {work!r}")
+        self.work = work
+
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
-        p_obs, at_obs, who = busy_peak(observed)
-        p_exp, at_exp, _ = busy_peak(expected)
+        p_obs, at_obs, who = busy_peak(observed, self.work)
+        p_exp, at_exp, _ = busy_peak(expected, self.work)
         if p_obs == p_exp:
             return OK
         if p_obs > p_exp:
@@ -177,6 +201,7 @@ class ExactlyOnce(Check):
         return f"ExactlyOnce({self.prefix!r})"
 
 
+
 class Leaks(Check):
     """Nothing is left running when the entry point returns, beyond what the reference leaves (a daemon thread
     that is deliberately abandoned, for instance)."""
@@ -202,17 +227,18 @@ class Leaks(Check):
         if len(obs_all) <= len(exp_all) and len(obs_nd) <= len(exp_nd):
             return OK
         shown = obs_nd if len(obs_nd) > len(exp_nd) else obs_all
-        parts = []
-        for cid in shown[:3]:
+        described: Counter[str] = Counter()
+        for cid in shown:
             wait = observed.alive_waits.get(cid, {})
             on = {"lock": "blocked (on a lock, queue or condition)", "join": "waiting in join()",
                   "sleep": "sleeping", "runnable": "about to run"}.get(wait.get("on", ""), "running")
             where = f" at {wait['where']}" if wait.get("where") else ""
             daemon = " (a daemon)" if observed.ctx(cid).daemon else ""
-            parts.append(f"{observed.ctx(cid).label}{daemon}, {on}{where}")
+            described[f"{observed.ctx(cid).label}{daemon}, {on}{where}"] += 1
+        parts = [(f"{k} x " if k > 1 else "") + text for text, k in described.most_common(3)]
         n = len(shown)
         msg = (f"{n} worker{'s were' if n > 1 else ' was'} still running when {self.what} returned: "
-               + "; ".join(parts) + (f"; and {n - 3} more" if n > 3 else "") + ".")
+               + "; ".join(parts) + ("; and others" if len(described) > 3 else "") + ".")
         if len(obs_nd) > len(exp_nd) and len(exp_all) > len(exp_nd):
             msg += " A thread that is not a daemon keeps the program from exiting."
         return Verdict(False, msg, [Finding("leak", "", self.advice)])
