@@ -171,11 +171,12 @@ class ExactlyOnce(Check):
     name = "once"
     title = "every item is processed exactly once"
 
-    def __init__(self, prefix: str, what: str = "item") -> None:
+    def __init__(self, prefix: str, what: str = "item", advice: str = "") -> None:
         if not prefix:
             raise ValueError("ExactlyOnce needs the prefix of the lines that report a unit of work")
         self.prefix = prefix
         self.what = what
+        self.advice = advice or f"Hand each {what} to exactly one worker, exactly once."
 
     def _count(self, tl: Timeline) -> Counter[str]:
         return Counter(x.text[len(self.prefix):] for x in tl.lines if x.text.startswith(self.prefix))
@@ -193,9 +194,9 @@ class ExactlyOnce(Check):
                              f"{self.what} {key} was processed {got[key]} of {want[key]} times")
         more = f" (and {len(parts) - 4} more)" if len(parts) > 4 else ""
         findings = diagnose(observed, only=RUN_FINDINGS | {"deadlock", "stuck"})
-        return Verdict(False, "; ".join(parts[:4]).capitalize() + more + f". Each {self.what} must be processed "
-                       "exactly once.", findings or [Finding("not-once", "", f"Hand each {self.what} to exactly one "
-                                                            "worker (put it in the queue once, take it out once).")])
+        text = "; ".join(parts[:4])
+        return Verdict(False, text[:1].upper() + text[1:] + more + f". Each {self.what} must be processed exactly "
+                       "once.", findings or [Finding("not-once", "", self.advice)])
 
     def __repr__(self) -> str:
         return f"ExactlyOnce({self.prefix!r})"
