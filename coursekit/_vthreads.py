@@ -136,7 +136,9 @@ class ThreadsModel:
         for f in self.sched.fibers:
             if f.thread is not None and f.state != DONE:
                 on = f.blocked_on if f.state == BLOCKED else f.state
-                out.append({"id": f.wid, "on": on, "where": self.probe.where(frames.get(f.ident or -1))})
+                frame = frames.get(f.ident) if f.ident is not None else None
+                # no frame yet (a thread not yet running): say nothing rather than point at the caller's line
+                out.append({"id": f.wid, "on": on, "where": self.probe.where(frame) if frame is not None else ""})
         return out
 
     def run_atexit(self) -> None:
@@ -169,9 +171,11 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
 
     def on_stuck(kind: str, fibers: list[Fiber]) -> None:
         frames = sys._current_frames()
-        waits = [
-            {"id": f.wid, "on": f.blocked_on, "where": probe.where(frames.get(f.ident or -1))} for f in fibers
-        ]
+        def where(f: Fiber) -> str:  # probe.where(None) would describe the caller's own frame, not f's
+            frame = frames.get(f.ident) if f.ident is not None else None
+            return probe.where(frame) if frame is not None else ""
+
+        waits = [{"id": f.wid, "on": f.blocked_on, "where": where(f)} for f in fibers]
         extra = getattr(probe, "extra_waits", None)  # asyncio: which tasks wait, and at which await
         if extra is not None:
             waits = [w for w in waits if w["on"] != "event loop"] + extra()
