@@ -12,12 +12,27 @@ CASES = ((4, 25), (2, 10))
 
 
 def drive(module):
-    """Count with 4 threads x 25 increments, then 2 x 10; return the counts."""
+    """Count with 4 threads x 25 increments, then 2 x 10; return each count and what its Counter really holds.
+
+    The Counter class is wrapped so that the driver sees every counter count_in_threads() makes: returning
+    ``n_threads * times`` while the shared counter says otherwise does not pass.
+    """
+    made = []
+
+    class Recorded(module.Counter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    Recorded.__name__ = Recorded.__qualname__ = module.Counter.__name__
+    module.Counter = Recorded
     counts = {}
     for n_threads, times in CASES:
+        made.clear()
         value = module.count_in_threads(n_threads, times)
         print(f"count_in_threads({n_threads}, {times}) returned {value!r}")
         counts[f"{n_threads} threads x {times}"] = value
+        counts[f"{n_threads} threads x {times}: counter.value"] = [c.value for c in made]
     return counts
 
 

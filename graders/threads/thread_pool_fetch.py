@@ -37,6 +37,7 @@ grader = Grader(
                        "exception future.result() re-raises: store f\"error: {exc}\" for that url, keep the rest."),
         checks.ExactlyOnce("fetched ", what="url", advice="Submit each url once, and never call fetch yourself: report a failed fetch, do not retry it."),
         checks.Busy(work="given"),
+        checks.Timing(),
         checks.Workers(work="given"),
         checks.Leaks("fetch_all()", advice="Use the executor in a `with` block (or call shutdown()), so that its "
                      "threads end before fetch_all() returns."),

@@ -33,6 +33,7 @@ grader = Grader(
                        "at its item's index (results[index] = ...), not in the order the workers finish."),
         checks.ExactlyOnce("processed ", advice="Put each item in the queue once; each worker takes its items from the queue, never from the list."),
         checks.Busy(work="given"),
+        checks.Timing(),
         checks.Workers(work="given"),
         checks.Leaks("run_pool()", advice="Put one sentinel per worker after the items, and join every worker "
                      "before run_pool() returns."),
