@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from coursekit.grading import ReferenceCache, grade_exercise  # noqa: E402
+from coursekit.grading import ReferenceCache, grade_exercise, load_grader  # noqa: E402
 from coursekit.registry import load_course  # noqa: E402
 
 TARGET_RATIO = 0.1
@@ -46,11 +46,33 @@ def _loadavg() -> str:
         return "n/a"
 
 
-def real_run(path: Path) -> tuple[float, int]:
-    """Run ``path`` as a plain program; return its wall time and exit code."""
+# Run a grader's driver on the reference solution as a plain program (real threads, real sleeps).
+_DRIVE = """
+import importlib.util, sys
+def load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+grader_file, solution_file, name, driver = sys.argv[1:5]
+getattr(load("grader_under_test", grader_file), driver)(load(name, solution_file))
+"""
+
+
+def real_run(path: Path, exercise=None) -> tuple[float, int]:
+    """Run ``path`` as a plain program; return its wall time and exit code.
+
+    When the exercise's grader drives the solution (``Grader(driver=...)``), what is graded is the driver's
+    workload, not the solution's own short demo: the real-time run then runs that driver, so that the ratio
+    compares the same work.
+    """
+    cmd = [sys.executable, str(path)]
+    grader = load_grader(exercise) if exercise is not None else None
+    if grader is not None and grader.driver is not None and grader.path is not None:
+        cmd = [sys.executable, "-c", _DRIVE, str(grader.path), str(path), path.stem, grader.driver.__name__]
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(path)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL, check=False)
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start, proc.returncode
 
 
@@ -81,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
           f"in parallel")
 
     with ThreadPoolExecutor(max_workers=max(1, len(exercises))) as pool:
-        real_futures = [pool.submit(real_run, ex.solution_path) for ex in exercises]
+        real_futures = [pool.submit(real_run, ex.solution_path, ex) for ex in exercises]
         # Grade one exercise at a time, in this thread, while the real runs sleep in the background.
         graded = [grading_time(ex, args.repeat) for ex in exercises]
         reals = [f.result() for f in real_futures]

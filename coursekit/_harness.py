@@ -158,13 +158,15 @@ class Harness:
         return getattr(module, name)
 
     def _returned(self, pending: list[str]) -> None:
+        waits: list[dict[str, Any]] = []
         if self.threads is not None:
             alive = [t._ck_fiber.wid for t in self.threads.alive()]
+            waits = self.threads.waits()
         else:
             from coursekit import _vproc
 
             alive = _vproc.alive()
-        self.probe.emit("phase", name="return", alive=alive + pending)
+        self.probe.emit("phase", name="return", alive=alive + pending, waits=waits)
         self.probe.phase = "after"
 
     def shutdown(self) -> None:
@@ -172,6 +174,7 @@ class Harness:
         self.probe.phase = "shutdown"
         if self.threads is not None:
             self.threads.report_unstarted()
+            self.threads.run_atexit()  # as the interpreter does: executors stop their idle workers here
             for thread in self.threads.alive():
                 if not thread.daemon:
                     thread.join()

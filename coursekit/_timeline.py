@@ -63,6 +63,9 @@ class Timeline:
     first_activity: dict[str, float] = field(default_factory=dict)
     last_activity: dict[str, float] = field(default_factory=dict)
     result: str | None = None  # repr() of what the entry point returned (None: it never returned)
+    sleeps: list[dict[str, Any]] = field(default_factory=list)  # every sleep event: id, t, d (simulated work)
+    lifecycle: list[tuple[str, str]] = field(default_factory=list)  # ("spawn" | "end", id) in trace order
+    alive_waits: dict[str, dict[str, Any]] = field(default_factory=dict)  # at return: what each live worker waits on
 
     def ctx(self, cid: str) -> Context:
         return self.contexts.get(cid) or Context(cid, "main" if is_main(cid) else "thread", "", "", 0.0, None)
@@ -128,6 +131,7 @@ def build(raw: RawRun) -> Timeline:
                 ctx_kind = "main"
             contexts[ev["id"]] = Context(ev["id"], ctx_kind, ev.get("target", ""), ev.get("parent", ""), t, None,
                                          bool(ev.get("daemon")), ev.get("where", ""))
+            tl.lifecycle.append(("spawn", ev["id"]))
         elif kind == "task":
             contexts[f"task:{ev['task']}"] = Context(f"task:{ev['task']}", "process", ev.get("target", ""),
                                                    ev.get("id", ""), t, None)
@@ -138,7 +142,9 @@ def build(raw: RawRun) -> Timeline:
                 contexts[cid] = Context(c.id, c.kind, c.target, c.parent, ev["start"], ev["end"], c.daemon, c.where)
         elif kind == "end":
             ends[ev["id"]] = t
+            tl.lifecycle.append(("end", ev["id"]))
         elif kind == "sleep":
+            tl.sleeps.append(ev)
             tl.first_activity.setdefault(ev["id"], t)
             tl.last_activity[ev["id"]] = max(tl.last_activity.get(ev["id"], t), t + float(ev.get("d", 0.0)))
         elif kind == "line":
@@ -166,6 +172,7 @@ def build(raw: RawRun) -> Timeline:
             elif ev["name"] == "return" and tl.returned_at is None:
                 tl.returned_at = t
                 tl.alive_at_return = [a for a in ev.get("alive", []) if a != main_task]
+                tl.alive_waits = {w["id"]: w for w in ev.get("waits", [])}
         elif kind == "exit":
             tl.completed = True
     for cid, t in ends.items():

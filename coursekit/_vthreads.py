@@ -19,7 +19,7 @@ from collections import deque
 from typing import Any, Callable
 
 from coursekit._probe import Probe
-from coursekit._sched import DONE, NS, Fiber, Scheduler, to_ns
+from coursekit._sched import BLOCKED, DONE, NS, Fiber, Scheduler, to_ns
 
 real_sleep = time.sleep
 real_monotonic = time.monotonic
@@ -129,6 +129,36 @@ class ThreadsModel:
     def alive(self) -> list[threading.Thread]:
         return [f.thread for f in self.sched.fibers if f.thread is not None and f.state != DONE]
 
+    def waits(self) -> list[dict[str, str]]:
+        """For each live thread: what it is blocked on and at which student line (reported when main returns)."""
+        frames = sys._current_frames()
+        out = []
+        for f in self.sched.fibers:
+            if f.thread is not None and f.state != DONE:
+                on = f.blocked_on if f.state == BLOCKED else f.state
+                frame = frames.get(f.ident) if f.ident is not None else None
+                # no frame yet (a thread not yet running): say nothing rather than point at the caller's line
+                out.append({"id": f.wid, "on": on, "where": self.probe.where(frame) if frame is not None else ""})
+        return out
+
+    def run_atexit(self) -> None:
+        """Run what ``threading._register_atexit`` registered, as ``threading._shutdown`` does at exit.
+
+        Why: ``ThreadPoolExecutor`` stops the idle workers of an executor nobody shut down from such a hook;
+        without it the harness's own end-of-run join would wait for them forever and report a deadlock the real
+        interpreter never has.
+        """
+        calls = getattr(threading, "_threading_atexits", None)
+        if not calls:
+            return
+        threading._SHUTTING_DOWN = True  # type: ignore[attr-defined]
+        for call in reversed(list(calls)):
+            try:
+                call()
+            except Exception as exc:  # noqa: BLE001 - reported like any crash, the run goes on ending
+                self.probe.crash(exc)
+        calls.clear()
+
     def report_unstarted(self) -> None:
         for ref, target, where in self.created:
             thread = ref()
@@ -141,9 +171,11 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
 
     def on_stuck(kind: str, fibers: list[Fiber]) -> None:
         frames = sys._current_frames()
-        waits = [
-            {"id": f.wid, "on": f.blocked_on, "where": probe.where(frames.get(f.ident or -1))} for f in fibers
-        ]
+        def where(f: Fiber) -> str:  # probe.where(None) would describe the caller's own frame, not f's
+            frame = frames.get(f.ident) if f.ident is not None else None
+            return probe.where(frame) if frame is not None else ""
+
+        waits = [{"id": f.wid, "on": f.blocked_on, "where": where(f)} for f in fibers]
         extra = getattr(probe, "extra_waits", None)  # asyncio: which tasks wait, and at which await
         if extra is not None:
             waits = [w for w in waits if w["on"] != "event loop"] + extra()

@@ -16,8 +16,9 @@ class Returns(Check):
     name = "returns"
     title = "returns the expected value"
 
-    def __init__(self, what: str = "main()") -> None:
+    def __init__(self, what: str = "main()", advice: str = "") -> None:
         self.what = what
+        self.advice = advice  # what to change when the values differ (the grader knows the likely mistake)
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         if observed.result == expected.result:
@@ -25,7 +26,8 @@ class Returns(Check):
         if observed.result is None:
             return Verdict(False, f"{self.what} never returned, so there is no value to check.",
                            diagnose(observed, only=RUN_FINDINGS))
-        return Verdict(False, f"{self.what} returned {observed.result}; expected {expected.result}.")
+        return Verdict(False, f"{self.what} returned {observed.result}; expected {expected.result}."
+                       + (f" {self.advice}" if self.advice else ""))
 
     def __repr__(self) -> str:
         return f"Returns({self.what!r})"

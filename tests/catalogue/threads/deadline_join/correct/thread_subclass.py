@@ -1,0 +1,36 @@
+"""A daemon Thread subclass that keeps the value as an attribute."""
+
+
+import threading
+import time
+
+
+def run_with_deadline(func, deadline):
+    """Run ``func()`` in a thread and wait for it at most ``deadline`` seconds.
+
+    Return ``(True, value)`` if ``func`` returned ``value`` in time, ``(False, None)`` if it was still running at
+    the deadline (it goes on in the background, in a daemon thread, and never delays the program's exit).
+    """
+    class Call(threading.Thread):
+        def __init__(self):
+            super().__init__(daemon=True)
+            self.value = None
+
+        def run(self):
+            self.value = func()
+
+    call = Call()
+    call.start()
+    call.join(deadline)
+    return (False, None) if call.is_alive() else (True, call.value)
+
+
+def slow_answer():
+    """A stand-in for a slow call: 2 s of work, then an answer."""
+    time.sleep(2)
+    return 42
+
+
+if __name__ == "__main__":
+    print(run_with_deadline(slow_answer, 3))  # (True, 42) after 2 s
+    print(run_with_deadline(slow_answer, 0.5))  # (False, None) after 0.5 s

@@ -1,0 +1,33 @@
+"""future.result(timeout=...) inside a with-block: leaving the block waits for the slow call anyway."""
+# expect-fail: deadline
+# expect-message: kept waiting longer than it should
+
+
+import threading
+from concurrent.futures import ThreadPoolExecutor, TimeoutError
+import time
+
+
+def run_with_deadline(func, deadline):
+    """Run ``func()`` in a thread and wait for it at most ``deadline`` seconds.
+
+    Return ``(True, value)`` if ``func`` returned ``value`` in time, ``(False, None)`` if it was still running at
+    the deadline (it goes on in the background, in a daemon thread, and never delays the program's exit).
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(func)
+        try:
+            return True, future.result(timeout=deadline)
+        except TimeoutError:
+            return False, None
+
+
+def slow_answer():
+    """A stand-in for a slow call: 2 s of work, then an answer."""
+    time.sleep(2)
+    return 42
+
+
+if __name__ == "__main__":
+    print(run_with_deadline(slow_answer, 3))  # (True, 42) after 2 s
+    print(run_with_deadline(slow_answer, 0.5))  # (False, None) after 0.5 s

@@ -1,0 +1,37 @@
+"""Calls run() instead of start(): func runs in the caller, which waits for all of it."""
+# expect-fail: workers, deadline
+# expect-message: ran in main itself
+
+
+import threading
+import time
+
+
+def run_with_deadline(func, deadline):
+    """Run ``func()`` in a thread and wait for it at most ``deadline`` seconds.
+
+    Return ``(True, value)`` if ``func`` returned ``value`` in time, ``(False, None)`` if it was still running at
+    the deadline (it goes on in the background, in a daemon thread, and never delays the program's exit).
+    """
+    box = {}
+
+    def target():
+        box["value"] = func()
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.run()
+    thread.join(timeout=deadline)
+    if thread.is_alive():
+        return False, None
+    return True, box.get("value")
+
+
+def slow_answer():
+    """A stand-in for a slow call: 2 s of work, then an answer."""
+    time.sleep(2)
+    return 42
+
+
+if __name__ == "__main__":
+    print(run_with_deadline(slow_answer, 3))  # (True, 42) after 2 s
+    print(run_with_deadline(slow_answer, 0.5))  # (False, None) after 0.5 s

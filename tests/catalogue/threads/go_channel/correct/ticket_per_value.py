@@ -1,0 +1,54 @@
+"""Each value travels with its own Event: an unbuffered send waits for that value's Event, a buffered one only
+when the buffer is full."""
+
+import threading
+from collections import deque
+
+
+class Closed(Exception):
+    pass
+
+
+class Channel:
+    def __init__(self, capacity=0):
+        self.capacity = capacity
+        self.cond = threading.Condition(threading.RLock())
+        self.items = deque()  # (value, taken event)
+        self.closed = False
+
+    def send(self, value):
+        taken = threading.Event()
+        with self.cond:
+            if self.closed:
+                raise Closed()
+            while self.capacity and len(self.items) >= self.capacity and not self.closed:
+                self.cond.wait()
+            self.items.append((value, taken))
+            self.cond.notify_all()
+        if self.capacity == 0:
+            taken.wait()
+
+    def recv(self):
+        with self.cond:
+            while True:
+                if self.items:
+                    value, taken = self.items.popleft()
+                    taken.set()
+                    self.cond.notify_all()
+                    return value
+                if self.closed:
+                    raise Closed()
+                self.cond.wait()
+
+    def close(self):
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+
+    def __iter__(self):
+        while True:
+            try:
+                value = self.recv()
+            except Closed:
+                break
+            yield value
