@@ -128,9 +128,9 @@ class Harness:
             if is_async and self.asyncio is not None:
                 from coursekit import _vasync
 
-                def on_return(p: list[str]) -> None:
+                def on_return(p: list[str], executor: list[str]) -> None:
                     pending.extend(p)
-                    self._returned(pending)
+                    self._returned(pending, exclude=executor)
 
                 result = _vasync.run_main(self.asyncio, fn, args, on_return)
                 probe.phase = "after"
@@ -157,9 +157,9 @@ class Harness:
         module_spec.loader.exec_module(module)
         return getattr(module, name)
 
-    def _returned(self, pending: list[str]) -> None:
+    def _returned(self, pending: list[str], exclude: list[str] | None = None) -> None:
         if self.threads is not None:
-            alive = [t._ck_fiber.wid for t in self.threads.alive()]
+            alive = [t._ck_fiber.wid for t in self.threads.alive() if t._ck_fiber.wid not in (exclude or ())]
         else:
             from coursekit import _vproc
 

@@ -2,7 +2,7 @@
 
 Event kinds written by the harness: ``phase`` (import / main / return / done), ``spawn`` and ``end`` of a
 context, ``line`` (one printed line), ``sleep``, ``join``, ``kill``, ``problem``, ``crash``, ``error``,
-``unstarted``, ``task`` / ``sched`` / ``task-begin`` / ``task-end`` (pool calls), ``exit`` (the harness ended
+``unstarted``, ``cancel`` (an asyncio task was asked to stop), ``task`` / ``sched`` / ``task-begin`` / ``task-end`` (pool calls), ``exit`` (the harness ended
 the run itself; a run without it was cut short).
 """
 
@@ -63,6 +63,8 @@ class Timeline:
     first_activity: dict[str, float] = field(default_factory=dict)
     last_activity: dict[str, float] = field(default_factory=dict)
     result: str | None = None  # repr() of what the entry point returned (None: it never returned)
+    cancels: list[dict[str, Any]] = field(default_factory=list)  # task.cancel() calls: target, by, work, t
+    ended_how: dict[str, str] = field(default_factory=dict)  # context id -> done | error | cancelled
 
     def ctx(self, cid: str) -> Context:
         return self.contexts.get(cid) or Context(cid, "main" if is_main(cid) else "thread", "", "", 0.0, None)
@@ -138,6 +140,9 @@ def build(raw: RawRun) -> Timeline:
                 contexts[cid] = Context(c.id, c.kind, c.target, c.parent, ev["start"], ev["end"], c.daemon, c.where)
         elif kind == "end":
             ends[ev["id"]] = t
+            tl.ended_how[ev["id"]] = ev.get("how", "done")
+        elif kind == "cancel":
+            tl.cancels.append(ev)
         elif kind == "sleep":
             tl.first_activity.setdefault(ev["id"], t)
             tl.last_activity[ev["id"]] = max(tl.last_activity.get(ev["id"], t), t + float(ev.get("d", 0.0)))
@@ -174,6 +179,8 @@ def build(raw: RawRun) -> Timeline:
             contexts[cid] = Context(c.id, c.kind, c.target, c.parent, c.start, t, c.daemon, c.where)
     if main_task is not None:  # the task running main() *is* main
         tl.lines = [Line(x.t, "t0", x.text, x.phase) if x.ctx == main_task else x for x in tl.lines]
+        tl.cancels = [{**c, "target": "t0"} if c.get("target") == main_task else c for c in tl.cancels]
+        tl.cancels = [{**c, "by": "t0"} if c.get("by") == main_task else c for c in tl.cancels]
         for c in list(contexts.values()):
             if c.parent == main_task:
                 contexts[c.id] = Context(c.id, c.kind, c.target, "t0", c.start, c.end, c.daemon, c.where)
