@@ -141,8 +141,8 @@ def build(raw: RawRun) -> Timeline:
         elif kind == "end":
             ends[ev["id"]] = t
             tl.ended_how[ev["id"]] = ev.get("how", "done")
-        elif kind == "cancel":
-            tl.cancels.append(ev)
+        elif kind == "cancel":  # line_index: how many lines were printed before it (what it caused comes after)
+            tl.cancels.append({**ev, "line_index": len(tl.lines)})
         elif kind == "sleep":
             tl.first_activity.setdefault(ev["id"], t)
             tl.last_activity[ev["id"]] = max(tl.last_activity.get(ev["id"], t), t + float(ev.get("d", 0.0)))
@@ -179,6 +179,7 @@ def build(raw: RawRun) -> Timeline:
             contexts[cid] = Context(c.id, c.kind, c.target, c.parent, c.start, t, c.daemon, c.where)
     if main_task is not None:  # the task running main() *is* main
         tl.lines = [Line(x.t, "t0", x.text, x.phase) if x.ctx == main_task else x for x in tl.lines]
+        tl.crashes = [{**c, "id": "t0"} if c.get("id") == main_task else c for c in tl.crashes]
         tl.cancels = [{**c, "target": "t0"} if c.get("target") == main_task else c for c in tl.cancels]
         tl.cancels = [{**c, "by": "t0"} if c.get("by") == main_task else c for c in tl.cancels]
         for c in list(contexts.values()):

@@ -21,6 +21,11 @@ from coursekit.checks._core import (
     match_lines,
 )
 from coursekit.checks._result import Returns
+from coursekit.checks._cancellation import Cancellation
+from coursekit.checks._elapsed import Elapsed
+from coursekit.checks._inflight import InFlight
+from coursekit.checks._processed import ProcessedOnce
+from coursekit.checks._responsiveness import Responsive
 
 STANDARD = (Runs(), Output(), Timing(), Order(), Model(), Overlap(), Join())
 """The seven checks of a "start workers, wait for them" exercise, in the order students read them."""
@@ -29,3 +34,4 @@ __all__ = [
     "ALL_CHECKS", "EPS", "OK", "STANDARD", "Check", "Join", "Model", "Order", "Output", "Overlap", "Returns", "Runs",
     "Timing", "Verdict", "match_lines",
 ]
+__all__ += ["Cancellation", "Elapsed", "InFlight", "ProcessedOnce", "Responsive"]
