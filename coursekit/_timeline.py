@@ -64,7 +64,7 @@ class Timeline:
     last_activity: dict[str, float] = field(default_factory=dict)
     result: str | None = None  # repr() of what the entry point returned (None: it never returned)
     cancels: list[dict[str, Any]] = field(default_factory=list)  # task.cancel() calls: target, by, work, t
-    ended_how: dict[str, str] = field(default_factory=dict)  # context id -> done | error | cancelled
+    ended_how: dict[str, str] = field(default_factory=dict)  # id -> done | error | cancelled | absorbed
 
     def ctx(self, cid: str) -> Context:
         return self.contexts.get(cid) or Context(cid, "main" if is_main(cid) else "thread", "", "", 0.0, None)

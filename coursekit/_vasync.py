@@ -61,6 +61,8 @@ class AsyncModel:
             exc = task.exception()
             assert exc is not None
             self.probe.crash(exc, id=tid)
+        elif getattr(task, "_ck_uncancelled", False):
+            how = "absorbed"  # cancelled, then uncancel()ed by asyncio.timeout or a TaskGroup, then went on
         else:
             how = "done"
         self.probe.emit("end", id=tid, how=how)
@@ -164,6 +166,12 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
             accepted = super().cancel(msg)
             model.cancelled(self, msg, accepted)
             return accepted
+
+        def uncancel(self) -> int:
+            # asyncio.timeout and TaskGroup take a cancellation back once they have turned it into their own
+            # error: the task then goes on by design, which must not look like a swallowed CancelledError.
+            self._ck_uncancelled = True
+            return super().uncancel()
 
     def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
         parent = model.context()
