@@ -180,6 +180,9 @@ def build(raw: RawRun) -> Timeline:
     if main_task is not None:  # the task running main() *is* main
         tl.lines = [Line(x.t, "t0", x.text, x.phase) if x.ctx == main_task else x for x in tl.lines]
         tl.crashes = [{**c, "id": "t0"} if c.get("id") == main_task else c for c in tl.crashes]
+        for p in tl.problems:  # a deadlock lists what each task waits on: main's task is main
+            if p.get("waits"):
+                p["waits"] = [{**w, "id": "t0"} if w.get("id") == main_task else w for w in p["waits"]]
         tl.cancels = [{**c, "target": "t0"} if c.get("target") == main_task else c for c in tl.cancels]
         tl.cancels = [{**c, "by": "t0"} if c.get("by") == main_task else c for c in tl.cancels]
         for c in list(contexts.values()):

@@ -25,7 +25,7 @@ def peak(intervals: dict[str, tuple[float, float]]) -> tuple[int, float, list[st
             continue
         live = [u for u, (x, y) in intervals.items() if y - x > EPS and x <= a + EPS and y > a + EPS]
         if len(live) > best or (len(live) == best and a < at):
-            best, at, who = len(live), a, sorted(live, key=lambda u: intervals[u])
+            best, at, who = len(live), a, sorted(live, key=lambda u: (intervals[u][0], u))
     return best, at, who
 
 
