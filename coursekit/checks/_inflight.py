@@ -33,9 +33,14 @@ class InFlight(Check):
     name = "in_flight"
     title = "the right number of jobs run at the same time (never more than the limit)"
 
-    def __init__(self, key: str | None = None, unit: str = "job") -> None:
+    def __init__(self, key: str | None = None, unit: str = "job", *, too_many: str = "", too_few: str = "") -> None:
+        """``too_many`` / ``too_few``: what to change, in the exercise's words (the numbers come from the runs)."""
         self.key = re.compile(key) if key is not None else None
         self.unit = unit
+        self.too_many = too_many or (f"Hold the limit for the whole of each {unit}: one semaphore (or pool of "
+                                     "workers) created once and shared, not one per job.")
+        self.too_few = too_few or (f"Start every {unit} before waiting for any of them, and let the limit (not "
+                                   "the order of your awaits) hold them back.")
 
     def _unit_of(self, ref: Line) -> str | None:
         """Which unit a line belongs to, read from its reference twin (so the program's layout is irrelevant)."""
@@ -71,15 +76,13 @@ class InFlight(Check):
             return OK
         if got > want:
             listed = ", ".join(repr(names[u]) for u in who[:6])
-            msg = (f"{got} {self.unit}s were running at once at {at:g} s ({listed}); at most {want} may run at "
-                   f"the same time.")
-            fix = (f"Hold the limit for the whole of each {self.unit}: `async with semaphore:` around the work "
-                   "(a lock or semaphore created once and shared, not one per job).")
+            msg = (f"{got} {self.unit}s were running at once at {at:g} s ({listed}); the reference never runs "
+                   f"more than {want} at the same time.")
+            fix = self.too_many
         else:
             msg = (f"At most {got} {self.unit}{'s' if got != 1 else ''} ran at the same time; the reference runs "
                    f"{want} at once when there is enough work.")
-            fix = (f"Start every {self.unit} before waiting for any of them, and let the limit (not the order of "
-                   "your awaits) hold them back.")
+            fix = self.too_few
         return Verdict(False, msg, diagnose(observed, only={"blocking-sleep", "never-awaited"}) or
                        [Finding("in-flight", "", fix)], show_timeline=True)
 

@@ -25,6 +25,12 @@ async def drive(student):
 
 grader = Grader(
     checks=(checks.Runs(), checks.Output(), checks.Timing(), checks.Order(),
-            checks.InFlight(key=r"^job (\w+) ", unit="job"), checks.Returns("run_limited()"), checks.Join()),
+            checks.InFlight(
+                key=r"^job (\w+) ", unit="job",
+                too_many="Create one asyncio.Semaphore(limit), share it, and run each whole job inside "
+                         "`async with semaphore:`.",
+                too_few="Start every job at once (gather) and let the semaphore hold them back; do not await "
+                        "them one by one or in batches."),
+            checks.Returns("run_limited()"), checks.Join()),
     driver=drive,
 )

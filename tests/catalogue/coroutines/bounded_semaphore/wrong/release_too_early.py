@@ -1,6 +1,6 @@
 """Takes the permit and gives it back before the job runs: the semaphore limits nothing."""
 # expect-fail: in_flight
-# expect-message: at most 3 may run
+# expect-message: never runs more than 3
 import asyncio
 
 

@@ -1,6 +1,6 @@
 """Creates a new semaphore inside each job's wrapper, so every job has its own permit and nothing is limited."""
 # expect-fail: in_flight
-# expect-message: created once and shared
+# expect-message: create one asyncio.Semaphore(limit), share it
 import asyncio
 
 
