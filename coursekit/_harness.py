@@ -172,6 +172,13 @@ class Harness:
         self.probe.phase = "shutdown"
         if self.threads is not None:
             self.threads.report_unstarted()
+            # As threading._shutdown does: run the threading atexit hooks first (concurrent.futures uses one to
+            # stop the idle workers of executors nobody shut down, which would otherwise wait forever).
+            for hook in reversed(getattr(threading, "_threading_atexits", [])):
+                try:
+                    hook()
+                except Exception as exc:  # noqa: BLE001 - a failing hook is reported, the shutdown goes on
+                    self.probe.crash(exc)
             for thread in self.threads.alive():
                 if not thread.daemon:
                     thread.join()

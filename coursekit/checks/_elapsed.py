@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coursekit._timeline import Timeline
-from coursekit.checks._core import EPS, OK, RUN_FINDINGS, TIMING_FINDINGS, Check, Verdict
+from coursekit.checks._core import EPS, OK, RUN_FINDINGS, Check, Verdict
 from coursekit.diagnose import Finding, diagnose
 
 
@@ -41,7 +41,7 @@ class Elapsed(Check):
             msg = (f"{self.what} returned after {got:g} s of (virtual) time; the reference takes {want:g} s. "
                    "It returned before all the work was done.")
             advice = [Finding("not-awaited", "", "Await every piece of work before returning.")]
-        findings = diagnose(observed, only=TIMING_FINDINGS | {"pending-task"}) or advice
+        findings = diagnose(observed, only={"blocking-sleep", "never-awaited", "pending-task"}) or advice
         return Verdict(False, msg, findings, show_timeline=True)
 
     def __repr__(self) -> str:
