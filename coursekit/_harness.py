@@ -147,6 +147,11 @@ class Harness:
             if probe.phase == "main":
                 self._returned([])
         probe.emit("phase", name="done", result=repr(result)[:300])
+        if self.asyncio is not None:  # coroutines only reachable from the result: report the never-awaited ones
+            import gc
+
+            result = None
+            gc.collect()
         self.shutdown()
 
     def _driver(self, where: list[str]) -> Any:

@@ -46,6 +46,7 @@ class AsyncModel:
     def register(self, task: asyncio.Task[Any], coro: Any, parent: str) -> str:
         tid = f"a{next(self._ids)}"
         self.tasks[task] = tid
+        task._ck_id = tid  # type: ignore[attr-defined]  # still known after it ends (see exception_handler)
         name = getattr(coro, "__qualname__", None) or type(coro).__name__
         self.probe.emit("spawn", id=tid, parent=parent, kind="task", target=name, name=task.get_name(),
                         phase=self.probe.phase, where=self.probe.where(sys._getframe(2)))
@@ -53,7 +54,7 @@ class AsyncModel:
         return tid
 
     def _ended(self, task: asyncio.Task[Any]) -> None:
-        tid = self.tasks[task]
+        tid = self.tasks.pop(task)  # a finished task is not kept alive by us (nor what it returned)
         if task.cancelled():
             how = "cancelled"
         elif task.exception() is not None:
@@ -181,7 +182,9 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
 
     def exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
-        if exc is not None and context.get("task") not in model.tasks:
+        if isinstance(exc, asyncio.CancelledError):
+            return  # a future cancelled by asyncio.run's clean-up: pending tasks are reported, not this echo
+        if exc is not None and getattr(context.get("task"), "_ck_id", None) is None:  # ours: reported at its end
             probe.crash(exc)
         elif exc is None:
             probe.problem("loop-error", detail=str(context.get("message", ""))[:300], where="")
