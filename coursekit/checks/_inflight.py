@@ -20,7 +20,7 @@ from coursekit.diagnose import Finding, diagnose
 def peak(intervals: dict[str, tuple[float, float]]) -> tuple[int, float, list[str]]:
     """The largest number of open intervals that overlap, when that first happens, and which units they are."""
     best, at, who = 0, 0.0, []
-    for unit, (a, b) in intervals.items():
+    for a, b in intervals.values():
         if b - a <= EPS:
             continue
         live = [u for u, (x, y) in intervals.items() if y - x > EPS and x <= a + EPS and y > a + EPS]
@@ -31,12 +31,13 @@ def peak(intervals: dict[str, tuple[float, float]]) -> tuple[int, float, list[st
 
 class InFlight(Check):
     name = "in_flight"
-    title = "the right number of jobs run at the same time (never more than the limit)"
+    title = "as many jobs run at the same time as in the reference, never more"
 
     def __init__(self, key: str | None = None, unit: str = "job", *, too_many: str = "", too_few: str = "") -> None:
         """``too_many`` / ``too_few``: what to change, in the exercise's words (the numbers come from the runs)."""
         self.key = re.compile(key) if key is not None else None
         self.unit = unit
+        self.title = f"as many {unit}s run at the same time as in the reference, never more"
         self.too_many = too_many or (f"Hold the limit for the whole of each {unit}: one semaphore (or pool of "
                                      "workers) created once and shared, not one per job.")
         self.too_few = too_few or (f"Start every {unit} before waiting for any of them, and let the limit (not "

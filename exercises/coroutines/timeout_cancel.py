@@ -7,8 +7,9 @@ but gives up after ``limit`` seconds: it returns the job's result if it finished
 cancelled (its clean-up runs), it prints ``<name>: timed out after <limit> s`` and returns ``None``.
 
 The lesson
-    ``async with asyncio.timeout(limit):`` around an ``await`` (or ``await asyncio.wait_for(coro, limit)``)
-    cancels the awaited work when the time is up and raises ``TimeoutError`` where you can catch it.
+    ``async with asyncio.timeout(limit):`` around an ``await`` (Python 3.11+), or
+    ``await asyncio.wait_for(coro, limit)``, cancels the awaited work when the time is up and raises
+    ``TimeoutError`` (``asyncio.TimeoutError`` before 3.11) where you can catch it.
     Cancelling a task throws ``asyncio.CancelledError`` into it at the ``await`` where it waits: code after
     that ``await`` never runs, but a ``finally:`` block does, so clean-up belongs there.  Never swallow
     ``CancelledError`` (an ``except`` that does not re-raise it): the task would carry on as if nothing had

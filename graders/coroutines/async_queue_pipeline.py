@@ -4,8 +4,6 @@ time, the queue joined, the consumers stopped, nothing left pending.
 The driver runs two pipelines with different numbers of consumers, so a hard-coded number of consumers fails.
 """
 
-import asyncio
-
 from coursekit import checks
 from coursekit.grading import Grader
 

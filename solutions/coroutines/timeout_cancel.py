@@ -25,10 +25,11 @@ async def slow_job(name, seconds):
 async def run_with_timeout(name, seconds, limit):
     """Run ``slow_job(name, seconds)`` for at most ``limit`` seconds: its result, or ``None`` after printing
     ``<name>: timed out after <limit> s``."""
+    # wait_for rather than `async with asyncio.timeout(limit):` (3.11+) so that the reference runs on 3.10 too;
+    # both cancel the job at the same moment (tests/catalogue/coroutines/timeout_cancel/correct/ has the other).
     try:
-        async with asyncio.timeout(limit):
-            return await slow_job(name, seconds)
-    except TimeoutError:
+        return await asyncio.wait_for(slow_job(name, seconds), limit)
+    except asyncio.TimeoutError:  # the builtin TimeoutError from 3.11 on
         print(f"{name}: timed out after {limit} s")
         return None
 

@@ -1,4 +1,4 @@
-"""asyncio.wait_for instead of asyncio.timeout."""
+"""async with asyncio.timeout (3.11+), as the stub suggests first."""
 
 import asyncio
 
@@ -16,7 +16,8 @@ async def slow_job(name, seconds):
 
 async def run_with_timeout(name, seconds, limit):
     try:
-        return await asyncio.wait_for(slow_job(name, seconds), timeout=limit)
-    except asyncio.TimeoutError:
+        async with asyncio.timeout(limit):
+            return await slow_job(name, seconds)
+    except TimeoutError:
         print(f"{name}: timed out after {limit} s")
         return None
