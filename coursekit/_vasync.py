@@ -73,12 +73,10 @@ class AsyncModel:
         tid = self.tasks.get(task)
         if tid is None or not accepted:
             return  # not ours, or already done (cancel() is then a no-op)
-        work, where = "", ""
-        for frame in reversed(await_chain(task)):
-            if self.probe.is_student(frame.f_code):
-                work, where = frame.f_code.co_name, self.probe.where(frame)
-                break
-        self.probe.emit("cancel", target=tid, by=self.context(), work=work, at=where, phase=self.probe.phase,
+        student = [f for f in await_chain(task) if self.probe.is_student(f.f_code)]
+        work = student[-1].f_code.co_name if student else ""
+        self.probe.emit("cancel", target=tid, by=self.context(), work=work, works=[f.f_code.co_name for f in student],
+                        at=self.probe.where(student[-1]) if student else "", phase=self.probe.phase,
                         where=self.probe.where(sys._getframe(2)))
 
     def executor_threads(self) -> list[str]:
