@@ -128,9 +128,9 @@ class Harness:
             if is_async and self.asyncio is not None:
                 from coursekit import _vasync
 
-                def on_return(p: list[str]) -> None:
+                def on_return(p: list[str], executor: list[str]) -> None:
                     pending.extend(p)
-                    self._returned(pending)
+                    self._returned(pending, exclude=executor)
 
                 result = _vasync.run_main(self.asyncio, fn, args, on_return)
                 probe.phase = "after"
@@ -147,6 +147,11 @@ class Harness:
             if probe.phase == "main":
                 self._returned([])
         probe.emit("phase", name="done", result=repr(result)[:300])
+        if self.asyncio is not None:  # coroutines only reachable from the result: report the never-awaited ones
+            import gc
+
+            result = None
+            gc.collect()
         self.shutdown()
 
     def _driver(self, where: list[str]) -> Any:
@@ -157,11 +162,11 @@ class Harness:
         module_spec.loader.exec_module(module)
         return getattr(module, name)
 
-    def _returned(self, pending: list[str]) -> None:
+    def _returned(self, pending: list[str], exclude: list[str] | None = None) -> None:
         waits: list[dict[str, Any]] = []
         if self.threads is not None:
-            alive = [t._ck_fiber.wid for t in self.threads.alive()]
-            waits = self.threads.waits()
+            alive = [t._ck_fiber.wid for t in self.threads.alive() if t._ck_fiber.wid not in (exclude or ())]
+            waits = [w for w in self.threads.waits() if w.get("id") not in (exclude or ())]
         else:
             from coursekit import _vproc
 

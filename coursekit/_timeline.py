@@ -2,7 +2,7 @@
 
 Event kinds written by the harness: ``phase`` (import / main / return / done), ``spawn`` and ``end`` of a
 context, ``line`` (one printed line), ``sleep``, ``join``, ``kill``, ``problem``, ``crash``, ``error``,
-``unstarted``, ``task`` / ``sched`` / ``task-begin`` / ``task-end`` (pool calls), ``exit`` (the harness ended
+``unstarted``, ``cancel`` (an asyncio task was asked to stop), ``task`` / ``sched`` / ``task-begin`` / ``task-end`` (pool calls), ``exit`` (the harness ended
 the run itself; a run without it was cut short).
 """
 
@@ -66,6 +66,8 @@ class Timeline:
     sleeps: list[dict[str, Any]] = field(default_factory=list)  # every sleep event: id, t, d (simulated work)
     lifecycle: list[tuple[str, str]] = field(default_factory=list)  # ("spawn" | "end", id) in trace order
     alive_waits: dict[str, dict[str, Any]] = field(default_factory=dict)  # at return: what each live worker waits on
+    cancels: list[dict[str, Any]] = field(default_factory=list)  # task.cancel() calls: target, by, work, t
+    ended_how: dict[str, str] = field(default_factory=dict)  # id -> done | error | cancelled | absorbed
 
     def ctx(self, cid: str) -> Context:
         return self.contexts.get(cid) or Context(cid, "main" if is_main(cid) else "thread", "", "", 0.0, None)
@@ -143,6 +145,9 @@ def build(raw: RawRun) -> Timeline:
         elif kind == "end":
             ends[ev["id"]] = t
             tl.lifecycle.append(("end", ev["id"]))
+            tl.ended_how[ev["id"]] = ev.get("how", "done")
+        elif kind == "cancel":  # line_index: how many lines were printed before it (what it caused comes after)
+            tl.cancels.append({**ev, "line_index": len(tl.lines)})
         elif kind == "sleep":
             tl.sleeps.append(ev)
             tl.first_activity.setdefault(ev["id"], t)
@@ -181,6 +186,12 @@ def build(raw: RawRun) -> Timeline:
             contexts[cid] = Context(c.id, c.kind, c.target, c.parent, c.start, t, c.daemon, c.where)
     if main_task is not None:  # the task running main() *is* main
         tl.lines = [Line(x.t, "t0", x.text, x.phase) if x.ctx == main_task else x for x in tl.lines]
+        tl.crashes = [{**c, "id": "t0"} if c.get("id") == main_task else c for c in tl.crashes]
+        for p in tl.problems:  # a deadlock lists what each task waits on: main's task is main
+            if p.get("waits"):
+                p["waits"] = [{**w, "id": "t0"} if w.get("id") == main_task else w for w in p["waits"]]
+        tl.cancels = [{**c, "target": "t0"} if c.get("target") == main_task else c for c in tl.cancels]
+        tl.cancels = [{**c, "by": "t0"} if c.get("by") == main_task else c for c in tl.cancels]
         for c in list(contexts.values()):
             if c.parent == main_task:
                 contexts[c.id] = Context(c.id, c.kind, c.target, "t0", c.start, c.end, c.daemon, c.where)

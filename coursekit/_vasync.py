@@ -4,6 +4,12 @@ The loop's clock is ``time.monotonic``, which ``_vthreads`` already made virtual
 inside ``select``: instead of sleeping, the loop's thread blocks in the scheduler until its next timer is due
 or another thread wakes it (``call_soon_threadsafe``).  With no other thread, that is a plain jump of the clock,
 as in ``looptime``; with executor threads (``asyncio.to_thread``) it interleaves them exactly.
+
+Every task is created by a task factory that tags it (``a0``, ``a1``...) so that what it prints is attributed
+to it, and whose ``cancel()`` leaves a ``cancel`` event: who asked, when, and which student function was
+interrupted (the innermost student frame of the task's await chain).  That is what makes a cancellation
+comparable with the reference: ``asyncio.timeout`` cancels the task that runs the ``async with``, ``wait_for``
+cancels an inner task, but in both the work interrupted is the same coroutine, at the same moment.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ class AsyncModel:
     def register(self, task: asyncio.Task[Any], coro: Any, parent: str) -> str:
         tid = f"a{next(self._ids)}"
         self.tasks[task] = tid
+        task._ck_id = tid  # type: ignore[attr-defined]  # still known after it ends (see exception_handler)
         name = getattr(coro, "__qualname__", None) or type(coro).__name__
         self.probe.emit("spawn", id=tid, parent=parent, kind="task", target=name, name=task.get_name(),
                         phase=self.probe.phase, where=self.probe.where(sys._getframe(2)))
@@ -47,7 +54,7 @@ class AsyncModel:
         return tid
 
     def _ended(self, task: asyncio.Task[Any]) -> None:
-        tid = self.tasks[task]
+        tid = self.tasks.pop(task)  # a finished task is not kept alive by us (nor what it returned)
         if task.cancelled():
             how = "cancelled"
         elif task.exception() is not None:
@@ -55,18 +62,59 @@ class AsyncModel:
             exc = task.exception()
             assert exc is not None
             self.probe.crash(exc, id=tid)
+        elif getattr(task, "_ck_uncancelled", False):
+            how = "absorbed"  # cancelled, then uncancel()ed by asyncio.timeout or a TaskGroup, then went on
         else:
             how = "done"
         self.probe.emit("end", id=tid, how=how)
+
+    def cancelled(self, task: asyncio.Task[Any], msg: Any, accepted: bool) -> None:
+        """``task.cancel()`` was called: record who asked, when, and the student work it interrupts."""
+        tid = self.tasks.get(task)
+        if tid is None or not accepted:
+            return  # not ours, or already done (cancel() is then a no-op)
+        student = [f for f in await_chain(task) if self.probe.is_student(f.f_code)]
+        work = student[-1].f_code.co_name if student else ""
+        self.probe.emit("cancel", target=tid, by=self.context(), work=work, works=[f.f_code.co_name for f in student],
+                        at=self.probe.where(student[-1]) if student else "", phase=self.probe.phase,
+                        where=self.probe.where(sys._getframe(2)))
+
+    def executor_threads(self) -> list[str]:
+        """The default executor's worker threads (``to_thread``): ``asyncio.run`` shuts them down itself."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return []
+        executor = getattr(loop, "_default_executor", None)
+        threads = getattr(executor, "_threads", ()) or ()
+        return [t._ck_fiber.wid for t in threads if getattr(t, "_ck_fiber", None) is not None]
 
     def pending_waits(self) -> list[dict[str, str]]:
         out = []
         for task, tid in self.tasks.items():
             if not task.done():
-                stack = task.get_stack(limit=20)
-                where = self.probe.where(stack[-1]) if stack else ""
+                chain = await_chain(task)
+                student = [f for f in chain if self.probe.is_student(f.f_code)]
+                where = self.probe.where(student[-1]) if student else ""
                 out.append({"id": tid, "on": "await", "where": where})
         return out
+
+
+def await_chain(task: asyncio.Task[Any], limit: int = 50) -> list[Any]:
+    """The frames of a suspended task, outermost first, following what each coroutine awaits.
+
+    ``Task.get_stack()`` gives only the task's own coroutine frame in 3.11, so a cancelled ``main`` that awaits
+    ``job()`` directly (``async with asyncio.timeout``) would hide ``job``; this walks ``cr_await`` instead.
+    """
+    frames = []
+    obj: Any = task.get_coro()
+    while obj is not None and len(frames) < limit:
+        frame = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None)
+        if frame is None:
+            break
+        frames.append(frame)
+        obj = getattr(obj, "cr_await", None) or getattr(obj, "gi_yieldfrom", None)
+    return frames
 
 
 class VirtualSelector(selectors.BaseSelector):
@@ -112,15 +160,29 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
     model = AsyncModel(probe, threads)
     probe.context = model.context
 
+    class Task(asyncio.Task):  # type: ignore[type-arg,misc]
+        def cancel(self, msg: Any = None) -> bool:
+            accepted = super().cancel(msg)
+            model.cancelled(self, msg, accepted)
+            return accepted
+
+        def uncancel(self) -> int:
+            # asyncio.timeout and TaskGroup take a cancellation back once they have turned it into their own
+            # error: the task then goes on by design, which must not look like a swallowed CancelledError.
+            self._ck_uncancelled = True
+            return super().uncancel()
+
     def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
         parent = model.context()
-        task = asyncio.Task(coro, loop=loop, **kwargs)
+        task = Task(coro, loop=loop, **kwargs)
         model.register(task, coro, parent)
         return task
 
     def exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
-        if exc is not None and context.get("task") not in model.tasks:
+        if isinstance(exc, asyncio.CancelledError):
+            return  # a future cancelled by asyncio.run's clean-up: pending tasks are reported, not this echo
+        if exc is not None and getattr(context.get("task"), "_ck_id", None) is None:  # ours: reported at its end
             probe.crash(exc)
         elif exc is None:
             probe.problem("loop-error", detail=str(context.get("message", ""))[:300], where="")
@@ -171,14 +233,20 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
     return model
 
 
-def run_main(model: AsyncModel, fn: Callable[..., Any], args: list[Any], on_return: Callable[[list[str]], None]) -> Any:
-    """Run an ``async def main`` as ``asyncio.run`` would, noting what is still pending when it returns."""
+def run_main(model: AsyncModel, fn: Callable[..., Any], args: list[Any],
+             on_return: Callable[[list[str], list[str]], None]) -> Any:
+    """Run an ``async def main`` as ``asyncio.run`` would, noting what is still pending when it returns.
+
+    ``on_return(pending_tasks, executor_threads)``: the second list names the default executor's threads,
+    which are not left running by the student (``asyncio.run`` shuts that executor down); a blocking call
+    still running in one of them shows as its pending ``to_thread`` task instead.
+    """
 
     async def wrapper() -> Any:
         me = asyncio.current_task()
         result = await fn(*args)
         pending = [model.tasks[t] for t in asyncio.all_tasks() if t is not me and t in model.tasks]
-        on_return(pending)
+        on_return(pending, model.executor_threads())
         return result
 
     return asyncio.run(wrapper())

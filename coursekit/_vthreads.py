@@ -23,6 +23,7 @@ from coursekit._sched import BLOCKED, DONE, NS, Fiber, Scheduler, to_ns
 
 real_sleep = time.sleep
 real_monotonic = time.monotonic
+real_process_time = time.process_time
 
 
 def target_name(thread: threading.Thread) -> str:
@@ -311,14 +312,17 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
     threading.excepthook = excepthook
 
     # -- the watchdog: a real thread that ends busy loops and blocking calls the scheduler cannot see ----
+    # A busy loop is seen by the CPU time it burns, not by real time: on a loaded machine a process can get no
+    # CPU at all for seconds, which is not the student's fault.  A call that blocks without using CPU (one the
+    # scheduler cannot see) is caught by real time, with a wider margin for the same reason.
     def watchdog() -> None:
-        last, since = -1, real_monotonic()
+        last, since, cpu_since = -1, real_monotonic(), real_process_time()
         while True:
             real_sleep(0.05)
             if sched.progress != last or sched.current is None:
-                last, since = sched.progress, real_monotonic()
+                last, since, cpu_since = sched.progress, real_monotonic(), real_process_time()
                 continue
-            if real_monotonic() - since > stall_s:
+            if real_process_time() - cpu_since > stall_s or real_monotonic() - since > 4 * stall_s:
                 fiber = sched.current
                 frame = sys._current_frames().get(fiber.ident or -1)
                 probe.emit("problem", kind="stuck", id=fiber.wid, where=probe.where(frame), detail=f"{stall_s:g}")

@@ -80,7 +80,8 @@ def diagnose(tl: Timeline, *, only: Iterable[str] | None = None, pairs: list[tup
         add("flood", "Your program printed far more than expected and was stopped.", "Look for a loop that never ends.")
     for p in problems.get("blocking-sleep", [])[:1]:
         add("blocking-sleep", f"time.sleep() inside a coroutine blocks the whole event loop{_at(p['where'])}.",
-            "Use `await asyncio.sleep(...)` so other tasks can run meanwhile.")
+            "Use `await asyncio.sleep(...)` so other tasks can run meanwhile (and run a blocking function you "
+            "cannot change in a thread: `await asyncio.to_thread(f, *args)`).")
     for p in problems.get("never-awaited", [])[:1]:
         add("never-awaited", f"A coroutine was created but never awaited{_at(p['where'])}: {p['detail']}.",
             "Put `await` in front of it; without it nothing waits.")

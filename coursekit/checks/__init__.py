@@ -21,6 +21,11 @@ from coursekit.checks._core import (
     match_lines,
 )
 from coursekit.checks._result import Returns
+from coursekit.checks._cancellation import Cancellation
+from coursekit.checks._elapsed import Elapsed
+from coursekit.checks._inflight import InFlight
+from coursekit.checks._processed import ProcessedOnce
+from coursekit.checks._responsiveness import Responsive
 from coursekit.checks._workers import Busy, Deadline, ExactlyOnce, Leaks, Workers
 
 STANDARD = (Runs(), Output(), Timing(), Order(), Model(), Overlap(), Join())
@@ -31,3 +36,4 @@ __all__ = [
     "Timing", "Verdict", "match_lines",
 ]
 __all__ += ["Busy", "Deadline", "ExactlyOnce", "Leaks", "Workers"]
+__all__ += ["Cancellation", "Elapsed", "InFlight", "ProcessedOnce", "Responsive"]

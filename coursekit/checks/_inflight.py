@@ -1,0 +1,91 @@
+"""How many units of work are in progress at once: at most ``k``, and ``k`` when there is enough work.
+
+A *unit* is a group of printed lines: by default the lines of one worker of the reference run (a thread, a
+process or a task), or, with ``key``, the lines that share a key (``key=r"job (\\d+)"`` groups ``job 3 starts``
+with ``job 3 done``).  A unit is in flight from its first line to its last (open interval: a unit that ends at
+the moment another starts does not overlap it).  Units are found by matching the observed lines with the
+reference's, so the count does not depend on how the program arranged its workers: one task per job, a pool of
+workers, or main itself all count the same way.  The expected peak is the reference's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coursekit._timeline import Line, Timeline, is_main
+from coursekit.checks._core import EPS, OK, RUN_FINDINGS, Check, Verdict, match_lines
+from coursekit.diagnose import Finding, diagnose
+
+
+def peak(intervals: dict[str, tuple[float, float]]) -> tuple[int, float, list[str]]:
+    """The largest number of open intervals that overlap, when that first happens, and which units they are."""
+    best, at, who = 0, 0.0, []
+    for a, b in intervals.values():
+        if b - a <= EPS:
+            continue
+        live = [u for u, (x, y) in intervals.items() if y - x > EPS and x <= a + EPS and y > a + EPS]
+        if len(live) > best or (len(live) == best and a < at):
+            best, at, who = len(live), a, sorted(live, key=lambda u: (intervals[u][0], u))
+    return best, at, who
+
+
+class InFlight(Check):
+    name = "in_flight"
+    title = "as many jobs run at the same time as in the reference, never more"
+
+    def __init__(self, key: str | None = None, unit: str = "job", *, too_many: str = "", too_few: str = "") -> None:
+        """``too_many`` / ``too_few``: what to change, in the exercise's words (the numbers come from the runs)."""
+        self.key = re.compile(key) if key is not None else None
+        self.unit = unit
+        self.title = f"as many {unit}s run at the same time as in the reference, never more"
+        self.too_many = too_many or (f"Hold the limit for the whole of each {unit}: one semaphore (or pool of "
+                                     "workers) created once and shared, not one per job.")
+        self.too_few = too_few or (f"Start every {unit} before waiting for any of them, and let the limit (not "
+                                   "the order of your awaits) hold them back.")
+
+    def _unit_of(self, ref: Line) -> str | None:
+        """Which unit a line belongs to, read from its reference twin (so the program's layout is irrelevant)."""
+        if self.key is None:
+            return None if is_main(ref.ctx) else ref.ctx
+        m = self.key.search(ref.text)
+        return m.group(1) if m and m.groups() else (m.group(0) if m else None)
+
+    def _intervals(self, pairs: list[tuple[Line, Line]], side: int) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
+        times: dict[str, list[float]] = {}
+        names: dict[str, str] = {}
+        for pair in pairs:
+            unit = self._unit_of(pair[1])
+            if unit is None:
+                continue
+            times.setdefault(unit, []).append(pair[side].t)
+            names.setdefault(unit, pair[1].text)
+        return {u: (min(ts), max(ts)) for u, ts in times.items()}, names
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        ref_pairs = [(e, e) for e in expected.lines]
+        want_iv, names = self._intervals(ref_pairs, 1)
+        want, _, _ = peak(want_iv)
+        pairs = match_lines(observed, expected)
+        got_iv, _ = self._intervals(pairs, 0)
+        if len(got_iv) < len(want_iv) or not pairs:
+            missing = [names[u] for u in want_iv if u not in got_iv]
+            return Verdict(False, f"Not every {self.unit} printed its lines (for example {missing[0]!r} never came), "
+                           f"so how many ran at once could not be measured." if missing else
+                           "None of the expected lines was printed.", diagnose(observed, only=RUN_FINDINGS))
+        got, at, who = peak(got_iv)
+        if got == want:
+            return OK
+        if got > want:
+            listed = ", ".join(repr(names[u]) for u in who[:6])
+            msg = (f"{got} {self.unit}s were running at once at {at:g} s ({listed}); the reference never runs "
+                   f"more than {want} at the same time.")
+            fix = self.too_many
+        else:
+            msg = (f"At most {got} {self.unit}{'s' if got != 1 else ''} ran at the same time; the reference runs "
+                   f"{want} at once when there is enough work.")
+            fix = self.too_few
+        return Verdict(False, msg, diagnose(observed, only={"blocking-sleep", "never-awaited"}) or
+                       [Finding("in-flight", "", fix)], show_timeline=True)
+
+    def __repr__(self) -> str:
+        return f"InFlight(key={self.key.pattern if self.key else None!r}, unit={self.unit!r})"

@@ -1,0 +1,49 @@
+"""Loop responsiveness: a heartbeat keeps its schedule while other work runs.
+
+The heartbeat is whatever the reference prints on lines matching ``pattern``; each such line must come at the
+reference's time.  A blocking call inside a coroutine (``time.sleep``, a thread's ``join()``, a slow library
+call) stops the whole event loop, so the heartbeat comes late: the check names that.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coursekit._timeline import Timeline
+from coursekit.checks._core import EPS, OK, RUN_FINDINGS, Check, Verdict, match_lines
+from coursekit.diagnose import Finding, diagnose
+
+
+class Responsive(Check):
+    name = "responsive"
+    title = "the event loop stays responsive: the heartbeat keeps its schedule"
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        beats = [e for e in expected.lines if self.pattern.search(e.text)]
+        if not beats:
+            return OK
+        pairs = {id(e): o for o, e in match_lines(observed, expected)}
+        late = [(pairs[id(e)], e) for e in beats if id(e) in pairs and abs(pairs[id(e)].t - e.t) > EPS]
+        missing = [e for e in beats if id(e) not in pairs]
+        blocking = diagnose(observed, only={"blocking-sleep"})
+        fix = Finding("blocks-loop", "", "Run blocking functions in a thread with `await asyncio.to_thread(f, "
+                      "*args)`; inside a coroutine, wait only with `await`.")
+        if late:
+            o, e = late[0]
+            return Verdict(False, f"The heartbeat {o.text!r} came at {o.t:g} s instead of {e.t:g} s: something "
+                           "blocks the event loop, so no other task could run in the meantime.",
+                           blocking + [fix], show_timeline=True)
+        if missing:
+            msg = f"The heartbeat {missing[0].text!r} (due at {missing[0].t:g} s) never came."
+            if blocking:
+                return Verdict(False, msg + " A blocking call blocks the event loop, so the heartbeat could not run.",
+                               blocking + [fix] + diagnose(observed, only=RUN_FINDINGS), show_timeline=True)
+            found = RUN_FINDINGS | {"pending-task", "never-awaited"}
+            return Verdict(False, msg, diagnose(observed, only=found), show_timeline=True)
+        return OK
+
+    def __repr__(self) -> str:
+        return f"Responsive({self.pattern.pattern!r})"

@@ -1,0 +1,49 @@
+"""Give up on slow work: timeouts, cancellation and clean-up.
+
+Write two coroutines.  ``slow_job(name, seconds)`` prints ``<name>: started``, waits ``seconds``, prints
+``<name>: finished`` and returns ``"<name> result"``; whatever happens (also when it is cancelled half-way) it
+prints ``<name>: cleaned up`` last.  ``run_with_timeout(name, seconds, limit)`` runs ``slow_job(name, seconds)``
+but gives up after ``limit`` seconds: it returns the job's result if it finished in time; otherwise the job is
+cancelled (its clean-up runs), it prints ``<name>: timed out after <limit> s`` and returns ``None``.
+
+The lesson
+    ``async with asyncio.timeout(limit):`` around an ``await`` (Python 3.11+), or
+    ``await asyncio.wait_for(coro, limit)``, cancels the awaited work when the time is up and raises
+    ``TimeoutError`` (``asyncio.TimeoutError`` before 3.11) where you can catch it.
+    Cancelling a task throws ``asyncio.CancelledError`` into it at the ``await`` where it waits: code after
+    that ``await`` never runs, but a ``finally:`` block does, so clean-up belongs there.  Never swallow
+    ``CancelledError`` (an ``except`` that does not re-raise it): the task would carry on as if nothing had
+    happened.  ``asyncio.wait(..., timeout=...)`` only stops *waiting*: the work goes on unless you cancel it,
+    and a task you cancel has stopped only once you have awaited it.
+    Docs: https://docs.python.org/3/library/asyncio-task.html#timeouts and
+    https://docs.python.org/3/library/asyncio-task.html#task-cancellation
+
+Check your work:  pytest exercises/coroutines/   (or: python exercises/coroutines/timeout_cancel.py)
+"""
+
+import asyncio
+
+
+async def slow_job(name, seconds):
+    """Print ``<name>: started``, wait ``seconds``, print ``<name>: finished``, return ``"<name> result"``;
+    print ``<name>: cleaned up`` at the end in every case, also when cancelled."""
+    # TODO: print the start line, then in a try: block await asyncio.sleep(seconds), print the finished line and
+    #       return the result; print the clean-up line in the finally: block
+    raise NotImplementedError("slow_job(): start, sleep, finish, and clean up in a finally: block")
+
+
+async def run_with_timeout(name, seconds, limit):
+    """Run ``slow_job(name, seconds)`` for at most ``limit`` seconds: its result, or ``None`` after printing
+    ``<name>: timed out after <limit> s``."""
+    # TODO: await slow_job(name, seconds) inside `async with asyncio.timeout(limit):` (or use asyncio.wait_for);
+    #       on TimeoutError print the timed-out line and return None
+    raise NotImplementedError("run_with_timeout(): await the job under asyncio.timeout(limit), handle TimeoutError")
+
+
+async def main():
+    print(await run_with_timeout("quick", 1, limit=2))
+    print(await run_with_timeout("slow", 5, limit=2))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

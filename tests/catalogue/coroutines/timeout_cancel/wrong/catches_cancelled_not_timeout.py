@@ -1,0 +1,25 @@
+"""Catches asyncio.CancelledError where the timeout raises TimeoutError: the error escapes and ends the run."""
+# expect-fail: runs
+# expect-message: TimeoutError
+
+import asyncio
+
+
+async def slow_job(name, seconds):
+    print(f"{name}: started")
+    try:
+        await asyncio.sleep(seconds)
+        print(f"{name}: finished")
+        return f"{name} result"
+    finally:
+        print(f"{name}: cleaned up")
+
+
+
+async def run_with_timeout(name, seconds, limit):
+    try:
+        async with asyncio.timeout(limit):
+            return await slow_job(name, seconds)
+    except asyncio.CancelledError:
+        print(f"{name}: timed out after {limit} s")
+        return None

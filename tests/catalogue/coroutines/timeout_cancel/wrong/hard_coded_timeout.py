@@ -1,0 +1,25 @@
+"""Hard-codes a 3-second timeout instead of using limit: the slow job is cancelled at the wrong moment."""
+# expect-fail: cancellation, timing
+# expect-message: instead
+
+import asyncio
+
+
+async def slow_job(name, seconds):
+    print(f"{name}: started")
+    try:
+        await asyncio.sleep(seconds)
+        print(f"{name}: finished")
+        return f"{name} result"
+    finally:
+        print(f"{name}: cleaned up")
+
+
+
+async def run_with_timeout(name, seconds, limit):
+    try:
+        async with asyncio.timeout(3):
+            return await slow_job(name, seconds)
+    except TimeoutError:
+        print(f"{name}: timed out after {limit} s")
+        return None

@@ -1,0 +1,25 @@
+"""Wraps each blocking call in its own coroutine and gathers them: still on the loop's thread, still blocking."""
+# expect-fail: responsive, elapsed
+# expect-message: blocks the event loop
+import asyncio
+import time
+
+
+def blocking_read(name, seconds):
+    time.sleep(seconds)
+    print(f"read {name}")
+    return f"{name}: {seconds} s of data"
+
+
+async def heartbeat(beats):
+    for i in range(1, beats + 1):
+        await asyncio.sleep(0.5)
+        print(f"heartbeat {i}")
+
+
+
+async def read_all(requests):
+    async def read(name, seconds):
+        return blocking_read(name, seconds)
+
+    return list(await asyncio.gather(*(read(name, seconds) for name, seconds in requests)))
