@@ -181,11 +181,11 @@ def hints_view(exercise: Exercise, shown: int, console: Console) -> RenderableTy
     return Group(*rows)
 
 
-def key_bar(console: Console, where: str) -> Text:
+def key_bar(console: Console) -> Text:
     text = Text()
     for key, label in KEYS:
         text += Text(f"[{key}]", style="bold reverse" if fancy(console) else "") + Text(f" {label}  ")
-    return text + Text(f"  {where}", style="dim")
+    return text
 
 
 def _side_rows(mine: list[str], theirs: list[str]) -> Iterable[tuple[str, int | None, str, int | None, str]]:

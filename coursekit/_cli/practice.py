@@ -40,7 +40,7 @@ def _resolve(course: Course, word: str) -> Exercise:
         raise SelectionFailed(str(exc)) from None
 
 
-def _grade(exercise: Exercise, cache: ReferenceCache) -> ExerciseResult:
+def _grade(exercise: Exercise, cache: ReferenceCache | None) -> ExerciseResult:
     """Grade; a broken grader becomes a result of ERROR checks (the instructor's problem, said as such)."""
     try:
         return grade_exercise(exercise, cache=cache)
@@ -50,7 +50,7 @@ def _grade(exercise: Exercise, cache: ReferenceCache) -> ExerciseResult:
                                             for name, points in exercise.points.items()])
 
 
-def _check_and_record(exercise: Exercise, progress: Progress, cache: ReferenceCache) -> ExerciseResult:
+def _check_and_record(exercise: Exercise, progress: Progress, cache: ReferenceCache | None) -> ExerciseResult:
     digest = file_digest(exercise.exercise_path)  # of the file as graded, even if it is saved again meanwhile
     result = _grade(exercise, cache)
     progress.update(exercise, result, digest)
@@ -66,7 +66,7 @@ def _load(course: Course, console: Console) -> Progress:
     return progress
 
 
-def _statuses(course: Course, progress: Progress, console: Console, cache: ReferenceCache) -> dict[str, str]:
+def _statuses(course: Course, progress: Progress, console: Console, cache: ReferenceCache | None) -> dict[str, str]:
     """Every exercise's status; files changed since their last check (or never recorded) are checked again."""
     statuses = {ex.id: progress.status(ex, pristine=stubs.stub_text(ex)) for ex in course.exercises}
     stale = [ex for ex in course.exercises if statuses[ex.id] == STALE]
@@ -89,7 +89,7 @@ def list_() -> None:
     course = current_course()
     console = _show.make_console()
     progress = _load(course, console)
-    statuses = _statuses(course, progress, console, ReferenceCache())
+    statuses = _statuses(course, progress, console, None)
     current = _current(course, statuses)
     console.print(_show.exercise_table(course, statuses, progress, current, console))
     console.print(_show.progress_line(course, statuses, progress, console))
@@ -106,7 +106,7 @@ def next_() -> None:
     course = current_course()
     console = _show.make_console()
     progress = _load(course, console)
-    statuses = _statuses(course, progress, console, ReferenceCache())
+    statuses = _statuses(course, progress, console, None)
     current = _current(course, statuses)
     progress.save()
     if current is None:
@@ -133,7 +133,7 @@ def check(exercises: tuple[str, ...], html_path: Path | None) -> None:
             raise SelectionFailed(str(exc)) from None
     console = _show.make_console()
     progress = _load(course, console)
-    cache = ReferenceCache()
+    cache = None
     graded = []
     for i, ex in enumerate(chosen):
         if i:
@@ -205,9 +205,9 @@ def reset(exercise: str) -> None:
         progress.forget_check(ex)
         progress.save()
         backup = outcome.backup.relative_to(ex.root)
-        console.print(f"Restored the stub of {ex.id} in {rel} (from {outcome.source}).")
+        console.print(f"Restored the stub of {ex.id} in {rel} (from {outcome.source}).", soft_wrap=True)
         console.print(Text(f"Your version is kept in {backup}", style="bold") +
-                      Text(f"  (to bring it back: cp {backup} {rel})"))
+                      Text(f"  (to bring it back: cp {backup} {rel})"), soft_wrap=True)
 
 
 @click.command()
@@ -246,7 +246,7 @@ def watch(exercise: str | None, poll: bool) -> None:
     course = current_course()
     console = _show.make_console()
     progress = _load(course, console)
-    cache = ReferenceCache()
+    cache = None
     statuses = _statuses(course, progress, console, cache)
     current = _resolve(course, exercise) if exercise else (_current(course, statuses) or course.exercises[0])
     events: queue.Queue[Event] = queue.Queue()
@@ -257,7 +257,7 @@ def watch(exercise: str | None, poll: bool) -> None:
 class Session:
     """Watch mode: one exercise on screen, re-checked on save, with a key bar (presentation + key handling)."""
 
-    def __init__(self, course: Course, progress: Progress, console: Console, cache: ReferenceCache,
+    def __init__(self, course: Course, progress: Progress, console: Console, cache: ReferenceCache | None,
                  watcher: FileWatcher, events: queue.Queue[Event]) -> None:
         self.course, self.progress, self.console, self.cache = course, progress, console, cache
         self.watcher, self.events = watcher, events
@@ -378,7 +378,8 @@ class Session:
         where = f"watching {rel} ({self.watcher.mode}); save the file to re-check"
         if not self.single_keys:
             where += "; type a key then Enter"
-        console.print(_show.key_bar(console, where))
+        console.print(_show.key_bar(console))
+        console.print(Text(where, style="dim"))
 
 
 def register(group: click.Group) -> None:

@@ -4,7 +4,8 @@ A stub can come back from two places.  Git, when the course is a clone: the vers
 (what the course published), else the committed version.  And a pristine copy the kit keeps under
 ``.course/pristine/`` (git-ignored): taken the first time any ``course`` command sees an exercise, from git's
 committed version when the file is tracked (so edits made before that first command are not mistaken for the
-stub), else from the file as it is then.  A reset never loses work: the learner's version is first copied to
+stub), else from the file as it is then, if it still raises ``NotImplementedError`` as every stub does (a file
+already solved before the first command is not taken for its stub).  A reset never loses work: the learner's version is first copied to
 ``.course/backups/<id>.<time>.py``.
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from coursekit.registry import Course, Exercise
 
 KIT_DIR = ".course"
+STUB_MARK = "NotImplementedError"  # every stub raises it where the learner acts (see README, writing an exercise)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ def snapshot(course: Course) -> list[Exercise]:
         text = _from_git(ex, "HEAD") if _relative(ex) in tracked.splitlines() else None
         if text is None:
             text = ex.exercise_path.read_text(encoding="utf-8")
+            if STUB_MARK not in text:  # already worked on (every stub raises it): not a stub to keep
+                continue
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(text, encoding="utf-8")
         made.append(ex)
