@@ -11,7 +11,9 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from typing import Any, Iterable
+import re
+import sys
+from typing import Any, Iterable, TextIO
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -31,10 +33,29 @@ KEYS = (("n", "next"), ("h", "hint"), ("l", "list"), ("c", "check all"), ("r", "
 PIPE_WIDTH = 120  # a pipe or file has no width; wide enough for the tables and pictures, short enough to read
 
 
+class _NoTrailingBlanks:
+    """A text stream wrapper that drops the blanks rich pads lines with (they only clutter pipes and files)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(re.sub(r"[ \t]+(?=\n)", "", text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 def make_console() -> Console:
     console = Console(highlight=False, emoji=False, soft_wrap=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
-        console.width = PIPE_WIDTH
+    if not console.is_terminal:
+        if "COLUMNS" not in os.environ:
+            console.width = PIPE_WIDTH
+        console.file = _NoTrailingBlanks(sys.stdout)  # type: ignore[assignment]
     return console
 
 
