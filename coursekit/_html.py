@@ -41,7 +41,8 @@ section.exercise h2 { font-size: 1.2rem; margin: .2rem 0 .8rem; display: flex; g
 table.checks { border-collapse: collapse; width: 100%; }
 table.checks td { padding: .25rem .5rem; vertical-align: top; border-top: 1px solid #f1f5f9; }
 td.mark { width: 1.5rem; font-weight: 700; } tr.passed td.mark { color: #16a34a; } tr.failed td.mark { color: #dc2626; }
-td.name { font-family: ui-monospace, monospace; white-space: nowrap; } td.points { white-space: nowrap; text-align: right; }
+td.name { font-family: ui-monospace, monospace; white-space: nowrap; }
+td.points { white-space: nowrap; text-align: right; }
 td.title { color: #475569; }
 pre.message { white-space: pre-wrap; background: #fff7ed; border-left: 3px solid #f97316; padding: .5rem .8rem;
               margin: .3rem 0 .6rem; font: 13.5px/1.45 ui-monospace, monospace; }

@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _course_copy import ROOT, copy_course
 from click.testing import CliRunner
 
-from _course_copy import ROOT, copy_course
 from coursekit.cli import main
 from coursekit.registry import load_course
 
@@ -225,3 +225,19 @@ def test_check_writes_an_html_page_with_svg_timelines(course, tmp_path):
     text = page.read_text()
     assert text.startswith("<!DOCTYPE html>") and text.count('<svg class="lanes"') == 1
     assert "first difference" in text and "never waited for" in text
+
+
+def test_a_terminal_gets_symbols_and_colour_and_no_color_turns_colour_off(course, monkeypatch):
+    colour = re.compile(r"\x1b\[[0-9;]*(3[0-7]|9[0-7])m")
+    write_exercise(course, WRONG / "no_join.py")
+    ansi = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
+    monkeypatch.setenv("FORCE_COLOR", "1")  # what rich takes for a terminal
+    out = run("check", EX).output
+    assert colour.search(out)
+    out = ansi.sub("", out)
+    assert "\u2717 join" in out and "\u25cf" in out and "\u251c" in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = run("check", EX).output
+    assert not colour.search(out)
+    out = ansi.sub("", out)
+    assert "\u2717 join" in out and "\u25cf" in out

@@ -15,9 +15,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _course_copy import ROOT, copy_course
 from click.testing import CliRunner
 
-from _course_copy import ROOT, copy_course
 from coursekit.cli import main
 
 EX = "threads/numbers_letters_threads"

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from _course_copy import ROOT, copy_course
+
 from coursekit._practice.watching import FileWatcher
 from coursekit.registry import load_course
 

@@ -11,8 +11,8 @@ import subprocess
 import sys
 
 import pytest
-
 from _course_copy import ROOT, copy_course
+
 from coursekit import render
 from coursekit.grading import grade_exercise
 from coursekit.registry import load_course

@@ -219,7 +219,8 @@ def _side_rows(mine: list[str], theirs: list[str]) -> Iterable[tuple[str, int | 
                    j + 1 if j < j2 else None, theirs[j] if j < j2 else "")
 
 
-def solution_view(exercise: Exercise, mine: str, theirs: str, console: Console, *, side_by_side: bool) -> RenderableType:
+def solution_view(exercise: Exercise, mine: str, theirs: str, console: Console, *,
+                  side_by_side: bool) -> RenderableType:
     rel_mine = str(exercise.exercise_path.relative_to(exercise.root))
     rel_theirs = str(exercise.solution_path.relative_to(exercise.root))
     if not side_by_side:

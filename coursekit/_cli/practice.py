@@ -312,7 +312,7 @@ class Session:
             elif key == "h":
                 self.show_hint()
             elif key == "l":
-                statuses = {ex.id: self.progress.status(ex, pristine=stubs.stub_text(ex)) for ex in self.course.exercises}
+                statuses = self._statuses()
                 self.extra = [_show.exercise_table(self.course, statuses, self.progress, self.current, self.console),
                               _show.progress_line(self.course, statuses, self.progress, self.console)]
                 self.draw()
@@ -322,6 +322,9 @@ class Session:
                 self.extra = []
                 self.recheck()
         return True
+
+    def _statuses(self) -> dict[str, str]:
+        return {ex.id: self.progress.status(ex, pristine=stubs.stub_text(ex)) for ex in self.course.exercises}
 
     def _solved(self, ex: Exercise) -> bool:
         rec = self.progress.records.get(ex.id)
@@ -355,7 +358,7 @@ class Session:
             if ex.id == self.current.id:
                 self.result = result
         self.progress.save()
-        statuses = {ex.id: self.progress.status(ex, pristine=stubs.stub_text(ex)) for ex in self.course.exercises}
+        statuses = self._statuses()
         self.extra = [Text("Checked every exercise:", style="bold"),
                       _show.exercise_table(self.course, statuses, self.progress, self.current, self.console),
                       _show.progress_line(self.course, statuses, self.progress, self.console)]

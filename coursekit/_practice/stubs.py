@@ -2,11 +2,11 @@
 
 A stub can come back from two places.  Git, when the course is a clone: the version on the branch's upstream
 (what the course published), else the committed version.  And a pristine copy the kit keeps under
-``.course/pristine/`` (git-ignored): taken the first time any ``course`` command sees an exercise, from git's
+``.course/pristine/`` (git-ignored), taken the first time any ``course`` command sees an exercise: from git's
 committed version when the file is tracked (so edits made before that first command are not mistaken for the
 stub), else from the file as it is then, if it still raises ``NotImplementedError`` as every stub does (a file
-already solved before the first command is not taken for its stub).  A reset never loses work: the learner's version is first copied to
-``.course/backups/<id>.<time>.py``.
+already solved before the first command is not taken for its stub).  A reset never loses work: the learner's
+version is first copied to ``.course/backups/<id>.<time>.py``.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _relative(exercise: Exercise) -> str:
 
 
 def _from_git(exercise: Exercise, rev: str) -> str | None:
-    return _git(exercise.root, "show", f"{rev}:{_relative(exercise)}")
+    return _git(exercise.root, "show", f"{rev}:./{_relative(exercise)}")  # ./: relative to the course root
 
 
 def pristine_copy_path(exercise: Exercise) -> Path:
