@@ -107,7 +107,10 @@ def _side(tl: Timeline) -> dict[str, Any]:
                                 "text": f"raised {crash.get('msg') or crash.get('exc', '?')}"})
     for k in tl.kills:
         if k["target"] in lanes:
-            lanes[k["target"]]["marks"].append({"t": float(k["t"]), "kind": "killed", "text": f"{k['how']}() by main"})
+            ln = lanes[k["target"]]
+            ln["marks"].append({"t": float(k["t"]), "kind": "killed", "text": f"{k['how']}() by main"})
+            if ln["end"] is None or ln["end"] > k["t"]:  # a killed worker ends where it was killed
+                ln["end"] = float(k["t"])
     return {"lanes": list(lanes.values()), "lines": lines, "end": end_of_run, "returned_at": tl.returned_at,
             "main": main_id}
 

@@ -7,8 +7,10 @@ command in ``.course-progress.json``; grading never reads it.
 
 from __future__ import annotations
 
+import os
 import queue
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
@@ -22,7 +24,7 @@ from coursekit._practice import stubs
 from coursekit._practice.progress import SOLVED, STALE, Progress, file_digest
 from coursekit._practice.select import SelectionError, first_unsolved, resolve, resolve_many
 from coursekit._practice.watching import Event, FileWatcher, key_reader
-from coursekit.grading import GraderError, ReferenceCache, grade_exercise
+from coursekit.grading import GraderError, grade_exercise
 from coursekit.registry import Course, Exercise
 from coursekit.results import CheckResult, ExerciseResult, Status
 
@@ -40,21 +42,26 @@ def _resolve(course: Course, word: str) -> Exercise:
         raise SelectionFailed(str(exc)) from None
 
 
-def _grade(exercise: Exercise, cache: ReferenceCache | None) -> ExerciseResult:
+def _grade(exercise: Exercise) -> ExerciseResult:
     """Grade; a broken grader becomes a result of ERROR checks (the instructor's problem, said as such)."""
     try:
-        return grade_exercise(exercise, cache=cache)
+        return grade_exercise(exercise)  # the module's reference cache: shared by every check of this process
     except GraderError as exc:
         message = f"The grader itself is broken (not your fault; tell your instructor): {exc}"
         return ExerciseResult(exercise.id, [CheckResult(name, "could not be judged", Status.ERROR, 0.0, points, message)
                                             for name, points in exercise.points.items()])
 
 
-def _check_and_record(exercise: Exercise, progress: Progress, cache: ReferenceCache | None) -> ExerciseResult:
+def _check_and_record(exercise: Exercise, progress: Progress) -> ExerciseResult:
     digest = file_digest(exercise.exercise_path)  # of the file as graded, even if it is saved again meanwhile
-    result = _grade(exercise, cache)
+    result = _grade(exercise)
     progress.update(exercise, result, digest)
     return result
+
+
+def _digest_and_grade(exercise: Exercise) -> tuple[str, ExerciseResult]:
+    digest = file_digest(exercise.exercise_path)
+    return digest, _grade(exercise)
 
 
 def _load(course: Course, console: Console) -> Progress:
@@ -66,14 +73,14 @@ def _load(course: Course, console: Console) -> Progress:
     return progress
 
 
-def _statuses(course: Course, progress: Progress, console: Console, cache: ReferenceCache | None) -> dict[str, str]:
+def _statuses(course: Course, progress: Progress, console: Console) -> dict[str, str]:
     """Every exercise's status; files changed since their last check (or never recorded) are checked again."""
     statuses = {ex.id: progress.status(ex, pristine=stubs.stub_text(ex)) for ex in course.exercises}
     stale = [ex for ex in course.exercises if statuses[ex.id] == STALE]
     if stale:
         console.print(Text(f"Checking {len(stale)} exercise(s) changed since their last check...", style="dim"))
         for ex in stale:
-            _check_and_record(ex, progress, cache)
+            _check_and_record(ex, progress)
             statuses[ex.id] = progress.status(ex, pristine=stubs.stub_text(ex))
         progress.save()
     return statuses
@@ -89,7 +96,7 @@ def list_() -> None:
     course = current_course()
     console = _show.make_console()
     progress = _load(course, console)
-    statuses = _statuses(course, progress, console, None)
+    statuses = _statuses(course, progress, console)
     current = _current(course, statuses)
     console.print(_show.exercise_table(course, statuses, progress, current, console))
     console.print(_show.progress_line(course, statuses, progress, console))
@@ -106,7 +113,7 @@ def next_() -> None:
     course = current_course()
     console = _show.make_console()
     progress = _load(course, console)
-    statuses = _statuses(course, progress, console, None)
+    statuses = _statuses(course, progress, console)
     current = _current(course, statuses)
     progress.save()
     if current is None:
@@ -133,22 +140,25 @@ def check(exercises: tuple[str, ...], html_path: Path | None) -> None:
             raise SelectionFailed(str(exc)) from None
     console = _show.make_console()
     progress = _load(course, console)
-    cache = None
     graded = []
-    for i, ex in enumerate(chosen):
-        if i:
-            console.print(Rule(style="dim") if _show.fancy(console) else Text("-" * min(console.width, 80)))
-        if console.is_terminal:
-            with console.status(f"Checking {ex.id}..."):
-                result = _check_and_record(ex, progress, cache)
-        else:
-            result = _check_and_record(ex, progress, cache)
-        progress.save()
-        graded.append((ex, result))
-        console.print(_show.result_view(ex, result, console))
-        if len(chosen) == 1:
-            rec = progress.record(ex)
-            console.print(_show.next_steps(ex, result, len(ex.hints) - rec.hints_shown))
+    # Exercises are graded side by side (each grading is a few child processes), shown in course order.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(chosen), os.cpu_count() or 2))) as pool:
+        futures = [pool.submit(_digest_and_grade, ex) for ex in chosen]
+        for i, (ex, future) in enumerate(zip(chosen, futures)):
+            if i:
+                console.print(Rule(style="dim") if _show.fancy(console) else Text("-" * min(console.width, 80)))
+            if console.is_terminal and not future.done():
+                with console.status(f"Checking {ex.id}..."):
+                    digest, result = future.result()
+            else:
+                digest, result = future.result()
+            progress.update(ex, result, digest)
+            progress.save()
+            graded.append((ex, result))
+            console.print(_show.result_view(ex, result, console))
+            if len(chosen) == 1:
+                rec = progress.record(ex)
+                console.print(_show.next_steps(ex, result, len(ex.hints) - rec.hints_shown))
     if len(graded) > 1:
         solved = sum(1 for _, r in graded if r.passed)
         score = sum(r.score for _, r in graded)
@@ -246,20 +256,19 @@ def watch(exercise: str | None, poll: bool) -> None:
     course = current_course()
     console = _show.make_console()
     progress = _load(course, console)
-    cache = None
-    statuses = _statuses(course, progress, console, cache)
+    statuses = _statuses(course, progress, console)
     current = _resolve(course, exercise) if exercise else (_current(course, statuses) or course.exercises[0])
     events: queue.Queue[Event] = queue.Queue()
     watcher = FileWatcher(course.root / "exercises", events, poll=poll).start()
-    Session(course, progress, console, cache, watcher, events).run(current)
+    Session(course, progress, console, watcher, events).run(current)
 
 
 class Session:
     """Watch mode: one exercise on screen, re-checked on save, with a key bar (presentation + key handling)."""
 
-    def __init__(self, course: Course, progress: Progress, console: Console, cache: ReferenceCache | None,
-                 watcher: FileWatcher, events: queue.Queue[Event]) -> None:
-        self.course, self.progress, self.console, self.cache = course, progress, console, cache
+    def __init__(self, course: Course, progress: Progress, console: Console, watcher: FileWatcher,
+                 events: queue.Queue[Event]) -> None:
+        self.course, self.progress, self.console = course, progress, console
         self.watcher, self.events = watcher, events
         self.checked: dict[str, str] = {}  # exercise id -> digest of the file last checked
         self.result: ExerciseResult | None = None
@@ -333,7 +342,7 @@ class Session:
     def recheck(self) -> None:
         self.console.print(Text(f"Checking {self.current.id}...", style="dim"))
         self.checked[self.current.id] = file_digest(self.current.exercise_path)
-        self.result = _check_and_record(self.current, self.progress, self.cache)
+        self.result = _check_and_record(self.current, self.progress)
         self.progress.save()
         self.draw()
 
@@ -353,7 +362,7 @@ class Session:
         for ex in self.course.exercises:
             self.console.print(Text(f"Checking {ex.id}...", style="dim"))
             self.checked[ex.id] = file_digest(ex.exercise_path)
-            result = _check_and_record(ex, self.progress, self.cache)
+            result = _check_and_record(ex, self.progress)
             rows.append((ex, result))
             if ex.id == self.current.id:
                 self.result = result
