@@ -116,3 +116,15 @@ def test_polling_sees_a_saved_file_where_file_events_are_not_used(tmp_path):
         assert (event.kind, event.value) == ("changed", str(target))
     finally:
         watcher.close()
+
+
+def test_the_solution_asks_first_in_a_terminal(tmp_path, terminal):
+    course = copy_course(tmp_path / "course")
+    env = f"PYTHONPATH={shlex.quote(str(ROOT))} TERM=xterm-256color"
+    cmd = (f"cd {shlex.quote(str(course))} && env {env} {shlex.quote(sys.executable)} -m coursekit solution {EX} "
+           "--diff; echo solution-exited-$?; sleep 60")
+    terminal("new-session", "-d", "-s", "watch", "-x", "130", "-y", "60", cmd)
+    terminal.wait_for("Show it anyway? [y/N]")
+    terminal("send-keys", "-t", "watch", "y", "Enter")
+    screen = terminal.wait_for("solution-exited-0")
+    assert "(reference)" in screen and "threading.Thread(" in screen

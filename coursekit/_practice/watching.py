@@ -108,14 +108,17 @@ def key_reader(events: queue.Queue[Event], stream: object = None) -> Iterator[bo
     tty_mode = os.isatty(fd)
     saved = None
     if tty_mode:
-        import termios
-        import tty
-
         try:
-            saved = termios.tcgetattr(fd)
-            tty.setcbreak(fd)
-        except termios.error:
+            import termios
+            import tty
+        except ImportError:  # no termios (Windows): keys then need Enter
             tty_mode = False
+        else:
+            try:
+                saved = termios.tcgetattr(fd)
+                tty.setcbreak(fd)
+            except termios.error:
+                tty_mode = False
 
     def read() -> None:
         while not stop.is_set():
