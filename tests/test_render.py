@@ -71,20 +71,20 @@ def test_no_color_keeps_the_boxes_and_drops_the_colours(failed, monkeypatch):
     assert "\u25cf" in fancy and not COLOUR_CODE.search(fancy)
 
 
-def _pytest_exercises(course, **env):
+def _pytest_exercises(course, **env) -> subprocess.Popen:
     full = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PY_COLORS", "FORCE_COLOR")}
     full.update(PYTHONPATH=str(ROOT), **env)
-    return subprocess.run([sys.executable, "-m", "pytest", f"exercises/{EX}.py", "-q", "-p", "no:cacheprovider"],
-                          cwd=course, capture_output=True, text=True, timeout=300, env=full)
+    return subprocess.Popen([sys.executable, "-m", "pytest", f"exercises/{EX}.py", "-q", "-p", "no:cacheprovider"],
+                            cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full)
 
 
 def test_pytest_exercises_shows_the_lanes_plain_when_piped_in_colour_when_asked(tmp_path):
     course = copy_course(tmp_path / "course")
     shutil.copyfile(WRONG / "no_join.py", course / "exercises" / f"{EX}.py")
-    piped = _pytest_exercises(course)
-    assert piped.returncode == 1
-    assert "first difference: your program printed 'Done!' at 0 s (main)" in piped.stdout
-    assert re.search(r"^  thread print_letters\s+\|-+o", piped.stdout, re.M)
-    assert "\x1b" not in piped.stdout and "Traceback" not in piped.stdout
-    coloured = _pytest_exercises(course, PY_COLORS="1")
-    assert COLOUR_CODE.search(coloured.stdout) and "\u25cf" in coloured.stdout
+    runs = [_pytest_exercises(course), _pytest_exercises(course, PY_COLORS="1")]  # side by side: half the wait
+    (piped, _), (coloured, _) = [proc.communicate(timeout=300) for proc in runs]
+    assert runs[0].returncode == 1
+    assert "first difference: your program printed 'Done!' at 0 s (main)" in piped
+    assert re.search(r"^  thread print_letters\s+\|-+o", piped, re.MULTILINE)
+    assert "\x1b" not in piped and "Traceback" not in piped
+    assert COLOUR_CODE.search(coloured) and "\u25cf" in coloured

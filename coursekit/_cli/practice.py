@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import queue
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterator
 
 import click
 from rich.console import Console
@@ -64,6 +65,13 @@ def _digest_and_grade(exercise: Exercise) -> tuple[str, ExerciseResult]:
     return digest, _grade(exercise)
 
 
+def _graded(exercises: list[Exercise]) -> Iterator[tuple[Exercise, Future[tuple[str, ExerciseResult]]]]:
+    """Grade side by side (each grading is a few child processes); yield in course order, as futures."""
+    with ThreadPoolExecutor(max_workers=max(1, min(len(exercises), os.cpu_count() or 2))) as pool:
+        futures = [pool.submit(_digest_and_grade, ex) for ex in exercises]
+        yield from zip(exercises, futures)
+
+
 def _load(course: Course, console: Console) -> Progress:
     progress = Progress.load(course)
     stubs.snapshot(course)
@@ -79,8 +87,9 @@ def _statuses(course: Course, progress: Progress, console: Console) -> dict[str,
     stale = [ex for ex in course.exercises if statuses[ex.id] == STALE]
     if stale:
         console.print(Text(f"Checking {len(stale)} exercise(s) changed since their last check...", style="dim"))
-        for ex in stale:
-            _check_and_record(ex, progress)
+        for ex, future in _graded(stale):
+            digest, result = future.result()
+            progress.update(ex, result, digest)
             statuses[ex.id] = progress.status(ex, pristine=stubs.stub_text(ex))
         progress.save()
     return statuses
@@ -142,23 +151,21 @@ def check(exercises: tuple[str, ...], html_path: Path | None) -> None:
     progress = _load(course, console)
     graded = []
     # Exercises are graded side by side (each grading is a few child processes), shown in course order.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(chosen), os.cpu_count() or 2))) as pool:
-        futures = [pool.submit(_digest_and_grade, ex) for ex in chosen]
-        for i, (ex, future) in enumerate(zip(chosen, futures)):
-            if i:
-                console.print(Rule(style="dim") if _show.fancy(console) else Text("-" * min(console.width, 80)))
-            if console.is_terminal and not future.done():
-                with console.status(f"Checking {ex.id}..."):
-                    digest, result = future.result()
-            else:
+    for i, (ex, future) in enumerate(_graded(chosen)):
+        if i:
+            console.print(Rule(style="dim") if _show.fancy(console) else Text("-" * min(console.width, 80)))
+        if console.is_terminal and not future.done():
+            with console.status(f"Checking {ex.id}..."):
                 digest, result = future.result()
-            progress.update(ex, result, digest)
-            progress.save()
-            graded.append((ex, result))
-            console.print(_show.result_view(ex, result, console))
-            if len(chosen) == 1:
-                rec = progress.record(ex)
-                console.print(_show.next_steps(ex, result, len(ex.hints) - rec.hints_shown))
+        else:
+            digest, result = future.result()
+        progress.update(ex, result, digest)
+        progress.save()
+        graded.append((ex, result))
+        console.print(_show.result_view(ex, result, console))
+        if len(chosen) == 1:
+            rec = progress.record(ex)
+            console.print(_show.next_steps(ex, result, len(ex.hints) - rec.hints_shown))
     if len(graded) > 1:
         solved = sum(1 for _, r in graded if r.passed)
         score = sum(r.score for _, r in graded)
@@ -358,12 +365,11 @@ class Session:
         self.draw()
 
     def check_all(self) -> None:
-        rows = []
-        for ex in self.course.exercises:
-            self.console.print(Text(f"Checking {ex.id}...", style="dim"))
-            self.checked[ex.id] = file_digest(ex.exercise_path)
-            result = _check_and_record(ex, self.progress)
-            rows.append((ex, result))
+        self.console.print(Text(f"Checking all {len(self.course.exercises)} exercises...", style="dim"))
+        for ex, future in _graded(list(self.course.exercises)):
+            digest, result = future.result()
+            self.progress.update(ex, result, digest)
+            self.checked[ex.id] = digest
             if ex.id == self.current.id:
                 self.result = result
         self.progress.save()
