@@ -19,6 +19,7 @@ from coursekit._timeline import Timeline, is_main
 
 PICTURE_VERSION = 1
 EPS = 1e-6
+MAX_LINES = 500  # a picture keeps the first lines only: a program that floods its output must not flood results
 # Tasks the event loop makes for itself at shutdown: they are not the student's, and would only add empty lanes.
 _INTERNAL_TARGETS = ("BaseEventLoop.",)
 
@@ -83,7 +84,7 @@ def _side(tl: Timeline) -> dict[str, Any]:
             continue
         lane(c.id)
     lines = []
-    for i, x in enumerate(tl.lines):
+    for i, x in enumerate(tl.lines[:MAX_LINES]):
         ln = lane(x.ctx)
         ln["prints"].append({"t": x.t, "text": x.text, "i": i})
         lines.append({"t": x.t, "lane": ln["id"], "text": x.text})
@@ -112,7 +113,7 @@ def _side(tl: Timeline) -> dict[str, Any]:
             if ln["end"] is None or ln["end"] > k["t"]:  # a killed worker ends where it was killed
                 ln["end"] = float(k["t"])
     return {"lanes": list(lanes.values()), "lines": lines, "end": end_of_run, "returned_at": tl.returned_at,
-            "main": main_id}
+            "main": main_id, "lines_left_out": max(0, len(tl.lines) - MAX_LINES)}
 
 
 def summarize(observed: Timeline, expected: Timeline) -> dict[str, Any]:
@@ -121,9 +122,13 @@ def summarize(observed: Timeline, expected: Timeline) -> dict[str, Any]:
     divergence: dict[str, Any] | None = None
     k = first_divergence(observed, expected)
     if k is not None:
-        divergence = {"what": "line", "index": k,
-                      "observed": obs["lines"][k] if k < len(obs["lines"]) else None,
-                      "expected": exp["lines"][k] if k < len(exp["lines"]) else None}
+        def at(tl: Timeline, side: dict[str, Any]) -> dict[str, Any] | None:
+            if k >= len(tl.lines):
+                return None
+            x = tl.lines[k]
+            return {"t": x.t, "lane": side["main"] if is_main(x.ctx) else x.ctx, "text": x.text}
+
+        divergence = {"what": "line", "index": k, "observed": at(observed, obs), "expected": at(expected, exp)}
     elif (observed.returned_at is None) != (expected.returned_at is None) or (
             observed.returned_at is not None and expected.returned_at is not None
             and abs(observed.returned_at - expected.returned_at) > EPS):
