@@ -55,6 +55,7 @@ table.lines td { padding: .1rem .6rem; white-space: nowrap; } table.lines td.t {
 table.lines td.sep { border-left: 2px solid #e2e8f0; padding: 0; }
 table.lines tr.diverge td.text.observed { background: #fee2e2; color: #991b1b; font-weight: 700; }
 table.lines tr.diverge td.text.expected { background: #dcfce7; color: #166534; font-weight: 700; }
+div.same { color: #64748b; font-style: italic; }
 .summary td, .summary th { padding: .2rem .8rem; text-align: left; } .summary { border-collapse: collapse; }
 """
 
@@ -213,13 +214,19 @@ def page(course: Course, graded: Sequence[tuple[Exercise, ExerciseResult]]) -> s
                      f'{"solved" if res.passed else "unsolved"}">{res.score:g}/{res.max_score:g}</span></h2>')
         parts.append('<table class="checks">')
         groups: dict[str, tuple[list[str], dict[str, Any]]] = {}
+        said: dict[str, str] = {}
         for c in res.checks:
             passed = c.status is Status.PASSED
             parts.append(f'<tr class="{"passed" if passed else "failed"}"><td class="mark">{"✓" if passed else "✗"}'
                          f'</td><td class="name">{_esc(c.name)}</td><td class="points">{c.points:g}/{c.max_points:g}'
                          f'</td><td class="title">{_esc(c.title)}')
             if not passed:
-                parts.append(f'<pre class="message">{_esc(explanation(c))}</pre>')
+                words = explanation(c)
+                if words in said:
+                    parts.append(f'<div class="same">(the same as {_esc(said[words])})</div>')
+                else:
+                    said[words] = c.name
+                    parts.append(f'<pre class="message">{_esc(words)}</pre>')
                 if c.lanes:
                     groups.setdefault(json.dumps(c.lanes, sort_keys=True), ([], c.lanes))[0].append(c.name)
             parts.append("</td></tr>")
