@@ -102,10 +102,9 @@ def _side(tl: Timeline) -> dict[str, Any]:
     for crash in tl.crashes:
         if crash.get("phase") == "import":
             continue
-        ln = lane(crash["id"]) if crash["id"] in lanes or is_main(crash["id"]) or crash["id"] in tl.contexts else None
-        if ln is not None:
-            ln["marks"].append({"t": float(crash.get("t", 0.0)), "kind": "crash",
-                                "text": f"raised {crash.get('msg') or crash.get('exc', '?')}"})
+        if crash["id"] in lanes or is_main(crash["id"]) or crash["id"] in tl.contexts:
+            lane(crash["id"])["marks"].append({"t": float(crash.get("t", 0.0)), "kind": "crash",
+                                               "text": f"raised {crash.get('msg') or crash.get('exc', '?')}"})
     for k in tl.kills:
         if k["target"] in lanes:
             ln = lanes[k["target"]]

@@ -159,7 +159,7 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
     tick_cols = {c for c in tick_cols if c < used}
     div = picture.get("divergence") or {}
 
-    rows: list[Text] = []
+    rows: list[RenderableType] = []
     ruler = [" "] * (used + 8)
     for c in sorted(tick_cols):
         label = f"{c * scale:g}"

@@ -20,7 +20,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 POLL_INTERVAL_S = 0.5
 
@@ -96,11 +96,11 @@ class FileWatcher:
 
 
 @contextlib.contextmanager
-def key_reader(events: queue.Queue[Event], stream: object = None) -> Iterator[bool]:
+def key_reader(events: queue.Queue[Event], stream: Any = None) -> Iterator[bool]:
     """Feed key presses into ``events`` while the block runs; yields whether keys come one at a time (a tty)."""
     stream = stream if stream is not None else sys.stdin
     try:
-        fd = stream.fileno()  # type: ignore[attr-defined]
+        fd = stream.fileno()
     except (AttributeError, OSError, ValueError):
         yield False
         return
