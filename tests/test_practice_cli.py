@@ -3,6 +3,7 @@ reset, solution, progress).  Output here is not a terminal, so it must be plain 
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -86,6 +87,8 @@ def test_a_solved_exercise_passes_is_recorded_and_next_moves_on(course):
     assert nxt.exit_code == 0
     assert following.id in nxt.output and following.title in nxt.output
     assert f"exercises/{following.id}.py" in nxt.output and f"course check {following.id}" in nxt.output
+    lesson = ast.get_docstring(ast.parse((course / "exercises" / f"{following.id}.py").read_text()))
+    assert lesson.splitlines()[0].replace("``", "`") in nxt.output  # the lesson of its stub
 
 
 def test_a_failure_is_explained_with_the_timeline_drawn_as_lanes(course):

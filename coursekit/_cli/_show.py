@@ -172,11 +172,15 @@ def next_steps(exercise: Exercise, result: ExerciseResult, hints_left: int) -> T
     return text
 
 
-def lesson_view(exercise: Exercise, lesson: str, console: Console, *, hints: int) -> RenderableType:
+def lesson_view(exercise: Exercise, lesson: str, console: Console, *, hints: int, status: str = NOT_STARTED,
+                score: float = 0.0) -> RenderableType:
     rel = exercise.exercise_path.relative_to(exercise.root)
+    text = lesson.replace("``", "`") if lesson else "(this stub has no lesson docstring)"  # reST quotes, read as text
     body = Group(
-        Text(lesson or "(this stub has no lesson docstring)"),
+        Text(text),
         Text(""),
+        Text("Status: ", style="bold") + status_text(status, console) +
+        Text(f", {score:g}/{exercise.max_points:g} points"),
         Text("Edit:   ", style="bold") + Text(str(rel)),
         Text("Check:  ", style="bold") + Text(f"course check {exercise.id}") +
         Text("   (or `course watch`: re-checks on every save)", style="dim"),

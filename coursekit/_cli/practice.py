@@ -22,7 +22,7 @@ from rich.text import Text
 from coursekit._cli import _show
 from coursekit._cli.common import current_course
 from coursekit._practice import stubs
-from coursekit._practice.progress import SOLVED, STALE, Progress, file_digest
+from coursekit._practice.progress import NOT_STARTED, SOLVED, STALE, Progress, file_digest
 from coursekit._practice.select import SelectionError, first_unsolved, resolve, resolve_many
 from coursekit._practice.watching import Event, FileWatcher, key_reader
 from coursekit.grading import GraderError, grade_exercise
@@ -128,7 +128,10 @@ def next_() -> None:
     if current is None:
         console.print(Text(f"All {len(course.exercises)} exercises are solved. Well done!", style="bold green"))
         return
-    console.print(_show.lesson_view(current, stubs.lesson(current), console, hints=len(current.hints)))
+    rec = progress.records.get(current.id)
+    score = rec.score if rec is not None and statuses[current.id] != NOT_STARTED else 0.0
+    console.print(_show.lesson_view(current, stubs.lesson(current), console, hints=len(current.hints),
+                                    status=statuses[current.id], score=score))
 
 
 @click.command()

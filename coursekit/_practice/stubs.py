@@ -137,10 +137,13 @@ def reset(exercise: Exercise) -> ResetOutcome:
 
 
 def lesson(exercise: Exercise) -> str:
-    """The lesson: the module docstring of the stub (of the pristine copy if there is one, else the file)."""
-    for path in (pristine_copy_path(exercise), exercise.exercise_path):
+    """The lesson: the module docstring of the stub as given (else of the file as it is now)."""
+    stub = pristine(exercise)
+    sources = ([stub.text] if stub else []) + [exercise.exercise_path]
+    for source in sources:
         try:
-            doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+            text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
+            doc = ast.get_docstring(ast.parse(text))
         except (OSError, SyntaxError, ValueError):
             continue
         if doc:
