@@ -244,3 +244,13 @@ def test_a_terminal_gets_symbols_and_colour_and_no_color_turns_colour_off(course
     assert not colour.search(out)
     out = ansi.sub("", out)
     assert "\u2717 join" in out and "\u25cf" in out
+
+
+def test_every_command_the_students_readme_names_exists():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## For students"):readme.index("\n## ", readme.index("## For students") + 5)]
+    named = set(re.findall(r"`course (\w+)", section))
+    assert {"list", "next", "watch", "check", "hint", "solution", "reset"} <= named
+    assert named <= set(main.commands), named - set(main.commands)
+    for command in named:
+        assert run(command, "--help").exit_code == 0
