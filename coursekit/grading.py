@@ -118,6 +118,7 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
         message = "\n".join(f.text() for f in unwritten)
         return ExerciseResult(exercise.id, [
             CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message) for c in grader.checks])
+    pictures: dict[str, tuple[dict[str, Any], str]] = {}
     for check in grader.checks:
         max_points = exercise.points[check.name]
         failure = None
@@ -132,8 +133,10 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
         tie, tl, verdict = failure
         note = "" if tie == ties[0] else ("(This showed when lines due at the same moment came in the other order: "
                                           "a correct program must be right whichever order they come in.)")
-        picture = summarize(tl, expected)
-        drawing = picture_text(picture)
+        if tie not in pictures:  # the same run for every check that failed under this tie: draw it once
+            picture = summarize(tl, expected)
+            pictures[tie] = (picture, picture_text(picture))
+        picture, drawing = pictures[tie]
         message = failure_message(verdict, tl, expected, note=note, drawing=drawing)
         results.append(CheckResult(check.name, check.title, Status.FAILED, 0.0, max_points, message,
                                    timeline=drawing, lanes=picture))
