@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from coursekit import _runner
+from coursekit._lanes import summarize
 from coursekit._timeline import Timeline, build
 from coursekit.checks import Check
 from coursekit.diagnose import diagnose
 from coursekit.registry import Exercise
-from coursekit.render import failure_message
+from coursekit.render import failure_message, picture_text
 from coursekit.results import CheckResult, ExerciseResult, Status
 
 TIE_POLICIES = {"threads": ("fifo", "lifo"), "coroutines": ("fifo", "lifo"), "processes": ("fifo",)}
@@ -117,6 +118,7 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
         message = "\n".join(f.text() for f in unwritten)
         return ExerciseResult(exercise.id, [
             CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message) for c in grader.checks])
+    pictures: dict[str, tuple[dict[str, Any], str]] = {}
     for check in grader.checks:
         max_points = exercise.points[check.name]
         failure = None
@@ -129,9 +131,13 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
             results.append(CheckResult(check.name, check.title, Status.PASSED, max_points, max_points))
             continue
         tie, tl, verdict = failure
-        message = failure_message(verdict, tl, expected)
-        if tie != ties[0]:
-            message += ("\n(This showed when lines due at the same moment came in the other order: a correct "
-                        "program must be right whichever order they come in.)")
-        results.append(CheckResult(check.name, check.title, Status.FAILED, 0.0, max_points, message))
+        note = "" if tie == ties[0] else ("(This showed when lines due at the same moment came in the other order: "
+                                          "a correct program must be right whichever order they come in.)")
+        if tie not in pictures:  # the same run for every check that failed under this tie: draw it once
+            picture = summarize(tl, expected)
+            pictures[tie] = (picture, picture_text(picture))
+        picture, drawing = pictures[tie]
+        message = failure_message(verdict, tl, expected, note=note, drawing=drawing)
+        results.append(CheckResult(check.name, check.title, Status.FAILED, 0.0, max_points, message,
+                                   timeline=drawing, lanes=picture))
     return ExerciseResult(exercise.id, results)

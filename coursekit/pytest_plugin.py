@@ -6,6 +6,8 @@ failed check as the check's own message (what was seen, what was expected, what 
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 
 from coursekit.grading import GraderError, ReferenceCache, grade_exercise, load_grader
 from coursekit.registry import Course, Exercise, find_root, load_course
+from coursekit.render import TIMELINE_HEADING, explanation, picture_text
 from coursekit.results import CheckResult, ExerciseResult, Status
 
 course_key = pytest.StashKey["Course | None"]()
@@ -81,10 +84,22 @@ class CheckItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CheckFailed):
             r = excinfo.value.result
-            return f"[{self.name}] {r.title}\n\n{r.message}"
+            text = f"[{self.name}] {r.title}\n\n{explanation(r)}"
+            if r.lanes:
+                text += f"\n\n{TIMELINE_HEADING}\n{self._picture(r)}"
+            return text
         if isinstance(excinfo.value, GraderError):
             return f"The grader itself is broken (not your fault; tell your instructor):\n{excinfo.value}"
         return str(super().repr_failure(excinfo, style=style))  # type: ignore[arg-type]
+
+    def _picture(self, result: CheckResult) -> str:
+        """Box characters and colour when pytest writes to a terminal with colour; plain ASCII otherwise."""
+        writer = self.config.get_terminal_writer()
+        colour = writer.hasmarkup  # pytest's own answer: a terminal, and neither NO_COLOR nor PY_COLORS=0
+        stream = sys.__stdout__
+        unicode = colour or bool(stream is not None and stream.isatty() and os.environ.get("TERM") != "dumb")
+        width = max(72, min(writer.fullwidth, 160))
+        return picture_text(result.lanes, width=width, unicode=unicode, color=colour)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"{self.exercise_file.exercise.id} :: {self.name} ({self.check_title})"

@@ -1,75 +1,318 @@
-"""Text for people: a run's timeline beside the expected one, and a check's failure message."""
+"""Text for people: a failure's explanation, and its timeline picture (lanes on a time axis) for terminals.
+
+The picture is drawn from the JSON-able summary made by ``coursekit._lanes.summarize`` (carried by
+``CheckResult.lanes``), never from a trace, so the same data draws in a terminal, in a plain log or in a browser
+(``coursekit._html``).  Two glyph sets: box characters and colour for a terminal (``rich``; colour is dropped
+when ``NO_COLOR`` is set), plain ASCII when the text goes anywhere else (a pipe, a file, ``results.json``),
+because there nobody can promise that the reader's font or encoding has box characters.
+
+The time axis is exact whenever it can be: the scale (seconds per column) is the coarsest-to-finest "nice"
+step that divides every time in the picture and still fits the width, so every mark lands on its own moment.
+Only when no such step fits are times rounded to the nearest column, and the legend then says so.  The list of
+printed lines under the lanes gives every time exactly, whatever the scale.
+"""
 
 from __future__ import annotations
 
-from coursekit._timeline import Line, Timeline
-from coursekit.checks import EPS, Verdict
+import io
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-MAX_ROWS = 24
+from coursekit._lanes import first_divergence, summarize
+from coursekit.checks import Verdict
 
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
-def _row(tl: Timeline, line: Line | None) -> tuple[str, str, str]:
-    if line is None:
-        return ("", "", "")
-    return (f"{line.t:6.2f} s", tl.ctx(line.ctx).label, line.text)
+    from coursekit._timeline import Timeline
+    from coursekit.results import CheckResult
 
-
-def first_divergence(observed: Timeline, expected: Timeline) -> int | None:
-    """The first row where the observed run leaves the expected one (a swap of simultaneous lines is fine)."""
-    obs, exp = observed.lines, expected.lines
-    i = 0
-    while i < max(len(obs), len(exp)):
-        if i >= len(obs) or i >= len(exp):
-            return i
-        t = exp[i].t
-        j = i
-        while j < len(exp) and abs(exp[j].t - t) <= EPS:
-            j += 1
-        group_exp = sorted(x.text for x in exp[i:j])
-        group_obs = obs[i:j]
-        if sorted(x.text for x in group_obs) != group_exp or any(abs(x.t - t) > EPS for x in group_obs):
-            for k in range(i, j):
-                if k >= len(obs) or abs(obs[k].t - t) > EPS or obs[k].text not in group_exp:
-                    return k
-            return i
-        i = j
-    return None
+TIMELINE_HEADING = "Timeline (virtual seconds since main() started):"
+PLAIN_WIDTH = 100  # the width of the plain picture stored in a result's message
+MAX_LANES = 12
+MAX_ROWS = 14
+_STEPS = sorted(m * 10.0**e for e in range(-4, 6) for m in (1, 1.25, 2, 2.5, 5))
+PALETTE = ("cyan", "magenta", "yellow", "green", "blue", "bright_red", "bright_cyan", "bright_magenta",
+           "bright_yellow", "bright_green", "bright_blue", "red")
+TITLES = {"observed": "your program", "expected": "expected"}
 
 
-def side_by_side(observed: Timeline, expected: Timeline) -> str:
-    mark = first_divergence(observed, expected)
-    rows_o = [_row(observed, x) for x in observed.lines]
-    rows_e = [_row(expected, x) for x in expected.lines]
-    n = max(len(rows_o), len(rows_e))
+@dataclass(frozen=True)
+class Glyphs:
+    printed: str
+    run: str
+    wait: str
+    start: str
+    end: str
+    still_running: str
+    crash: str
+    grid: str
+    marker: str
+    rule: str
+
+
+BOX = Glyphs("●", "─", "┈", "├", "┤", "→", "✗", "·", "▼", "│")
+ASCII = Glyphs("o", "-", ".", "|", "|", ">", "X", " ", "v", "|")
+
+
+def _fmt_t(t: float) -> str:
+    return f"{t:g} s"
+
+
+def _times(picture: dict[str, Any]) -> list[float]:
+    out = [0.0]
+    for side in ("observed", "expected"):
+        data = picture[side]
+        out.append(data["end"])
+        for ln in data["lanes"]:
+            out += [ln["start"]] + ([ln["end"]] if ln["end"] is not None else [])
+            out += [p["t"] for p in ln["prints"]] + [m["t"] for m in ln["marks"]]
+            out += [w["t0"] for w in ln["waits"]] + [w["t1"] for w in ln["waits"]]
+    return out
+
+
+def choose_scale(times: list[float], columns: int) -> tuple[float, bool]:
+    """Seconds per column, and whether every time falls exactly on a column.
+
+    Among the steps that fit ``columns``, the finest one that divides every time; else the finest that fits.
+    """
+    span = max(times) if times else 0.0
+    if span <= 0:
+        return 1.0, True
+    fitting = [s for s in _STEPS if math.floor(span / s + 1e-9) + 1 <= columns]
+    if not fitting:
+        return _STEPS[-1], False
+    for s in fitting:
+        if all(abs(t / s - round(t / s)) < 1e-6 for t in times):
+            return s, True
+    return fitting[0], False
+
+
+def lane_colours(picture: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for side in ("expected", "observed"):
+        for ln in picture[side]["lanes"]:
+            if ln["label"] not in out:
+                out[ln["label"]] = "bold" if ln["kind"] == "main" else PALETTE[(len(out) - 1) % len(PALETTE)]
+    return out
+
+
+def _tick_step(scale: float, ncols: int) -> float:
+    for s in _STEPS:
+        if s >= scale and s / scale >= 6 and abs(s / scale - round(s / scale)) < 1e-9:
+            return s
+    return scale * ncols
+
+
+def _lane_cells(ln: dict[str, Any], *, scale: float, ncols: int, end_of_run: float, ticks: set[int], g: Glyphs,
+                colour: str, div_index: int | None, div_mark: dict[str, Any] | None) -> list[tuple[str, str]]:
+    def col(t: float) -> int:
+        return min(ncols - 1, max(0, round(t / scale)))
+
+    cells: list[tuple[str, str]] = [(g.grid if c in ticks else " ", "dim") for c in range(ncols)]
+    start = col(ln["start"])
+    stop = col(ln["end"] if ln["end"] is not None else end_of_run)
+    for c in range(start, stop + 1):
+        cells[c] = (g.run, colour)
+    for w in ln["waits"]:
+        for c in range(col(w["t0"]), col(w["t1"]) + 1):
+            cells[c] = (g.wait, f"{colour} dim" if colour != "bold" else "dim")
+    cells[start] = (g.start, colour)
+    if ln["end"] is not None:
+        cells[stop] = (g.end, colour)
+    elif stop + 1 < ncols:
+        cells[stop + 1] = (g.still_running, colour)
+    counts: dict[int, list[dict[str, Any]]] = {}
+    for p in ln["prints"]:
+        counts.setdefault(col(p["t"]), []).append(p)
+    for c, ps in counts.items():
+        glyph = g.printed if len(ps) == 1 else (str(len(ps)) if len(ps) < 10 else "+")
+        hit = div_index is not None and any(p["i"] == div_index for p in ps)
+        cells[c] = (glyph, "bold reverse red" if hit else f"bold {colour}" if colour != "bold" else "bold")
+    for m in ln["marks"]:
+        cells[col(m["t"])] = (g.crash, "bold red")
+    if div_mark is not None and div_index is None and div_mark.get("lane") == ln["id"]:  # main() returned
+        c = col(div_mark["t"])
+        cells[c] = (cells[c][0], "bold reverse red")
+    while cells and cells[-1][0] == " ":  # no trailing blanks: plain text stays clean
+        cells.pop()
+    return cells
+
+
+def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> RenderableType:
+    """The lanes of both runs on one time axis, the first divergence marked, and the printed lines beside."""
+    from rich.console import Group
+    from rich.text import Text
+
+    g = BOX if unicode else ASCII
+    colours = lane_colours(picture)
+    labels = [ln["label"] for side in ("observed", "expected") for ln in picture[side]["lanes"]]
+    lw = min(26, max([len(x) for x in labels] + [len(TITLES["observed"])]))
+    indent = 2
+    ncols = max(12, width - indent - lw - 3)
+    times = _times(picture)
+    scale, exact = choose_scale(times, ncols)
+    used = min(ncols, math.floor(max(times) / scale + 1e-9) + 2)
+    tick = _tick_step(scale, used)
+    tick_cols = {round(k * tick / scale) for k in range(int(used * scale / tick) + 2)} if tick else {0}
+    tick_cols = {c for c in tick_cols if c < used}
+    div = picture.get("divergence") or {}
+
+    rows: list[RenderableType] = []
+    ruler = [" "] * (used + 8)
+    for c in sorted(tick_cols):
+        label = f"{c * scale:g}"
+        if all(ch == " " for ch in ruler[c:c + len(label) + 1]):
+            ruler[c:c + len(label)] = list(label)
+    rows.append(Text(" " * (indent + lw + 2)) + Text("".join(ruler).rstrip() + "  s", style="dim"))
+    for side in ("observed", "expected"):
+        data = picture[side]
+        mark = div.get(side)
+        header = Text(TITLES[side].ljust(lw + indent + 2), style="bold underline" if side == "observed" else "bold")
+        if mark is not None:
+            c = min(used - 1, round(mark["t"] / scale))
+            header.append(" " * c + g.marker, style="bold red")
+        rows.append(header)
+        lanes = data["lanes"][:MAX_LANES]
+        for ln in lanes:
+            colour = colours.get(ln["label"], "")
+            label = ln["label"] if len(ln["label"]) <= lw else ln["label"][: lw - 1] + "~"
+            row = Text(" " * indent) + Text(label.ljust(lw), style=colour) + Text("  ")
+            div_index = div.get("index") if div.get("what") == "line" else None
+            for ch, style in _lane_cells(ln, scale=scale, ncols=used, end_of_run=data["end"], ticks=tick_cols,
+                                         g=g, colour=colour, div_index=div_index if mark else None,
+                                         div_mark=mark if div.get("what") == "return" else None):
+                row.append(ch, style=style)
+            rows.append(row)
+        if len(data["lanes"]) > MAX_LANES:
+            rows.append(Text(f"{' ' * indent}... and {len(data['lanes']) - MAX_LANES} more lanes", style="dim"))
+    rows.append(Text(""))
+    caption = divergence_text(picture)
+    if caption:
+        rows.append(Text(f"{g.marker} ", style="bold red") + Text(caption))
+    legend = (f"{g.printed} printed  {g.run} running  {g.wait} in join()  {g.crash} crash/kill  "
+              f"{g.still_running} never ended  1 col = {scale:g} s" + ("" if exact else " (rounded)"))
+    rows.append(Text(legend, style="dim"))
+    rows.append(Text(""))
+    rows.append(lines_table(picture, unicode=unicode, colours=colours))
+    return Group(*rows)
+
+
+def divergence_text(picture: dict[str, Any]) -> str:
+    div = picture.get("divergence")
+    if not div:
+        return ""
+    lanes = {side: {ln["id"]: ln["label"] for ln in picture[side]["lanes"]} for side in ("observed", "expected")}
+
+    def say(side: str) -> str:
+        m = div[side]
+        return f"{m['text']!r} at {_fmt_t(m['t'])} ({lanes[side].get(m['lane'], m['lane'])})"
+
+    o, e = div.get("observed"), div.get("expected")
+    if div["what"] == "return":
+        got = f"main() returned at {_fmt_t(o['t'])}" if o else "main() never returned"
+        want = f"at {_fmt_t(e['t'])}" if e else "it never returns"
+        return f"first difference: {got}; expected {want}."
+    if o and e:
+        return f"first difference: your program printed {say('observed')}; expected {say('expected')}."
+    if e:
+        return f"first difference: your program printed nothing more; expected {say('expected')}."
+    return f"first difference: your program printed {say('observed')}; expected nothing more."
+
+
+def lines_table(picture: dict[str, Any], *, unicode: bool,
+                colours: dict[str, str] | None = None) -> RenderableType:
+    """Every printed line with its exact time and lane, observed beside expected (a window around the mark)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    colours = colours or lane_colours(picture)
+    obs, exp = picture["observed"], picture["expected"]
+    names = {side: {ln["id"]: ln["label"] for ln in picture[side]["lanes"]} for side in ("observed", "expected")}
+    div = picture.get("divergence") or {}
+    mark = div.get("index") if div.get("what") == "line" else None
+    n = max(len(obs["lines"]), len(exp["lines"]))
     start = 0 if n <= MAX_ROWS or mark is None else max(0, min(mark - 4, n - MAX_ROWS))
     stop = min(n, start + MAX_ROWS)
-    wl = max([len(r[1]) for r in rows_o + rows_e] + [4])
-    wt = max([len(r[2]) for r in rows_o] + [8])
-    head = f"     {'your program':<{9 + wl + wt + 2}}| expected (reference solution)"
-    out = [head]
+    t_width = max([len(_fmt_t(x["t"])) for x in obs["lines"] + exp["lines"]] + [1])
+    text_width = max([len(x["text"]) for x in obs["lines"] + exp["lines"]] + [1])
+    table = Table(box=None, show_header=True, pad_edge=False, padding=(0, 1), header_style="bold")
+    table.add_column("", no_wrap=True)
+    for side in ("your program", "|", "expected"):
+        if side == "|":
+            table.add_column("", no_wrap=True, style="dim")
+            continue
+        table.add_column("t", justify="right", no_wrap=True, style="dim", min_width=t_width)
+        table.add_column(side, no_wrap=True, overflow="ellipsis", max_width=20)
+        table.add_column("printed", no_wrap=True, overflow="ellipsis", min_width=min(text_width, 12))
+    g = BOX if unicode else ASCII
     if start > 0:
-        out.append("     ...")
+        table.add_row("", "", "...", "", g.rule, "", "", "")
     for i in range(start, stop):
-        o = rows_o[i] if i < len(rows_o) else ("", "", "")
-        e = rows_e[i] if i < len(rows_e) else ("", "", "")
-        left = f"{o[0]:>8} {o[1]:<{wl}}  {o[2]:<{wt}}" if o[0] else " " * (9 + wl + 2 + wt)
-        right = f"{e[0]:>8} {e[1]:<{wl}}  {e[2]}" if e[0] else ""
-        arrow = " >> " if i == mark else "    "
-        out.append(f"{arrow} {left} | {right}".rstrip())
+        cells: list[Any] = [(g.marker if i == mark else "", "bold red")]
+        for side, data in (("observed", obs), ("expected", exp)):
+            if side == "expected":
+                cells.append((g.rule, "dim"))
+            if i < len(data["lines"]):
+                x = data["lines"][i]
+                label = names[side].get(x["lane"], x["lane"])
+                short = label.split(" ", 1)[-1]  # the lanes above say the kind; the colour ties the two
+                hit = "bold reverse red" if i == mark and side == "observed" else \
+                    "bold reverse green" if i == mark else ""
+                cells += [(_fmt_t(x["t"]), "dim"), (short, colours.get(label, "")), (x["text"], hit)]
+            else:
+                cells += [("", ""), ("", ""), ("", "")]
+        table.add_row(*[Text(text, style=style) for text, style in cells])
     if stop < n:
-        out.append(f"     ... ({n - stop} more)")
-    if mark is not None:
-        out.append("     >> first difference")
-    return "\n".join(out)
+        table.add_row("", "", f"... ({n - stop} more)", "", g.rule, "", "", "")
+    return table
 
 
-def failure_message(verdict: Verdict, observed: Timeline, expected: Timeline) -> str:
+def to_text(renderable: RenderableType, *, width: int, color: bool) -> str:
+    """Render for a stream that is not a terminal (color=False: no escape codes at all)."""
+    from rich.console import Console
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, color_system="standard" if color else None, force_terminal=color,
+                      highlight=False, emoji=False, legacy_windows=False, soft_wrap=False,
+                      no_color=None if color else True)
+    console.print(renderable)
+    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines())
+
+
+def picture_text(picture: dict[str, Any], *, width: int = PLAIN_WIDTH, unicode: bool = False,
+                 color: bool = False) -> str:
+    """The picture as a string: plain ASCII by default (for messages, logs and files)."""
+    if not picture:
+        return ""
+    return to_text(lanes_renderable(picture, width=width, unicode=unicode), width=width, color=color)
+
+
+def explanation(result: CheckResult) -> str:
+    """A failed check's words without the picture appended to its message (renderers draw their own)."""
+    if result.timeline:
+        return result.message.removesuffix(f"\n\n{TIMELINE_HEADING}\n{result.timeline}").rstrip()
+    return result.message
+
+
+def failure_message(verdict: Verdict, observed: Timeline, expected: Timeline, *, note: str = "",
+                    drawing: str | None = None) -> str:
+    """The message of a failed check: what was seen and expected, the findings, then the plain picture."""
     parts = []
     if verdict.message:
         parts.append(verdict.message)
     for finding in verdict.findings:
         parts.append("- " + finding.text())
+    if note:
+        parts.append(note)
     text = "\n".join(parts)
-    if verdict.show_timeline:
-        text += "\n\nTimeline (virtual seconds since main() started):\n" + side_by_side(observed, expected)
+    if drawing is None:
+        drawing = picture_text(summarize(observed, expected))
+    if drawing:
+        text += f"\n\n{TIMELINE_HEADING}\n{drawing}"
     return text
+
+
+__all__ = ["ASCII", "BOX", "TIMELINE_HEADING", "choose_scale", "divergence_text", "explanation",
+           "failure_message", "first_divergence", "lanes_renderable", "lines_table", "picture_text", "to_text"]

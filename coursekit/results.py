@@ -24,6 +24,9 @@ class CheckResult:
     max_points: float
     message: str = ""  # for the student: what was seen, what was expected, what to change
     timeline: str = ""  # observed against expected, already laid out as text
+    lanes: dict[str, Any] = field(default_factory=dict, hash=False)
+    """A failure's picture as JSON-able data (``coursekit._lanes.summarize``): each run's lanes on a time axis
+    and the first divergence, for renderers (terminal, HTML) to draw; empty when there is nothing to draw."""
 
 
 @dataclass(frozen=True)
