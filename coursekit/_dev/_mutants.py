@@ -1,0 +1,191 @@
+"""Grade the mutants of a reference solution and sort them: killed, equivalent, accepted, or survived.
+
+- **killed**: the grader rejects the mutant (at least one check fails).  This is what a good grader does.
+- **equivalent**: the grader accepts it, but the mutant behaves exactly like the reference under the harness
+  (same lines, from the same kinds of workers, at the same virtual times, under every tie policy; same return
+  value; nothing left running; no crash, no problem).  No grader can tell them apart because they do the same
+  thing: dropping a ``join()`` the program does not need (the other worker outlives it) is the usual case.
+  Equivalent mutants are listed, never counted against the grader.
+- **accepted**: the grader accepts it, it behaves differently, and ``course.toml`` says why that is fine::
+
+      [[exercise]]
+      id = "threads/example"
+      accept_mutants = [
+        { op = "join-timeout", code = "t.join()", reason = "the exercise is about starting; any wait will do" },
+      ]
+
+  ``op`` is an operator name (``course dev check --list-operators``), ``code`` (optional) the line of the
+  reference solution where the mutation is made, as written (without it, every mutant of that operator is
+  accepted).  An entry that matches no mutant is itself reported, so stale entries do not pile up.
+- **survived**: the grader accepts a mistake.  Strengthen the grader (or the reference solution, so that the
+  mistake shows), or accept it with a reason.
+- **error**: the mutant could not be judged (the grader broke); reported like a survivor.
+
+Mutants are written to a temporary folder under the same file name as the solution and graded with the
+exercise's own grader and limits, ``jobs`` at a time.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coursekit._dev._mutate import OPERATOR_NAMES, Mutant, mutants
+from coursekit._timeline import Timeline, is_main
+from coursekit.grading import TIE_POLICIES, GraderError, ReferenceCache, _observe, grade_exercise, load_grader
+from coursekit.registry import REGISTRY, Exercise, RegistryError
+from coursekit.results import Status
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+KILLED, EQUIVALENT, ACCEPTED, SURVIVED, ERROR = "killed", "equivalent", "accepted", "survived", "error"
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    op: str
+    code: str | None
+    reason: str
+
+    def matches(self, mutant: Mutant) -> bool:
+        return mutant.op == self.op and (self.code is None or " ".join(self.code.split()) == " ".join(mutant.code.split()))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    mutant: Mutant
+    verdict: str  # killed | equivalent | accepted | survived | error
+    failed_checks: tuple[str, ...] = ()
+    note: str = ""  # the reason it was accepted, or what went wrong
+
+    @property
+    def bad(self) -> bool:
+        return self.verdict in (SURVIVED, ERROR)
+
+
+@dataclass(frozen=True)
+class MutantReport:
+    exercise: Exercise
+    outcomes: tuple[Outcome, ...]
+    stale: tuple[Acceptance, ...]  # accept_mutants entries that matched no mutant
+
+    def problems(self) -> list[str]:
+        """The survivors and stale acceptances, each with how to fix it."""
+        out = []
+        sol = self.exercise.solution_path.name
+        for o in self.outcomes:
+            m = o.mutant
+            if o.verdict == SURVIVED:
+                out.append(f"{self.exercise.id}: mutant {m.op} at {sol}:{m.line} survived ({m.what}); the grader "
+                           f"accepts this mistake. Add or strengthen a check that rejects it, or if it is harmless "
+                           f"here add {{ op = \"{m.op}\", code = {m.code!r}, reason = \"...\" }} to the exercise's "
+                           "accept_mutants in course.toml.")
+            elif o.verdict == ERROR:
+                out.append(f"{self.exercise.id}: mutant {m.op} at {sol}:{m.line} could not be graded: {o.note}")
+        for a in self.stale:
+            out.append(f"{self.exercise.id}: accept_mutants entry {{ op = {a.op!r}, code = {a.code!r} }} matches no "
+                       "mutant of the reference solution any more. Remove it from course.toml.")
+        return out
+
+
+def acceptances(exercise: Exercise) -> list[Acceptance]:
+    """The exercise's ``accept_mutants`` in course.toml (validated: the registry ignores this key)."""
+    data = tomllib.loads((exercise.root / REGISTRY).read_text(encoding="utf-8"))
+    raw_entry = next((e for e in data.get("exercise", []) if e.get("id") == exercise.id), {})
+    raw = raw_entry.get("accept_mutants", [])
+    where = f"{exercise.root / REGISTRY}, exercise {exercise.id!r}, accept_mutants"
+    if not isinstance(raw, list):
+        raise RegistryError(f"{where}: must be a list of {{ op = ..., code = ..., reason = ... }}")
+    out = []
+    for i, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or item.get("op") not in OPERATOR_NAMES:
+            raise RegistryError(f"{where} #{i}: 'op' must be one of {sorted(OPERATOR_NAMES)}, not "
+                                f"{item.get('op') if isinstance(item, dict) else item!r}")
+        if not isinstance(item.get("reason"), str) or not item["reason"].strip():
+            raise RegistryError(f"{where} #{i}: say why this mutant is acceptable in 'reason = \"...\"'")
+        code = item.get("code")
+        if code is not None and not isinstance(code, str):
+            raise RegistryError(f"{where} #{i}: 'code' must be the line of the solution, as a string")
+        unknown = set(item) - {"op", "code", "reason"}
+        if unknown:
+            raise RegistryError(f"{where} #{i}: unknown key(s) {sorted(unknown)}; use op, code, reason")
+        out.append(Acceptance(item["op"], code, item["reason"].strip()))
+    return out
+
+
+def behaviour(tl: Timeline) -> tuple[Any, ...]:
+    """What a run did, as far as any check could see it, with the names of contexts left out."""
+
+    def who(cid: str) -> str:
+        return "main" if is_main(cid) else tl.ctx(cid).label
+
+    return (
+        tuple((round(x.t, 6), who(x.ctx), x.text) for x in tl.lines),
+        tuple(x.text for x in tl.err_lines),
+        tl.result, tl.completed, tl.returned_at, tuple(sorted(who(a) for a in tl.alive_at_return)),
+        len(tl.crashes), len(tl.errors), tuple(sorted(p.get("kind", "") for p in tl.problems)),
+        len(tl.kills), len(tl.unstarted),
+    )
+
+
+class _Judge:
+    def __init__(self, exercise: Exercise, cache: ReferenceCache, folder: Path) -> None:
+        self.exercise = exercise
+        self.cache = cache
+        self.folder = folder
+        self.grader = load_grader(exercise)
+        self._reference: dict[str, tuple[Any, ...]] = {}
+
+    def _same_as_reference(self, path: Path) -> bool:
+        for tie in TIE_POLICIES[self.exercise.model]:
+            if tie not in self._reference:  # computed once per exercise and tie; benign race between jobs
+                self._reference[tie] = behaviour(_observe(self.exercise, self.grader, self.exercise.solution_path, tie))
+            if behaviour(_observe(self.exercise, self.grader, path, tie)) != self._reference[tie]:
+                return False
+        return True
+
+    def __call__(self, item: tuple[int, Mutant, list[Acceptance]]) -> Outcome:
+        index, mutant, accepted = item
+        path = self.folder / f"m{index:03d}" / self.exercise.solution_path.name
+        path.parent.mkdir()
+        path.write_text(mutant.source, encoding="utf-8")
+        try:
+            result = grade_exercise(self.exercise, path, cache=self.cache)
+            failed = tuple(c.name for c in result.checks if c.status is not Status.PASSED)
+            if failed:
+                return Outcome(mutant, KILLED, failed)
+            if self._same_as_reference(path):
+                return Outcome(mutant, EQUIVALENT, note="same behaviour as the reference under every tie policy")
+            reason = next((a.reason for a in accepted if a.matches(mutant)), None)
+            if reason is not None:
+                return Outcome(mutant, ACCEPTED, note=reason)
+            return Outcome(mutant, SURVIVED)
+        except (GraderError, OSError) as exc:
+            return Outcome(mutant, ERROR, note=str(exc))
+
+
+def check_mutants(exercise: Exercise, *, jobs: int = 2, cache: ReferenceCache | None = None,
+                  operators: tuple[str, ...] | None = None) -> MutantReport:
+    """Generate every mutant of ``exercise``'s reference solution and grade them, ``jobs`` at a time."""
+    from coursekit._dev._mutate import OPERATORS
+
+    ops = OPERATORS if operators is None else tuple(o for o in OPERATORS if o.name in operators)
+    source = exercise.solution_path.read_text(encoding="utf-8")
+    made = mutants(source, operators=ops)
+    accepted = acceptances(exercise)
+    cache = cache or ReferenceCache()
+    with tempfile.TemporaryDirectory(prefix="coursekit-mutants-") as tmp:
+        judge = _Judge(exercise, cache, Path(tmp))
+        cache.get(exercise, judge.grader)  # the reference once, before the jobs share it
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            outcomes = tuple(pool.map(judge, [(i, m, accepted) for i, m in enumerate(made)]))
+    stale = tuple(a for a in accepted if not any(a.matches(m) for m in made)) if operators is None else ()
+    return MutantReport(exercise, outcomes, stale)
+
