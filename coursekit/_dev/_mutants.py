@@ -186,6 +186,7 @@ def check_mutants(exercise: Exercise, *, jobs: int = 2, cache: ReferenceCache | 
         cache.get(exercise, judge.grader)  # the reference once, before the jobs share it
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             outcomes = tuple(pool.map(judge, [(i, m, accepted) for i, m in enumerate(made)]))
-    stale = tuple(a for a in accepted if not any(a.matches(m) for m in made)) if operators is None else ()
+    names = {op.name for op in ops}
+    stale = tuple(a for a in accepted if a.op in names and not any(a.matches(m) for m in made))
     return MutantReport(exercise, outcomes, stale)
 
