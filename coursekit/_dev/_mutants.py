@@ -27,6 +27,7 @@ exercise's own grader and limits, ``jobs`` at a time.
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -85,14 +86,21 @@ class MutantReport:
             if o.verdict == SURVIVED:
                 out.append(f"{self.exercise.id}: mutant {m.op} at {sol}:{m.line} survived ({m.what}); the grader "
                            f"accepts this mistake. Add or strengthen a check that rejects it, or if it is harmless "
-                           f"here add {{ op = \"{m.op}\", code = {m.code!r}, reason = \"...\" }} to the exercise's "
-                           "accept_mutants in course.toml.")
+                           f"here add {{ op = \"{m.op}\", code = {toml_string(m.code)}, reason = \"...\" }} to the "
+                           "exercise's accept_mutants in course.toml.")
             elif o.verdict == ERROR:
                 out.append(f"{self.exercise.id}: mutant {m.op} at {sol}:{m.line} could not be graded: {o.note}")
         for a in self.stale:
             out.append(f"{self.exercise.id}: accept_mutants entry {{ op = {a.op!r}, code = {a.code!r} }} matches no "
                        "mutant of the reference solution any more. Remove it from course.toml.")
         return out
+
+
+def toml_string(text: str) -> str:
+    """``text`` as a TOML string an instructor can paste: a literal string when it can be one."""
+    if "'" not in text and "\n" not in text:
+        return f"'{text}'"
+    return json.dumps(text)  # a TOML basic string escapes like JSON
 
 
 def acceptances(exercise: Exercise) -> list[Acceptance]:
