@@ -261,3 +261,25 @@ def test_python_dash_m_coursekit_dev_check_lists_the_operators():
     out = subprocess.run([sys.executable, "-m", "coursekit", "dev", "check", "--list-operators"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     assert {line.split()[0] for line in out.splitlines()} == OPERATOR_NAMES
+
+
+def test_a_malformed_accept_mutants_entry_is_named_before_anything_is_graded(tmp_path):
+    root = _new_course(tmp_path, "threads/ping")
+    toml = root / "course.toml"
+    toml.write_text(toml.read_text() + 'accept_mutants = [ { op = "drop-joins", reason = "typo" } ]\n')
+    from coursekit.registry import RegistryError
+
+    with pytest.raises(RegistryError, match=r"exercise 'threads/ping', accept_mutants #1: 'op' must be one of"):
+        check_mutants(load_course(root).get("threads/ping"))
+
+
+def test_pytest_collects_only_the_registered_exercises_not_the_folder_lessons():
+    lessons = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "exercises").glob("*/README.md"))
+    assert lessons == ["exercises/coroutines/README.md", "exercises/processes/README.md",
+                       "exercises/threads/README.md"]
+    run = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "exercises/",
+                          *lessons], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode in (0, 4), run.stdout + run.stderr  # 4: pytest says a README has no tests (not an error)
+    items = [line for line in run.stdout.splitlines() if "::" in line]
+    assert items and all(line.split("::")[0].endswith(".py") for line in items)
+    assert {line.split("::")[0] for line in items} == {f"exercises/{e.id}.py" for e in COURSE.exercises}

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from coursekit._dev import _catalogue
 from coursekit._dev._layout import layout_problems
-from coursekit._dev._mutants import MutantReport, check_mutants
+from coursekit._dev._mutants import MutantReport, check_mutants_of
 from coursekit.grading import ReferenceCache
 from coursekit.registry import Course, Exercise, RegistryError
 
@@ -90,13 +90,11 @@ def run_dev_check(course: Course, ids: Iterable[str] = (), *, jobs: int = 2, ver
     if mutants:
         start = time.perf_counter()
         result = Part("mutants rejected")
-        for ex in gradable:
-            try:
-                mr = check_mutants(ex, jobs=jobs, cache=cache)
-            except RegistryError as exc:
-                result.problems.append(str(exc))
-                continue
-            report.mutants.append(mr)
+        try:
+            report.mutants = check_mutants_of(gradable, jobs=jobs, cache=cache)
+        except RegistryError as exc:
+            result.problems.append(str(exc))
+        for mr in report.mutants:
             result.checked += len(mr.outcomes)
             result.problems.extend(mr.problems())
         result.seconds = time.perf_counter() - start

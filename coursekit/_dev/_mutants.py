@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursekit._dev._mutate import OPERATOR_NAMES, Mutant, mutants
+from coursekit._dev._mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants
 from coursekit._timeline import Timeline, is_main
-from coursekit.grading import TIE_POLICIES, GraderError, ReferenceCache, _observe, grade_exercise, load_grader
+from coursekit.grading import TIE_POLICIES, ReferenceCache, _observe, grade_exercise, load_grader
 from coursekit.registry import REGISTRY, Exercise, RegistryError
 from coursekit.results import Status
 
@@ -162,7 +162,7 @@ class _Judge:
     def __call__(self, item: tuple[int, Mutant, list[Acceptance]]) -> Outcome:
         index, mutant, accepted = item
         path = self.folder / f"m{index:03d}" / self.exercise.solution_path.name
-        path.parent.mkdir()
+        path.parent.mkdir(parents=True)
         path.write_text(mutant.source, encoding="utf-8")
         try:
             result = grade_exercise(self.exercise, path, cache=self.cache)
@@ -175,26 +175,40 @@ class _Judge:
             if reason is not None:
                 return Outcome(mutant, ACCEPTED, note=reason)
             return Outcome(mutant, SURVIVED)
-        except (GraderError, OSError) as exc:
-            return Outcome(mutant, ERROR, note=str(exc))
+        except Exception as exc:  # noqa: BLE001 (a broken grader or harness is reported, not raised, per mutant)
+            return Outcome(mutant, ERROR, note=f"{type(exc).__name__}: {exc}")
 
 
 def check_mutants(exercise: Exercise, *, jobs: int = 2, cache: ReferenceCache | None = None,
                   operators: tuple[str, ...] | None = None) -> MutantReport:
     """Generate every mutant of ``exercise``'s reference solution and grade them, ``jobs`` at a time."""
-    from coursekit._dev._mutate import OPERATORS
+    return check_mutants_of([exercise], jobs=jobs, cache=cache, operators=operators)[0]
 
+
+def check_mutants_of(exercises: list[Exercise], *, jobs: int = 2, cache: ReferenceCache | None = None,
+                     operators: tuple[str, ...] | None = None) -> list[MutantReport]:
+    """The mutants of several exercises, graded in one pool (so ``jobs`` stay busy across exercises).
+
+    Raises ``RegistryError`` if an exercise's ``accept_mutants`` is malformed (before anything is graded).
+    """
     ops = OPERATORS if operators is None else tuple(o for o in OPERATORS if o.name in operators)
-    source = exercise.solution_path.read_text(encoding="utf-8")
-    made = mutants(source, operators=ops)
-    accepted = acceptances(exercise)
-    cache = cache or ReferenceCache()
-    with tempfile.TemporaryDirectory(prefix="coursekit-mutants-") as tmp:
-        judge = _Judge(exercise, cache, Path(tmp))
-        cache.get(exercise, judge.grader)  # the reference once, before the jobs share it
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            outcomes = tuple(pool.map(judge, [(i, m, accepted) for i, m in enumerate(made)]))
     names = {op.name for op in ops}
-    stale = tuple(a for a in accepted if a.op in names and not any(a.matches(m) for m in made))
-    return MutantReport(exercise, outcomes, stale)
-
+    cache = cache or ReferenceCache()
+    plans = []
+    for exercise in exercises:
+        made = mutants(exercise.solution_path.read_text(encoding="utf-8"), operators=ops)
+        plans.append((exercise, made, acceptances(exercise)))
+    with tempfile.TemporaryDirectory(prefix="coursekit-mutants-") as tmp:
+        items = []
+        for n, (exercise, made, accepted) in enumerate(plans):
+            judge = _Judge(exercise, cache, Path(tmp) / f"e{n:03d}")
+            items += [(judge, i, m, accepted) for i, m in enumerate(made)]
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            outcomes = list(pool.map(lambda item: item[0](item[1:]), items))
+    reports = []
+    for exercise, made, accepted in plans:
+        mine = tuple(outcomes[:len(made)])
+        del outcomes[:len(made)]
+        stale = tuple(a for a in accepted if a.op in names and not any(a.matches(m) for m in made))
+        reports.append(MutantReport(exercise, mine, stale))
+    return reports
