@@ -77,7 +77,7 @@ def dev() -> None:
 def check(ids: tuple[str, ...], jobs: int, mutants: bool, verdicts: bool, verbose: bool, list_operators: bool) -> None:
     """Check the course: registry and files, solutions pass, stubs fail, catalogue verdicts, mutants rejected.
 
-    IDS restricts the grading to some exercises (ids or unique prefixes); the registry is always checked whole.
+    IDS restricts the grading to some exercises (ids, folders or prefixes); the registry is always checked whole.
     """
     if list_operators:
         for op in OPERATORS:

@@ -43,17 +43,18 @@ class DevReport:
 
 
 def select(course: Course, ids: Iterable[str]) -> list[Exercise]:
-    """The exercises named by ids or unique prefixes (all when none is given)."""
+    """The exercises named by ids or prefixes such as a folder (``threads``); all when none is given."""
     wanted = list(ids)
     if not wanted:
         return list(course.exercises)
-    out = []
+    out: list[Exercise] = []
     for key in wanted:
         key = key.removeprefix("solutions/").removeprefix("exercises/").removesuffix(".py")
         matches = [e for e in course.exercises if e.id == key] or [e for e in course.exercises if e.id.startswith(key)]
-        if len(matches) != 1:
-            raise RegistryError(f"{key!r} names {len(matches)} exercises of course.toml; give one id or a unique prefix")
-        out.append(matches[0])
+        if not matches:
+            raise RegistryError(f"{key!r} names no exercise of course.toml; give an id, a folder or a prefix "
+                                "(`course list` shows the ids)")
+        out += [e for e in matches if e not in out]
     return out
 
 
