@@ -32,8 +32,8 @@ def layout_problems(course: Course) -> list[str]:
         for label, path in (("stub", ex.exercise_path), ("reference solution", ex.solution_path),
                             ("grader", ex.grader_path)):
             if not path.is_file():
-                out.append(f"{ex.id}: the {label} {path.relative_to(root)} is missing. Create it (`course new "
-                           f"{ex.id}` scaffolds all three when none exists), or remove the entry from course.toml.")
+                out.append(f"{ex.id}: the {label} {path.relative_to(root)} is missing. Create it, or remove the "
+                           f"entry from course.toml (then `course new {ex.id}` makes all three from a template).")
         if len(ex.hints) < MIN_HINTS:
             out.append(f"{ex.id}: course.toml gives {len(ex.hints)} hint(s); give {MIN_HINTS} or 3 progressive hints "
                        "(from a nudge to nearly the answer) in its `hints = [...]`.")
