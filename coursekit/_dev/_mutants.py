@@ -170,8 +170,8 @@ class _Judge:
             if failed:
                 return Outcome(mutant, KILLED, failed)
             if self._same_as_reference(path):
-                return Outcome(mutant, EQUIVALENT, note="same behaviour as the reference (the mutated code does the "
-                                                                "same, or the grader never runs it)")
+                note = "same behaviour as the reference (the mutated code does the same, or the grader never runs it)"
+                return Outcome(mutant, EQUIVALENT, note=note)
             reason = next((a.reason for a in accepted if a.matches(mutant)), None)
             if reason is not None:
                 return Outcome(mutant, ACCEPTED, note=reason)
