@@ -92,6 +92,18 @@ def pool():
     from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(max_workers=4) as ex:
         pass
+
+def shared(value, q, t):
+    with value.get_lock():
+        x = value.value
+        value.value = x + 1
+    q.put(None)
+    t.join(2.5)
+
+async def deadline(c):
+    await asyncio.wait_for(c, 2)
+    async with asyncio.timeout(1):
+        await asyncio.to_thread(print, "blocking")
 '''
 
 
@@ -100,10 +112,11 @@ def test_each_operator_makes_its_mistake_where_it_applies_and_nowhere_else():
     by_op = {m.op for m in made.values()}
     assert {"drop-lock", "drop-acquire-release", "drop-notify", "notify-one", "drop-task-done", "drop-await",
             "gather-one-by-one", "blocking-sleep", "pool-of-one", "semaphore-plus-one",
-            "print-before-sleep"} <= by_op
+            "print-before-sleep", "narrow-lock", "drop-sentinel", "drop-timeout", "no-to-thread"} <= by_op
     assert by_op <= OPERATOR_NAMES
     assert "drop-join@16" not in made  # ", ".join(...) is not a thread's join
-    assert not [k for k in made if k.startswith(("start-to-run", "target-called", "drop-join"))]
+    assert not [k for k in made if k.startswith(("start-to-run", "target-called", "join-timeout"))]
+    assert [k for k in made if k.startswith("drop-join")] == ["drop-join@35"]
     lock = made["drop-lock@8"].source
     assert "with lock" not in lock and "results.append(1)" in lock and "with cond" in lock
     acq = made["drop-acquire-release@10"].source
@@ -111,6 +124,14 @@ def test_each_operator_makes_its_mistake_where_it_applies_and_nowhere_else():
     assert "[await _coursekit_aw for _coursekit_aw in coros]" in made["gather-one-by-one@22"].source
     assert "Semaphore(4)" in made["semaphore-plus-one@23"].source
     assert "max_workers=1" in made["pool-of-one@27"].source
+    narrow = made["narrow-lock@31"].source
+    assert "with value.get_lock():\n        x = value.value\n    value.value = x + 1" in narrow
+    assert "value.value += 1" not in made["drop-lock@31"].source and "get_lock" not in made["drop-lock@31"].source
+    assert "q.put(None)" not in made["drop-sentinel@34"].source
+    assert "t.join()" in made["drop-timeout@35"].source
+    assert "await c\n" in made["drop-timeout@38"].source
+    assert "asyncio.timeout" not in made["drop-timeout@39"].source
+    assert "        print('blocking')" in made["no-to-thread@40"].source
     swapped = made["print-before-sleep@21"].source
     assert swapped.index("print('done')") < swapped.index("asyncio.sleep(1)")
     for m in made.values():

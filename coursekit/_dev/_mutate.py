@@ -180,18 +180,99 @@ def _print_before_sleep(tree: ast.Module) -> list[_Site]:
     return out
 
 
+def _is_lock_block(stmt: ast.stmt) -> bool:
+    """``with lock:`` / ``async with sem:`` (a name or attribute, no ``as``) or ``with value.get_lock():``.
+
+    ``with open(...) as f`` or ``with ThreadPoolExecutor() as ex`` are not locks and are left alone.
+    """
+    return isinstance(stmt, (ast.With, ast.AsyncWith)) and all(
+        i.optional_vars is None and (isinstance(i.context_expr, (ast.Name, ast.Attribute))
+                                     or (_called(i.context_expr) == "get_lock" and not i.context_expr.args))  # type: ignore[attr-defined]
+        for i in stmt.items)
+
+
+def _held(stmt: ast.With | ast.AsyncWith) -> str:
+    return ", ".join(_src(i.context_expr) for i in stmt.items)
+
+
 def _drop_lock(tree: ast.Module) -> list[_Site]:
-    """``with lock:`` (a name or attribute, no ``as``) -> its body; ``with open(...) as f`` is left alone."""
     out = []
     for block in _blocks(tree):
         for stmt in block:
-            if isinstance(stmt, (ast.With, ast.AsyncWith)) and all(
-                    isinstance(i.context_expr, (ast.Name, ast.Attribute)) and i.optional_vars is None
-                    for i in stmt.items):
-                held = ", ".join(_src(i.context_expr) for i in stmt.items)
-                out.append(_Site(stmt, f"drop the lock: `with {held}:` -> its body, unprotected",
+            if _is_lock_block(stmt):
+                assert isinstance(stmt, (ast.With, ast.AsyncWith))
+                out.append(_Site(stmt, f"drop the lock: `with {_held(stmt)}:` -> its body, unprotected",
                                  _replace_stmt(block, stmt, stmt.body)))
     return out
+
+
+def _narrow_lock(tree: ast.Module) -> list[_Site]:
+    """A misplaced lock: only the first statement of a ``with lock:`` body stays inside (read locked, write not)."""
+    out = []
+    for block in _blocks(tree):
+        for stmt in block:
+            if _is_lock_block(stmt) and len(stmt.body) > 1:  # type: ignore[attr-defined]
+                assert isinstance(stmt, (ast.With, ast.AsyncWith))
+
+                def apply(block: Body = block, stmt: ast.With | ast.AsyncWith = stmt) -> None:
+                    rest = stmt.body[1:]
+                    del stmt.body[1:]
+                    i = next(i for i, s in enumerate(block) if s is stmt)
+                    block[i + 1 : i + 1] = rest
+
+                out.append(_Site(stmt, f"a misplaced lock: only `{_src(stmt.body[0]).splitlines()[0]}` stays inside "
+                                 f"`with {_held(stmt)}:`, the rest runs unprotected", apply))
+    return out
+
+
+def _drop_timeout(tree: ast.Module) -> list[_Site]:
+    """No deadline: ``wait_for(c, t)`` -> ``c``; ``with asyncio.timeout(t):`` -> its body; ``timeout=`` removed."""
+    parents = _Parents(tree)
+    out = []
+    for node in ast.walk(tree):
+        if _called(node) == "wait_for" and node.args:  # type: ignore[attr-defined]
+            out.append(_Site(node, f"no deadline: `{_src(node)}` -> `{_src(node.args[0])}`",  # type: ignore[attr-defined]
+                             parents.replacer(node, node.args[0])))  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Call) and _called(node) != "wait_for":
+            for kw in node.keywords:
+                if kw.arg == "timeout":
+                    out.append(_Site(node, f"no deadline: `timeout=` removed from `{_src(node)}`",
+                                     lambda node=node, kw=kw: node.keywords.remove(kw)))
+            if _called(node) == "join" and len(node.args) == 1 and not isinstance(_receiver(node), ast.Constant):
+                out.append(_Site(node, f"no deadline: `{_src(node)}` -> join()", _set(node, "args", [])))
+        elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                _called(i.context_expr) in ("timeout", "timeout_at") for i in node.items):
+            parent = parents.parent[id(node)]
+            block = getattr(parent[0], parent[1])
+            out.append(_Site(node, f"no deadline: `with {_held(node)}:` -> its body",
+                             _replace_stmt(block, node, node.body)))
+    return out
+
+
+def _no_to_thread(tree: ast.Module) -> list[_Site]:
+    """``await asyncio.to_thread(f, *args)`` -> ``f(*args)``: the blocking call runs on the event loop."""
+    parents = _Parents(tree)
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Await) and _called(node.value) == "to_thread" and node.value.args:  # type: ignore[attr-defined]
+            call = node.value
+            assert isinstance(call, ast.Call)
+            new = ast.Call(call.args[0], call.args[1:], call.keywords)
+            out.append(_Site(node, f"block the event loop: `{_src(node)}` -> `{_src(new)}`",
+                             parents.replacer(node, new)))
+    return out
+
+
+def _is_sentinel(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Constant) and node.value is None) or (
+        isinstance(node, (ast.Name, ast.Attribute)) and (node.id if isinstance(node, ast.Name) else node.attr).isupper())
+
+
+def _drop_sentinel(tree: ast.Module) -> list[_Site]:
+    """``q.put(None)`` / ``q.put(STOP)`` removed: a worker waiting for its stop signal waits for ever."""
+    return [_Site(stmt, f"no stop signal: `{_src(stmt)}` removed", _replace_stmt(block, stmt, []))
+            for block, stmt, call in _method_stmts(tree, {"put", "put_nowait"})
+            if len(call.args) == 1 and _is_sentinel(call.args[0])]
 
 
 def _drop_acquire_release(tree: ast.Module) -> list[_Site]:
@@ -343,16 +424,21 @@ OPERATORS: tuple[Operator, ...] = (
     Operator("target-called", "`target=f()` instead of `target=f` (the work runs in the caller)", _target_called),
     Operator("print-before-sleep", "print before the sleep it should follow", _print_before_sleep),
     Operator("drop-lock", "no lock: `with lock:` -> its body", _drop_lock),
+    Operator("narrow-lock", "a misplaced lock: only the first statement of `with lock:` stays inside", _narrow_lock),
     Operator("drop-acquire-release", "no lock: `acquire()` / `release()` removed", _drop_acquire_release),
     Operator("drop-notify", "forget to wake the waiters (`notify()` / `notify_all()` removed)",
              _drop_call({"notify", "notify_all"}, "drop")),
     Operator("notify-one", "wake one waiter where all must wake (`notify_all()` -> `notify()`)", _notify_all_to_notify),
     Operator("drop-task-done", "forget `task_done()` (a queue's `join()` never returns)",
              _drop_call({"task_done"}, "drop")),
+    Operator("drop-sentinel", "forget the stop signal (`q.put(None)` / `q.put(STOP)` removed)", _drop_sentinel),
+    Operator("drop-timeout", "no deadline (`wait_for(c, t)` -> `c`, `async with timeout(t):` -> body, `timeout=` "
+             "removed)", _drop_timeout),
     Operator("drop-await", "forget an `await`", _drop_await),
     Operator("no-task", "no task: `create_task(coro)` -> `coro`", _unwrap_create_task),
     Operator("gather-one-by-one", "await one by one instead of `gather`", _gather_one_by_one),
     Operator("blocking-sleep", "`time.sleep` inside a coroutine", _blocking_sleep),
+    Operator("no-to-thread", "a blocking call on the event loop (`await to_thread(f, x)` -> `f(x)`)", _no_to_thread),
     Operator("pool-of-one", "a pool with one worker (no concurrency)", _pool_of_one),
     Operator("semaphore-plus-one", "a semaphore that lets one too many in", _semaphore_plus_one),
 )
