@@ -249,17 +249,33 @@ def _drop_timeout(tree: ast.Module) -> list[_Site]:
     return out
 
 
+ON_LOOP = "_coursekit_on_loop"
+
+
 def _no_to_thread(tree: ast.Module) -> list[_Site]:
-    """``await asyncio.to_thread(f, *args)`` -> ``f(*args)``: the blocking call runs on the event loop."""
+    """``asyncio.to_thread(f, *args)`` / ``loop.run_in_executor(None, f, *args)`` -> a coroutine that calls
+    ``f(*args)`` right on the event loop: the blocking call freezes every other task while it runs."""
     parents = _Parents(tree)
     out = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Await) and _called(node.value) == "to_thread" and node.value.args:  # type: ignore[attr-defined]
-            call = node.value
-            assert isinstance(call, ast.Call)
-            new = ast.Call(call.args[0], call.args[1:], call.keywords)
-            out.append(_Site(node, f"block the event loop: `{_src(node)}` -> `{_src(new)}`",
-                             parents.replacer(node, new)))
+        name = _called(node)
+        if not (name == "to_thread" and node.args) and not (  # type: ignore[attr-defined]
+                name == "run_in_executor" and len(node.args) >= 2):  # type: ignore[attr-defined]
+            continue
+        assert isinstance(node, ast.Call)
+        args = node.args if name == "to_thread" else node.args[1:]
+        new = ast.Call(ast.Name(ON_LOOP, ast.Load()), list(args), node.keywords)
+        replace = parents.replacer(node, new)
+
+        def apply(replace: Callable[[], None] = replace, tree: ast.Module = tree) -> None:
+            replace()
+            helper = ast.parse(f"async def {ON_LOOP}(function, *args, **kwargs):\n"
+                               "    return function(*args, **kwargs)\n").body[0]
+            imports = [i for i, s in enumerate(tree.body) if isinstance(s, (ast.Import, ast.ImportFrom))]
+            tree.body.insert(imports[-1] + 1 if imports else 0, helper)
+
+        call = f"{_src(args[0])}({', '.join(_src(a) for a in args[1:])})"
+        out.append(_Site(node, f"block the event loop: `{_src(node)}` -> {call} called on the loop", apply))
     return out
 
 
@@ -438,7 +454,8 @@ OPERATORS: tuple[Operator, ...] = (
     Operator("no-task", "no task: `create_task(coro)` -> `coro`", _unwrap_create_task),
     Operator("gather-one-by-one", "await one by one instead of `gather`", _gather_one_by_one),
     Operator("blocking-sleep", "`time.sleep` inside a coroutine", _blocking_sleep),
-    Operator("no-to-thread", "a blocking call on the event loop (`await to_thread(f, x)` -> `f(x)`)", _no_to_thread),
+    Operator("no-to-thread", "a blocking call on the event loop (`to_thread(f, x)` -> `f(x)` on the loop)",
+             _no_to_thread),
     Operator("pool-of-one", "a pool with one worker (no concurrency)", _pool_of_one),
     Operator("semaphore-plus-one", "a semaphore that lets one too many in", _semaphore_plus_one),
 )
