@@ -304,3 +304,27 @@ def test_pytest_collects_only_the_registered_exercises_not_the_folder_lessons():
     items = [line for line in run.stdout.splitlines() if "::" in line]
     assert items and all(line.split("::")[0].endswith(".py") for line in items)
     assert {line.split("::")[0] for line in items} == {f"exercises/{e.id}.py" for e in COURSE.exercises}
+
+
+def test_equivalent_mutants_say_whether_the_grader_runs_the_line_at_all(tmp_path):
+    root = _new_course(tmp_path, "threads/ping")
+    solution = root / "solutions" / "threads" / "ping.py"
+    solution.write_text(solution.read_text().replace('\n\nif __name__ == "__main__":', '''
+
+def unused_demo():
+    helper = threading.Thread(target=print)
+    helper.start()
+    helper.join()
+
+
+if __name__ == "__main__":'''))
+    exercise = load_course(root).get("threads/ping")
+    report = check_mutants(exercise, jobs=2, operators=("drop-join",))
+    notes = {o.mutant.code: (o.verdict, o.note) for o in report.outcomes}
+    assert notes["ping.join()"][0] == KILLED  # ping (3 s) outlives pong (2.5 s): main must wait for it
+    assert notes["pong.join()"] == (EQUIVALENT, "it behaves exactly like the reference: this mistake makes no "
+                                                "difference here")
+    line = _line_of(solution, "helper.join()")
+    assert notes["helper.join()"] == (EQUIVALENT, f"the grader never runs line {line} (only the file's own demo "
+                                                  "does, if anything)")
+    assert not report.problems()

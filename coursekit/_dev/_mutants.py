@@ -4,8 +4,10 @@
 - **equivalent**: the grader accepts it, but the mutant behaves exactly like the reference under the harness
   (same lines, from the same kinds of workers, at the same virtual times, under every tie policy; same return
   value; nothing left running; no crash, no problem).  No grader can tell them apart because they do the same
-  thing: dropping a ``join()`` the program does not need (the other worker outlives it) is the usual case.
-  Equivalent mutants are listed, never counted against the grader.
+  thing: dropping a ``join()`` the program does not need (the other worker outlives it) is the usual case, and
+  code the grader never runs (a ``main()`` demo, when the grader drives other functions) another; a probe run
+  with a ``raise`` at the mutated line tells the two apart for the report.  Equivalent mutants are listed,
+  never counted against the grader.
 - **accepted**: the grader accepts it, it behaves differently, and ``course.toml`` says why that is fine::
 
       [[exercise]]
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursekit._dev._mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants
+from coursekit._dev._mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants, probe
 from coursekit._timeline import Timeline, is_main
 from coursekit.grading import TIE_POLICIES, ReferenceCache, _observe, grade_exercise, load_grader
 from coursekit.registry import REGISTRY, Exercise, RegistryError
@@ -159,6 +161,17 @@ class _Judge:
                 return False
         return True
 
+    def _why_equivalent(self, mutant: Mutant, path: Path) -> str:
+        """Whether the grader runs the mutated line at all (a probe that raises there), in words."""
+        source = probe(self.exercise.solution_path.read_text(encoding="utf-8"), mutant.line)
+        if source is not None:
+            probe_path = path.with_name(f"probe_{path.name}")
+            probe_path.write_text(source, encoding="utf-8")
+            tie = TIE_POLICIES[self.exercise.model][0]
+            if behaviour(_observe(self.exercise, self.grader, probe_path, tie)) == self._reference[tie]:
+                return f"the grader never runs line {mutant.line} (only the file's own demo does, if anything)"
+        return "it behaves exactly like the reference: this mistake makes no difference here"
+
     def _fails_first_tie(self, path: Path) -> tuple[str, ...]:
         """The checks that fail under the first tie policy alone (one run instead of one per policy).
 
@@ -182,8 +195,7 @@ class _Judge:
             if failed:
                 return Outcome(mutant, KILLED, failed)
             if self._same_as_reference(path):
-                note = "same behaviour as the reference (the mutated code does the same, or the grader never runs it)"
-                return Outcome(mutant, EQUIVALENT, note=note)
+                return Outcome(mutant, EQUIVALENT, note=self._why_equivalent(mutant, path))
             reason = next((a.reason for a in accepted if a.matches(mutant)), None)
             if reason is not None:
                 return Outcome(mutant, ACCEPTED, note=reason)

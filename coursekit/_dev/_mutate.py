@@ -484,3 +484,21 @@ def mutants(source: str, *, operators: tuple[Operator, ...] = OPERATORS) -> list
             code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
             out.append(Mutant(op.name, line, code, site.what, text + "\n"))
     return out
+
+
+def probe(source: str, line: int) -> str | None:
+    """``source`` with ``raise RuntimeError`` just before the statement at ``line``: running it shows whether the
+    grader reaches that line at all (None if no statement starts there)."""
+    tree = ast.parse(source)
+    found = None
+    for block in _blocks(tree):
+        for stmt in block:
+            if stmt.lineno == line:
+                found = (block, stmt)  # the last one found is the innermost: blocks come outermost first
+    if found is None:
+        return None
+    block, stmt = found
+    raise_ = ast.parse(f"raise RuntimeError('coursekit probe: line {line} reached')").body[0]
+    block.insert(block.index(stmt), ast.copy_location(raise_, stmt))
+    ast.fix_missing_locations(tree)
+    return ast.unparse(tree) + "\n"
