@@ -165,7 +165,8 @@ class _Judge:
         """Whether the grader runs the mutated line at all (a probe that raises there), in words."""
         source = probe(self.exercise.solution_path.read_text(encoding="utf-8"), mutant.line)
         if source is not None:
-            probe_path = path.with_name(f"probe_{path.name}")
+            probe_path = path.parent / "probe" / path.name  # the same file name: a module may print its own
+            probe_path.parent.mkdir()
             probe_path.write_text(source, encoding="utf-8")
             tie = TIE_POLICIES[self.exercise.model][0]
             if behaviour(_observe(self.exercise, self.grader, probe_path, tie)) == self._reference[tie]:
