@@ -60,9 +60,10 @@ def scaffold(root: Path, exercise_id: str, *, title: str | None = None, model: s
                             "Move or delete it, or choose another name. Nothing was written.")
     title = title or _title(name)
     values = {"id": exercise_id, "name": name, "folder": folder, "title": title}
+    py_values = {**values, "title": title.replace("\\", "\\\\").replace('"', '\\"')}  # inside a docstring
     for path, (_, template) in zip(targets, FILES):
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = Template((TEMPLATES / model / template).read_text(encoding="utf-8")).substitute(values)
+        text = Template((TEMPLATES / model / template).read_text(encoding="utf-8")).substitute(py_values)
         path.write_text(text, encoding="utf-8")
     registry = root / REGISTRY
     entry = Template((TEMPLATES / model / "entry.toml.tmpl").read_text(encoding="utf-8"))
