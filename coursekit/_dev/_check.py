@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from coursekit._dev import _catalogue
 from coursekit._dev._layout import layout_problems
 from coursekit._dev._mutants import MutantReport, check_mutants_of
-from coursekit.grading import ReferenceCache
+from coursekit.grading import ReferenceCache, load_grader
 from coursekit.registry import Course, Exercise, RegistryError
 
 
@@ -58,6 +58,16 @@ def select(course: Course, ids: Iterable[str]) -> list[Exercise]:
     return out
 
 
+def _gradable(exercise: Exercise) -> bool:
+    if not all(p.is_file() for p in (exercise.exercise_path, exercise.solution_path, exercise.grader_path)):
+        return False
+    try:
+        load_grader(exercise)
+    except Exception:  # noqa: BLE001 (layout_problems has reported it, with how to fix it)
+        return False
+    return True
+
+
 def run_dev_check(course: Course, ids: Iterable[str] = (), *, jobs: int = 2, verdicts: bool = True,
                   mutants: bool = True, progress: Callable[[Part], None] = lambda part: None) -> DevReport:
     """Run the checks on the chosen exercises; ``progress`` is told about each part when it is done."""
@@ -80,8 +90,7 @@ def run_dev_check(course: Course, ids: Iterable[str] = (), *, jobs: int = 2, ver
     layout = Part("registry and files", len(course.exercises), layout_problems(course), time.perf_counter() - start)
     report.parts.append(layout)
     progress(layout)
-    broken = {ex.id for ex in course.exercises for p in layout.problems if p.startswith(f"{ex.id}: ")}
-    gradable = [ex for ex in chosen if ex.id not in broken]
+    gradable = [ex for ex in chosen if _gradable(ex)]  # the others' problems are in the layout part already
     if verdicts:
         part("reference solutions pass", gradable, lambda ex: _catalogue.judge_solution(ex, cache))
         part("stubs fail", gradable, lambda ex: _catalogue.judge_stub(ex, cache))
