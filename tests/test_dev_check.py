@@ -139,6 +139,31 @@ def test_each_operator_makes_its_mistake_where_it_applies_and_nowhere_else():
         assert m.source.strip() != ast.unparse(ast.parse(SOURCE)).strip()
 
 
+POOL_SOURCE = '''
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+async def in_group(a, b):
+    async with asyncio.TaskGroup() as tg:
+        tg.create_task(a())
+        tg.create_task(b())
+
+def in_pool(f, xs):
+    with ThreadPoolExecutor(max_workers=2) as ex:
+        first = ex.submit(f, 1)
+        ex.submit(f, 2)
+        return list(ex.map(f, xs))
+'''
+
+
+def test_one_after_another_waits_right_after_each_launch_whatever_launches_it():
+    made = {m.key: m.source for m in mutants(POOL_SOURCE)}
+    assert "await tg.create_task(a())\n        await tg.create_task(b())" in made["one-after-another@7"]
+    assert "first = ex.submit(f, 1)\n        first.result()\n        ex.submit(f, 2).result()" in \
+        made["one-after-another@12"]
+    assert "return list(list(map(f, xs)))" in made["map-in-caller@14"]
+
+
 def test_the_same_source_always_gives_the_same_mutants():
     first = [(m.key, m.source) for m in mutants(SOURCE)]
     assert first == [(m.key, m.source) for m in mutants(SOURCE)]

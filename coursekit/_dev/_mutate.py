@@ -132,26 +132,45 @@ def _start_to_run(tree: ast.Module) -> list[_Site]:
             for _, stmt, call in _method_stmts(tree, {"start"}) if not call.args and not call.keywords]
 
 
+WAIT_RIGHT_AFTER = {"create_task": "await", "ensure_future": "await", "submit": "result", "apply_async": "wait"}
+"""How to wait for what a call starts: ``await task``, ``future.result()``, ``async_result.wait()``."""
+
+
 def _one_after_another(tree: ast.Module) -> list[_Site]:
-    """Per block: wait for each worker right after starting it (t.start(); t.join() / t = create_task(); await t)."""
+    """Per block: wait for each worker right after starting it: ``t.start(); t.join()``,
+    ``t = create_task(c); await t`` (``await tg.create_task(c)``), ``f = ex.submit(g); f.result()``,
+    ``r = pool.apply_async(g); r.wait()``."""
     out = []
     for block in _blocks(tree):
         inserts: list[tuple[ast.stmt, ast.stmt]] = []
+        replace: list[tuple[ast.stmt, ast.stmt]] = []
         for stmt in block:
             call = _call_of(stmt)
             if call is not None and _called(call) == "start" and _receiver(call) is not None and not call.args:
                 join = ast.Expr(ast.Call(ast.Attribute(_receiver(call), "join", ast.Load()), [], []))
                 inserts.append((stmt, join))
-            elif (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-                  and _called(stmt.value) in ("create_task", "ensure_future")):
-                inserts.append((stmt, ast.Expr(ast.Await(ast.Name(stmt.targets[0].id, ast.Load())))))
-        if inserts:
-            def apply(block: Body = block, inserts: list[tuple[ast.stmt, ast.stmt]] = inserts) -> None:
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = ast.Name(stmt.targets[0].id, ast.Load())
+                wait = WAIT_RIGHT_AFTER.get(_called(stmt.value))
+                if wait == "await":
+                    inserts.append((stmt, ast.Expr(ast.Await(name))))
+                elif wait is not None:
+                    inserts.append((stmt, ast.Expr(ast.Call(ast.Attribute(name, wait, ast.Load()), [], []))))
+            elif call is not None and stmt.value is call and WAIT_RIGHT_AFTER.get(_called(call)):  # type: ignore[attr-defined]
+                wait = WAIT_RIGHT_AFTER[_called(call)]  # tg.create_task(c) / ex.submit(f) as a statement
+                replace.append((stmt, ast.Expr(ast.Await(call) if wait == "await"
+                                               else ast.Call(ast.Attribute(call, wait, ast.Load()), [], []))))
+        if inserts or replace:
+            def apply(block: Body = block, inserts: list[tuple[ast.stmt, ast.stmt]] = inserts,
+                      replace: list[tuple[ast.stmt, ast.stmt]] = replace) -> None:
                 for stmt, new in inserts:
                     i = next(i for i, s in enumerate(block) if s is stmt)
                     block.insert(i + 1, ast.copy_location(new, stmt))
+                for stmt, new in replace:
+                    i = next(i for i, s in enumerate(block) if s is stmt)
+                    block[i] = ast.copy_location(new, stmt)
 
-            first = inserts[0][0]
+            first = min([s for s, _ in inserts + replace], key=lambda s: s.lineno)
             out.append(_Site(first, "launch the workers one after another (wait for each right after starting it)",
                              apply))
     return out
@@ -377,6 +396,19 @@ def _gather_one_by_one(tree: ast.Module) -> list[_Site]:
     return out
 
 
+def _map_in_caller(tree: ast.Module) -> list[_Site]:
+    """``pool.map(f, xs)`` / ``executor.map(f, xs)`` -> ``list(map(f, xs))``: the work runs in the caller."""
+    parents = _Parents(tree)
+    out = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "map"
+                and len(node.args) == 2 and not node.keywords and not isinstance(node.func.value, ast.Constant)):
+            new = ast.Call(ast.Name("list", ast.Load()), [ast.Call(ast.Name("map", ast.Load()), node.args, [])], [])
+            out.append(_Site(node, f"no pool: `{_src(node)}` -> `{_src(new)}` (the work runs in the caller)",
+                             parents.replacer(node, new)))
+    return out
+
+
 POOLS = {"ThreadPoolExecutor": "max_workers", "ProcessPoolExecutor": "max_workers", "Pool": "processes"}
 
 
@@ -457,6 +489,7 @@ OPERATORS: tuple[Operator, ...] = (
     Operator("no-to-thread", "a blocking call on the event loop (`to_thread(f, x)` -> `f(x)` on the loop)",
              _no_to_thread),
     Operator("pool-of-one", "a pool with one worker (no concurrency)", _pool_of_one),
+    Operator("map-in-caller", "no pool: `pool.map(f, xs)` -> `list(map(f, xs))`", _map_in_caller),
     Operator("semaphore-plus-one", "a semaphore that lets one too many in", _semaphore_plus_one),
 )
 OPERATOR_NAMES = frozenset(op.name for op in OPERATORS)
