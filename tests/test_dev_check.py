@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 from coursekit._dev import _catalogue
 from coursekit._dev._layout import layout_problems
-from coursekit._dev._mutants import ACCEPTED, EQUIVALENT, KILLED, SURVIVED, behaviour, check_mutants
+from coursekit._dev._behaviour import behaviour, difference
+from coursekit._dev._mutants import ACCEPTED, EQUIVALENT, KILLED, SURVIVED, check_mutants
 from coursekit._dev._mutate import OPERATOR_NAMES, mutants
 from coursekit._dev._scaffold import ScaffoldError, scaffold
 from coursekit.cli import main as course_cli
@@ -353,3 +354,19 @@ if __name__ == "__main__":'''))
     assert notes["helper.join()"] == (EQUIVALENT, f"the grader never runs line {line} (only the file's own demo "
                                                   "does, if anything)")
     assert not report.problems()
+
+
+def test_a_reference_that_behaves_differently_from_run_to_run_is_reported(tmp_path):
+    from coursekit._dev._determinism import judge_determinism
+
+    root = _new_course(tmp_path, "threads/ping")
+    exercise = load_course(root).get("threads/ping")
+    assert judge_determinism(exercise) == []
+    solution = exercise.solution_path
+    solution.write_text(solution.read_text().replace("import time\n", "import random\nimport time\n")
+                        .replace('args=("pong", 1.25, 2)', 'args=("pong", 1 + random.random(), 2)'))
+    problems = judge_determinism(exercise)
+    assert len(problems) == 1
+    assert problems[0].startswith("threads/ping: the reference solution does not behave the same from run to run "
+                                  "(fifo ties; printed line 2: 'pong 1' at ")
+    assert "unseeded randomness" in problems[0]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from coursekit._dev import _catalogue
+from coursekit._dev._determinism import judge_determinism
 from coursekit._dev._layout import layout_problems
 from coursekit._dev._mutants import MutantReport, check_mutants_of
 from coursekit.grading import ReferenceCache, load_grader
@@ -94,6 +95,7 @@ def run_dev_check(course: Course, ids: Iterable[str] = (), *, jobs: int = 2, ver
     if verdicts:
         part("reference solutions pass", gradable, lambda ex: _catalogue.judge_solution(ex, cache))
         part("stubs fail", gradable, lambda ex: _catalogue.judge_stub(ex, cache))
+        part("reference runs are repeatable", gradable, judge_determinism)
         entries = [e for kind in _catalogue.KINDS for e in _catalogue.entries(course, kind)
                    if e.exercise in gradable]
         part("catalogue verdicts", entries, lambda e: _catalogue.judge_entry(e, cache))

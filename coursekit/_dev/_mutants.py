@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit._dev._mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants, probe
-from coursekit._timeline import Timeline, is_main
+from coursekit._dev._behaviour import behaviour
 from coursekit.grading import TIE_POLICIES, ReferenceCache, _observe, grade_exercise, load_grader
 from coursekit.registry import REGISTRY, Exercise, RegistryError
 from coursekit.results import Status
@@ -128,21 +128,6 @@ def acceptances(exercise: Exercise) -> list[Acceptance]:
             raise RegistryError(f"{where} #{i}: unknown key(s) {sorted(unknown)}; use op, code, reason")
         out.append(Acceptance(item["op"], code, item["reason"].strip()))
     return out
-
-
-def behaviour(tl: Timeline) -> tuple[Any, ...]:
-    """What a run did, as far as any check could see it, with the names of contexts left out."""
-
-    def who(cid: str) -> str:
-        return "main" if is_main(cid) else tl.ctx(cid).label
-
-    return (
-        tuple((round(x.t, 6), who(x.ctx), x.text) for x in tl.lines),
-        tuple(x.text for x in tl.err_lines),
-        tl.result, tl.completed, tl.returned_at, tuple(sorted(who(a) for a in tl.alive_at_return)),
-        len(tl.crashes), len(tl.errors), tuple(sorted(p.get("kind", "") for p in tl.problems)),
-        len(tl.kills), len(tl.unstarted),
-    )
 
 
 class _Judge:
