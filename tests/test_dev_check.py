@@ -63,6 +63,14 @@ def test_every_mutant_of_the_seed_solutions_is_rejected_or_equivalent(ex_id):
     assert sum(o.verdict == KILLED for o in report.outcomes) >= len(report.outcomes) - 2
 
 
+@pytest.mark.parametrize("ex_id", SEED)
+def test_the_seed_reference_solutions_behave_the_same_in_every_run(ex_id):
+    from coursekit._dev._determinism import judge_determinism
+
+    problems = judge_determinism(COURSE.get(ex_id))
+    assert not problems, "\n".join(problems)
+
+
 # --- mutation operators (syntax only, no grading) --------------------------------------------------------------
 
 SOURCE = '''
