@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit._dev._mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants, probe
-from coursekit._dev._behaviour import behaviour
+from coursekit._dev._behaviour import behaviour, difference
 from coursekit.grading import TIE_POLICIES, ReferenceCache, _observe, grade_exercise, load_grader
 from coursekit.registry import REGISTRY, Exercise, RegistryError
 from coursekit.results import Status
@@ -89,7 +89,7 @@ class MutantReport:
                 out.append(f"{self.exercise.id}: mutant {m.op} at {sol}:{m.line} survived ({m.what}); the grader "
                            f"accepts this mistake. Add or strengthen a check that rejects it, or if it is harmless "
                            f"here add {{ op = \"{m.op}\", code = {toml_string(m.code)}, reason = \"...\" }} to the "
-                           "exercise's accept_mutants in course.toml.")
+                           "exercise's accept_mutants in course.toml." + (f" Note: {o.note}." if o.note else ""))
             elif o.verdict == ERROR:
                 out.append(f"{self.exercise.id}: mutant {m.op} at {sol}:{m.line} could not be graded: {o.note}")
         for a in self.stale:
@@ -138,13 +138,24 @@ class _Judge:
         self.grader = load_grader(exercise)
         self._reference: dict[str, tuple[Any, ...]] = {}
 
-    def _same_as_reference(self, path: Path) -> bool:
+    def _same_as_reference(self, path: Path) -> tuple[bool, tuple[Any, ...]]:
+        """Whether the mutant behaves like the reference under every tie policy; its first-policy behaviour."""
+        seen = []
         for tie in TIE_POLICIES[self.exercise.model]:
             if tie not in self._reference:  # computed once per exercise and tie; benign race between jobs
                 self._reference[tie] = behaviour(_observe(self.exercise, self.grader, self.exercise.solution_path, tie))
-            if behaviour(_observe(self.exercise, self.grader, path, tie)) != self._reference[tie]:
-                return False
-        return True
+            seen.append(behaviour(_observe(self.exercise, self.grader, path, tie)))
+            if seen[-1] != self._reference[tie]:
+                return False, seen[0]
+        return True, seen[0]
+
+    def _unrepeatable(self, path: Path, first: tuple[Any, ...]) -> str:
+        """For a survivor: a second run; if it differs from the first, the verdict may be the engine's luck."""
+        again = behaviour(_observe(self.exercise, self.grader, path, TIE_POLICIES[self.exercise.model][0]))
+        if again == first:
+            return ""
+        return (f"this mutant does not behave the same from run to run ({difference(first, again)}), so the "
+                "engine may not be exact for it: run the check again, and report it if it stays")
 
     def _why_equivalent(self, mutant: Mutant, path: Path) -> str:
         """Whether the grader runs the mutated line at all (a probe that raises there), in words."""
@@ -180,12 +191,13 @@ class _Judge:
                 failed = tuple(c.name for c in result.checks if c.status is not Status.PASSED)
             if failed:
                 return Outcome(mutant, KILLED, failed)
-            if self._same_as_reference(path):
+            same, first = self._same_as_reference(path)
+            if same:
                 return Outcome(mutant, EQUIVALENT, note=self._why_equivalent(mutant, path))
             reason = next((a.reason for a in accepted if a.matches(mutant)), None)
             if reason is not None:
                 return Outcome(mutant, ACCEPTED, note=reason)
-            return Outcome(mutant, SURVIVED)
+            return Outcome(mutant, SURVIVED, note=self._unrepeatable(path, first))
         except Exception as exc:  # noqa: BLE001 (a broken grader or harness is reported, not raised, per mutant)
             return Outcome(mutant, ERROR, note=f"{type(exc).__name__}: {exc}")
 
