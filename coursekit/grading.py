@@ -112,11 +112,14 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
         observed = list(pool.map(lambda tie: _observe(exercise, grader, path, tie), ties))
         expected = expected_f.result()
     results = []
-    unwritten = [f for f in diagnose(observed[0], only={"not-implemented", "syntax", "missing"})]
+    info = run_info(observed)
+    tampered = [f for tl in observed for f in diagnose(tl, only={"tamper"})][:1]
+    unwritten = tampered or [f for f in diagnose(observed[0], only={"not-implemented", "syntax", "missing"})]
     if unwritten:  # one short message, the same for every check: there is nothing else to say yet
         message = "\n".join(f.text() for f in unwritten)
         return ExerciseResult(exercise.id, [
-            CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message) for c in grader.checks])
+            CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message) for c in grader.checks],
+            info)
     for check in grader.checks:
         max_points = exercise.points[check.name]
         failure = None
@@ -134,4 +137,16 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
             message += ("\n(This showed when lines due at the same moment came in the other order: a correct "
                         "program must be right whichever order they come in.)")
         results.append(CheckResult(check.name, check.title, Status.FAILED, 0.0, max_points, message))
-    return ExerciseResult(exercise.id, results)
+    return ExerciseResult(exercise.id, results, info)
+
+
+def run_info(observed: list[Timeline]) -> dict[str, Any]:
+    """Facts about the runs themselves (not verdicts), for class reports: cut short, tampering, isolation."""
+    info: dict[str, Any] = {
+        "timed_out": any(tl.status.get("timed_out") or tl.status.get("supervisor_lost") for tl in observed),
+        "completed": all(tl.completed for tl in observed),
+        "tampered": any(diagnose(tl, only={"tamper"}) for tl in observed),
+    }
+    if "sandbox" in observed[0].status:
+        info["sandbox"] = observed[0].status["sandbox"]
+    return info
