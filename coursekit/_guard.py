@@ -11,7 +11,8 @@ doing in an exercise:
 * importing ``coursekit`` (the builtin ``__import__`` and ``importlib.import_module`` are wrapped, because an
   already imported module does not raise an ``import`` audit event);
 * compiling code or building code objects that claim to be kit files; walking the object graph (``gc``);
-  looking up C symbols (``ctypes``); installing trace/profile/audit hooks; starting other programs.
+  looking up C symbols (``ctypes``); installing trace/profile/audit hooks; starting other programs; signalling
+  the supervisor, init or every process (``kill(-1)``).
 
 Code counts as the student's when the innermost frame that is neither the standard library nor the kit is
 not the grader's driver.  At the end of the run, ``final()`` also compares every function and class of the
@@ -54,7 +55,8 @@ FORBIDDEN = {
     "os.posix_spawn": "started another program",
     "subprocess.Popen": "started another program",
 }
-WATCHED = frozenset({"open", "import", "compile", "code.__new__"} | PATH_EVENTS | set(FORBIDDEN))
+WATCHED = frozenset({"open", "import", "compile", "code.__new__", "os.kill", "os.killpg"} | PATH_EVENTS
+                    | set(FORBIDDEN))
 
 
 class _Guard:
@@ -68,8 +70,18 @@ class _Guard:
         self.fd = os.open(cfg["out"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         self.write = os.write  # captured: later changes to os do not reach the guard
         self.local = threading.local()
-        self.snapshot = _snapshot()
+        self.snapshot: dict[str, int] = {}
+        self.kit_files: dict[str, bool] = {}
+        self.recorded = 0
         self.pid = os.getpid()
+        self.supervisor = int(cfg.get("supervisor") or os.getppid())  # the root harness's parent
+        cfg["supervisor"] = self.supervisor
+
+    def is_kit(self, filename: str) -> bool:
+        known = self.kit_files.get(filename)
+        if known is None:
+            known = self.kit_files[filename] = os.path.realpath(filename).startswith(self.kit + os.sep)
+        return known
 
     # -- whose code is this ---------------------------------------------------------------------------------
     def untrusted(self, frame: types.FrameType | None) -> str | None:
@@ -89,6 +101,9 @@ class _Guard:
         return None
 
     def record(self, kind: str, detail: str, where: str) -> None:
+        self.recorded += 1
+        if self.recorded > 100:  # enough to judge; a loop of attempts must not fill the disk
+            return
         data = json.dumps({"kind": kind, "detail": detail[:300], "where": where, "pid": os.getpid()})
         try:
             self.write(self.fd, (data + "\n").encode("utf-8", "replace"))
@@ -114,6 +129,13 @@ class _Guard:
             where = self.untrusted(sys._getframe(2))
             if where is not None:
                 self.refuse("forbidden", FORBIDDEN[event], where)
+            return
+        if event in ("os.kill", "os.killpg"):
+            target = args[0] if args else None
+            if target in (-1, 1, self.supervisor) or (event == "os.kill" and isinstance(target, int) and target < -1):
+                where = self.untrusted(sys._getframe(2))
+                if where is not None:
+                    self.refuse("kill", f"tried to kill a process outside its own run ({event}({target}))", where)
             return
         if event == "import":
             if str(args[0]).split(".")[0] == "coursekit":
@@ -178,6 +200,28 @@ class _Guard:
         importlib.import_module = import_module
         self.import_hooks = (__import__, import_module)
 
+    # -- the trace may be written by the kit only -----------------------------------------------------------
+    def wrap_emitters(self) -> None:
+        """Only kit code may emit trace events: a student calling the probe it found (``sys.stdout._probe``)
+        is recorded and ignored."""
+        from coursekit._probe import Probe
+        from coursekit._trace import TraceWriter
+
+        guard = self
+        for cls in (Probe, TraceWriter):
+            original = cls.emit
+
+            def emit(self: Any, event: str, /, _original: Any = original, **fields: Any) -> None:
+                caller = sys._getframe(1)
+                if not guard.is_kit(caller.f_code.co_filename):
+                    guard.record("forge", f"wrote its own trace event {event!r}",
+                                 f"{os.path.basename(caller.f_code.co_filename)}:{caller.f_lineno}")
+                    return None
+                return _original(self, event, **fields)
+
+            emit.__doc__ = original.__doc__
+            cls.emit = emit  # type: ignore[method-assign]
+
     # -- the end of the run ---------------------------------------------------------------------------------
     def final(self) -> None:
         """Record the integrity check: the kit's functions and classes are those of the snapshot."""
@@ -218,6 +262,8 @@ def install(cfg: dict[str, Any]) -> _Guard:
     global _guard
     if _guard is None:
         _guard = _Guard(cfg)
+        _guard.wrap_emitters()
+        _guard.snapshot = _snapshot()
         _guard.wrap_imports()
         os.environ["COURSEKIT_GUARD"] = json.dumps(cfg)
         sys.addaudithook(_guard.hook)

@@ -40,6 +40,7 @@ SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "
 class Sandbox:
     """What bulk grading asks of every run."""
 
+    hide: tuple[Path, ...] = ()  # the guard refuses any access to these (course root, submissions, results)
     uid_base: int = 61_000  # dedicated uids (no passwd entry needed); one per concurrent run
     uid_count: int = 128
     max_processes: int = 256  # processes and threads of the run's uid (RLIMIT_NPROC)
@@ -56,12 +57,13 @@ class Box:
     spec: Path
     kit: Path
     uid: int | None
+    hide: tuple[str, ...] = ()
     lock_fd: int | None = None
     student_files: list[str] = field(default_factory=list)
 
     def guard_spec(self) -> dict[str, Any]:
         """How the harness's audit guard protects the run's own files from the student's code."""
-        protect = [str(self.trace), str(self.guard), str(self.spec)]
+        protect = [str(self.trace), str(self.guard), str(self.spec), *self.hide]
         if self.driver is not None:
             protect.append(str(self.driver.parent))
         return {"protect": protect, "trace": str(self.trace), "kit": str(self.kit),
@@ -137,7 +139,7 @@ def prepare_box(sandbox: Sandbox, work: Path, module: Path, driver: Path | None)
     uid, lock_fd = _take_uid(sandbox)
     box = Box(work=work, cwd=work / "box", module=work / "box" / module.name, trace=work / "trace",
               guard=work / "guard", driver=None, spec=work / "spec.json", kit=kit / "coursekit", uid=uid,
-              lock_fd=lock_fd)
+              hide=_hideable(sandbox.hide, work, kit), lock_fd=lock_fd)
     box.cwd.mkdir(exist_ok=True)
     box.trace.mkdir(exist_ok=True)
     box.guard.mkdir()
@@ -155,6 +157,17 @@ def prepare_box(sandbox: Sandbox, work: Path, module: Path, driver: Path | None)
     for path in owned:
         os.chmod(path, 0o700 if path.is_dir() else 0o600)
     return box
+
+
+def _hideable(hide: tuple[Path, ...], *needed: Path) -> tuple[str, ...]:
+    """The folders of ``hide`` that hold nothing the run itself needs (its folder, the kit, the interpreter)."""
+    keep = [Path(os.path.realpath(p)) for p in (*needed, sys.base_prefix, os.path.dirname(os.__file__))]
+    out = []
+    for folder in hide:
+        real = Path(os.path.realpath(folder))
+        if not any(k == real or k.is_relative_to(real) for k in keep):
+            out.append(str(real))
+    return tuple(out)
 
 
 def release_box(box: Box) -> None:

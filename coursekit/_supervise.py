@@ -159,18 +159,37 @@ def _tasks_of(uid):
 
 
 def _kill_uid(uid, status):
-    """Kill every process of the run's own uid (nothing else runs as it), however it got away from us."""
-    for _ in range(100):
+    """Kill every process of the run's own uid (nothing else runs as it), however it got away from us.
+
+    A helper that becomes the uid sends ``kill(-1, SIGKILL)``: the kernel delivers it to every process that uid
+    owns in one sweep, which a fork storm cannot outrun the way a scan of /proc can be outrun."""
+    for _ in range(50):
         pids = [int(n) for n in os.listdir("/proc") if n.isdigit() and _uid_of(n) == uid]
         if not pids:
             return
-        for pid in pids:
-            status["leftovers"].append({"pid": pid, "cmd": _cmdline(pid), "by": "uid"})
+        status["leftovers"].extend({"pid": pid, "by": "uid"} for pid in pids[:20])
+        helper = os.fork()
+        if helper == 0:
             try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(helper, 0)
+        _reap()
         time.sleep(0.01)
+
+
+def _reap():
+    """Collect the zombies of re-parented orphans (we are their subreaper)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def _levels(job):
@@ -232,6 +251,8 @@ def main():
         proc.wait(timeout=job["wall_s"])
     except subprocess.TimeoutExpired:
         status["timed_out"] = True
+    if status.get("sandbox", {}).get("unprivileged_user"):
+        _kill_uid(status["sandbox"]["uid"], status)
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except OSError:

@@ -61,7 +61,7 @@ def diagnose(tl: Timeline, *, only: Iterable[str] | None = None, pairs: list[tup
             add("crash", f"{who} raised {crash['msg']}{_at(where)}.")
     guard = tl.status.get("guard")
     if guard is not None:  # bulk grading: what the audit guard of coursekit/_guard.py recorded
-        acts = [g for g in guard if g.get("kind")]
+        acts = list({g["kind"]: g for g in reversed(guard) if g.get("kind")}.values())[::-1]  # first of each kind
         if acts:
             add("tamper", "Your program tried to get around the grader: "
                 + "; ".join(f"it {g['detail']}{_at(g.get('where', ''))}" for g in acts[:3]) + ".",

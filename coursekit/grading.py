@@ -137,7 +137,20 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
             message += ("\n(This showed when lines due at the same moment came in the other order: a correct "
                         "program must be right whichever order they come in.)")
         results.append(CheckResult(check.name, check.title, Status.FAILED, 0.0, max_points, message))
+    if not any(x.text in {e.text for e in expected.lines} for tl in observed for x in tl.lines):
+        results = _no_credit(results, expected)
     return ExerciseResult(exercise.id, results, info)
+
+
+def _no_credit(results: list[CheckResult], expected: Timeline) -> list[CheckResult]:
+    """No credit without any of the work: a run that printed none of the expected lines (a program that does
+    nothing, prints something else entirely, or fakes a test report) passes no check, however vacuously true
+    some of them are (nothing crashed, nothing was left running).  Failed checks keep their own messages."""
+    example = expected.lines[0].text if expected.lines else ""
+    message = (f"No credit: your program printed none of the lines this exercise expects (such as {example!r}), "
+               "so there is no work for this check to credit.")
+    return [dataclasses.replace(r, status=Status.FAILED, points=0.0, message=message) if r.status is Status.PASSED
+            else r for r in results]
 
 
 def run_info(observed: list[Timeline]) -> dict[str, Any]:
