@@ -87,6 +87,10 @@ class ReferenceCache:
                 if not tl.completed or tl.crashes or tl.errors or not tl.lines:
                     raise GraderError(f"{exercise.id}: the reference solution {exercise.solution_path} did not run "
                                       f"cleanly under the harness (crashes: {tl.crashes}, errors: {tl.errors})")
+                tamper = diagnose(tl, only={"tamper"})
+                if tamper:  # bulk grading's guard refused something the reference itself does
+                    raise GraderError(f"{exercise.id}: the reference solution trips the bulk-grading guard "
+                                      f"(coursekit/_guard.py): {tamper[0].what}")
                 self._data[key] = tl
             return self._data[key]
 

@@ -273,3 +273,29 @@ def test_gradescope_export_grades_a_submission(tmp_path):
     assert len(data["tests"]) == 21 and data["output_format"] == "md"
     assert data["extra_data"]["exercises"][THREADS] == "graded"
     assert data["extra_data"]["exercises"]["coroutines/numbers_letters_asyncio"] == "not submitted"
+
+
+def test_the_audit_guard_alone_contains_the_attacks():
+    """Without namespaces or another uid (a machine where grading cannot be root), the in-process guard must
+    still zero every attack on the kit, and must not touch an honest submission."""
+    from coursekit import _runner
+    from coursekit._sandbox import Sandbox
+    from coursekit.grading import ReferenceCache, grade_exercise
+    from coursekit.registry import load_course
+
+    course = load_course(ROOT)
+    exercise = course.get(THREADS)
+    attacks = ["hostile_conftest", "hostile_gc_walk", "hostile_kill_parent", "hostile_monkeypatch_kit",
+               "hostile_monkeypatch_sneaky", "hostile_overwrite_results", "hostile_probe_direct",
+               "hostile_trace_forge"]
+    cache = ReferenceCache()
+    _runner.use_sandbox(Sandbox(hide=(ROOT,), weakest_first=True))
+    try:
+        honest = grade_exercise(exercise, CORRECT_THREADS, cache=cache)
+        scores = {a: grade_exercise(exercise, FIXTURE / "submissions" / a / (THREADS + ".py"), cache=cache)
+                  for a in attacks}
+    finally:
+        _runner.use_sandbox(None)
+    assert honest.score == exercise.max_points and honest.run_info["sandbox"]["level"] == "limits"
+    assert not honest.run_info["tampered"]
+    assert {a: r.score for a, r in scores.items() if r.score > 0 or not r.run_info["tampered"]} == {}
