@@ -299,3 +299,63 @@ def test_the_audit_guard_alone_contains_the_attacks():
     assert honest.score == exercise.max_points and honest.run_info["sandbox"]["level"] == "limits"
     assert not honest.run_info["tampered"]
     assert {a: r.score for a, r in scores.items() if r.score > 0 or not r.run_info["tampered"]} == {}
+
+
+DRIVER_COURSE = {
+    "course.toml": '''[course]
+id = "mini"
+[[exercise]]
+id = "threads/square"
+title = "Square in a thread"
+points = { runs = 1, output = 1, returns = 1 }
+''',
+    "graders/threads/square.py": '''from coursekit import checks
+from coursekit.grading import Grader
+
+
+def drive(module):
+    """The driver runs in the student's process: it calls the student's function twice."""
+    return [module.square(3), module.square(4)]
+
+
+grader = Grader(checks=(checks.Runs(), checks.Output(), checks.Returns("square()")), driver=drive)
+''',
+    "solutions/threads/square.py": '''import threading
+
+
+def square(x):
+    out = []
+    t = threading.Thread(target=lambda: out.append(x * x))
+    t.start()
+    t.join()
+    print(f"square {x}")
+    return out[0]
+''',
+}
+
+
+def test_a_grader_with_a_driver_runs_sandboxed_and_stays_unreadable(tmp_path):
+    mini = tmp_path / "mini"
+    for rel, text in DRIVER_COURSE.items():
+        (mini / rel).parent.mkdir(parents=True, exist_ok=True)
+        (mini / rel).write_text(text)
+    (mini / "exercises/threads").mkdir(parents=True)
+    (mini / "exercises/threads/square.py").write_text("def square(x):\n    raise NotImplementedError('square')\n")
+    honest = (mini / "solutions/threads/square.py").read_text()
+    snoop = honest.replace("def square(x):", '''def square(x):
+    import glob
+    import os
+    import sys
+    for path in glob.glob("/tmp/coursekit-run-*/driver/*") + [sys.argv[-1]]:
+        try:
+            open(path).read()
+        except OSError:
+            pass''')
+    klass = tmp_path / "class"
+    for student, text in (("honest", honest), ("snoop", snoop)):
+        (klass / student / "threads").mkdir(parents=True)
+        (klass / student / "threads" / "square.py").write_text(text)
+    done = course("grade", str(klass), "--out", str(tmp_path / "out"), "--jobs", "2", cwd=mini)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "grades.csv").read_text() == \
+        "student,threads/square,total,max\nhonest,3,3,3\nsnoop,0,0,3\n"
