@@ -91,7 +91,7 @@ class _Guard:
         the code that called them (for a spawned child's ``-c`` command, nobody: it is trusted)."""
         while frame is not None:
             name = frame.f_code.co_filename
-            if name.startswith(("<frozen", "<string>")) or name.startswith(self.stdlib):
+            if name.startswith(("<frozen", "<string>", self.stdlib)):
                 frame = frame.f_back
                 continue
             path = os.path.realpath(name) if name.startswith("/") else name

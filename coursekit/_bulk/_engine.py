@@ -13,8 +13,8 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 import shutil
+import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field

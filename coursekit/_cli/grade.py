@@ -23,8 +23,14 @@ def grade(submissions: Path, out: Path, jobs: int | None, exercises: tuple[str, 
           force: bool) -> None:
     """Grade a class: SUBMISSIONS holds one folder or .zip per student, mirroring exercises/."""
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from coursekit._bulk import BulkError, grade_class, write_all, write_report
 
