@@ -44,7 +44,7 @@ class Sandbox:
     uid_base: int = 61_000  # dedicated uids (no passwd entry needed); one per concurrent run
     uid_count: int = 128
     max_processes: int = 256  # processes and threads of the run's uid (RLIMIT_NPROC)
-    weakest_first: bool = False  # tests: start at the weakest level, to check that the guard alone holds
+    levels: tuple[str, ...] = ()  # isolation levels the supervisor may try (tests); empty: every level that fits
 
 
 @dataclass
@@ -211,5 +211,5 @@ def sandbox_job(sandbox: Sandbox, box: Box, work: Path) -> dict[str, Any]:
         "env": env,
         "sandbox": {"uid": box.uid, "root": str(kit / "root"), "binds": binds, "links": links, "cwd": str(box.cwd),
                     "max_processes": sandbox.max_processes, "exe_reachable": _reachable(exe),
-                    "weakest_first": sandbox.weakest_first},
+                    "levels": list(sandbox.levels)},
     }

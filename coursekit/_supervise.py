@@ -14,6 +14,8 @@ started at the strongest level that works here, and ``status["sandbox"]`` says w
   students and the other runs do not exist for it), private ``/tmp`` and ``/dev/shm``, then the run's own
   unprivileged uid, no supplementary groups, and limits on memory, file size and processes;
 * ``uid`` (root without namespaces): the unprivileged uid and the limits, nothing hidden, network open;
+* ``userns-root`` (not root): the same own root directory and no network, inside an unprivileged user
+  namespace (as bubblewrap does), with the limits; the run keeps the grader's uid;
 * ``userns`` (not root): an unprivileged user + network namespace when the kernel allows it, and the limits;
 * ``limits``: only the resource limits.
 When the run is over, every process of the run's uid is killed as well as every descendant.
@@ -93,6 +95,14 @@ def _limits(job, level="limits"):
         os.setsid()
         if box and level == "namespaces":
             check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+            check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
+            _new_root(box, check, libc)
+        elif box and level == "userns-root":  # not root: the same own root, inside a user namespace
+            uid, gid = os.getuid(), os.getgid()
+            check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET), "unshare")
+            for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+                with open(f"/proc/self/{name}", "w") as f:
+                    f.write(text)
             check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
             _new_root(box, check, libc)
         elif box and level == "userns":
@@ -194,14 +204,14 @@ def _reap():
 
 def _levels(job):
     box = job.get("sandbox")
-    if not box or box.get("weakest_first"):
+    if not box:
         return ["limits"]
     if os.geteuid() == 0 and box.get("uid") is not None:
-        levels = ["namespaces"]
-        if box.get("exe_reachable"):
-            levels.append("uid")
-        return levels + ["limits"]
-    return ["userns", "limits"]
+        levels = ["namespaces"] + (["uid"] if box.get("exe_reachable") else []) + ["limits"]
+    else:
+        levels = ["userns-root", "userns", "limits"]
+    allowed = box.get("levels")
+    return [lv for lv in levels if not allowed or lv in allowed or lv == "limits"]
 
 
 def _start(job, out, err, status):
@@ -228,8 +238,8 @@ def _start(job, out, err, status):
                 "level": level,
                 "uid": box["uid"] if root else os.getuid(),
                 "unprivileged_user": root,
-                "network": "none (network namespace)" if level in ("namespaces", "userns") else "not isolated",
-                "filesystem": ("own root: only " + ", ".join(box["binds"]) if level == "namespaces"
+                "network": "none (network namespace)" if level != "limits" else "not isolated",
+                "filesystem": ("own root: only " + ", ".join(box["binds"]) if level in ("namespaces", "userns-root")
                                else "the whole machine, as far as file permissions allow"),
                 "limits": {"memory_bytes": job.get("memory_bytes"), "file_bytes": job.get("file_bytes"),
                            "processes": box["max_processes"], "wall_s": job["wall_s"]},

@@ -70,7 +70,7 @@ class ClassResult:
         """The isolation the runs actually had (the weakest one seen, if they differ)."""
         seen = [r.run_info["sandbox"] for s in self.students for r in s.exercises.values()
                 if r.run_info.get("sandbox")]
-        order = ["limits", "userns", "uid", "namespaces"]
+        order = ["limits", "userns", "userns-root", "uid", "namespaces"]
         return min(seen, key=lambda sb: order.index(sb.get("level", "limits"))) if seen else {}
 
 

@@ -98,7 +98,7 @@ def gradescope_results(result: ClassResult, sr: StudentResult) -> dict[str, Any]
 
 
 def _weakest(sandboxes: list[dict[str, Any] | None]) -> dict[str, Any]:
-    order = ["limits", "userns", "uid", "namespaces"]
+    order = ["limits", "userns", "userns-root", "uid", "namespaces"]
     seen = [sb for sb in sandboxes if sb]
     return min(seen, key=lambda sb: order.index(sb.get("level", "limits"))) if seen else {}
 
