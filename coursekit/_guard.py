@@ -121,6 +121,10 @@ class _Guard:
         self.local.busy = True
         try:
             self._check(event, args)
+        except PermissionError:
+            raise
+        except Exception:  # noqa: BLE001 - a fault of the guard itself must never break an honest program
+            pass
         finally:
             self.local.busy = False
 
