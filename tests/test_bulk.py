@@ -359,3 +359,32 @@ def test_a_grader_with_a_driver_runs_sandboxed_and_stays_unreadable(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "grades.csv").read_text() == \
         "student,threads/square,total,max\nhonest,3,3,3\nsnoop,0,0,3\n"
+
+
+def test_intake_reads_without_running_anything(tmp_path):
+    """Intake alone (no grading): ids, layouts, and what is refused, each with a note."""
+    from coursekit._bulk._intake import collect
+    from coursekit.registry import load_course
+
+    exercises = list(load_course(ROOT).exercises)
+    klass = tmp_path / "class"
+    (klass / "ann" / "exercises" / "threads").mkdir(parents=True)
+    (klass / "ann" / "exercises" / "threads" / "numbers_letters_threads.py").write_bytes(b"x = 1\n")
+    (klass / "ann" / "threads").mkdir()
+    (klass / "ann" / "threads" / "numbers_letters_threads.py").write_bytes(b"x = 2\n")  # a second copy
+    (klass / "ann" / "notes.py").write_text("")
+    (klass / ".hidden").mkdir()
+    (klass / "..zip").write_bytes(b"")
+    _zip(klass / "ben.zip", {"threads/../../x.py": b"", "coroutines/numbers_letters_asyncio.py": b"# -*- coding: "
+                             b"latin-1 -*-\nprint('caf\xe9')\n"})
+    intake = collect(klass, exercises, tmp_path / "staging")
+    by_id = {s.student: s for s in intake.students}
+    assert sorted(by_id) == ["ann", "ben"]
+    ann = by_id["ann"]
+    assert list(ann.files) == [THREADS] and ann.files[THREADS].path.read_bytes() == b"x = 1\n"
+    assert any("a second file" in n for n in ann.notes) and any("notes.py" in n for n in ann.notes)
+    ben = by_id["ben"]
+    assert list(ben.files) == ["coroutines/numbers_letters_asyncio"]  # a declared encoding is fine
+    assert any("outside the submission" in n for n in ben.notes)
+    assert any(".hidden" in n for n in intake.notes) and any("..zip" in n for n in intake.notes)
+    assert not (tmp_path / "x.py").exists()
