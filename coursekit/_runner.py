@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit._sandbox import Sandbox, prepare_box, release_box, sandbox_job
 from coursekit._trace import read_trace
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -79,22 +80,39 @@ def _child_env() -> dict[str, str]:
     return env
 
 
+_sandbox: Sandbox | None = None
+
+
+def use_sandbox(sandbox: Sandbox | None) -> None:
+    """Run every later submission of this process isolated by ``sandbox`` (bulk grading); ``None``: as before."""
+    global _sandbox
+    _sandbox = sandbox
+
+
 def run(spec: RunSpec) -> RawRun:
     """Run ``spec`` in a fresh interpreter under a supervisor; never raises for anything the program does."""
     work = Path(tempfile.mkdtemp(prefix="coursekit-run-"))
+    box = None
     try:
         trace_dir = work / "trace"
         trace_dir.mkdir()
         module = spec.module.resolve()
+        driver = [str(spec.driver[0]), spec.driver[1]] if spec.driver else None
+        sandbox = work / "cwd"
+        sandbox.mkdir()
+        if _sandbox is not None:  # copies of just the files this run needs, in directories only its uid can use
+            box = prepare_box(_sandbox, work, module, spec.driver[0] if spec.driver else None)
+            module, sandbox, trace_dir = box.module, box.cwd, box.trace
+            driver = [str(box.driver), spec.driver[1]] if box.driver else None
         harness_spec = {
             "model": spec.model, "module": str(module), "name": module.stem, "call": spec.call,
             "args": list(spec.args), "tie": spec.tie, "trace": str(trace_dir),
-            "driver": [str(spec.driver[0]), spec.driver[1]] if spec.driver else None,
+            "driver": driver,
             "limit_s": spec.limits.virtual_s, "stall_s": spec.limits.stall_s, "max_events": spec.limits.max_events,
         }
+        if box is not None:
+            harness_spec["guard"] = box.guard_spec()
         (work / "spec.json").write_text(json.dumps(harness_spec), encoding="utf-8")
-        sandbox = work / "cwd"
-        sandbox.mkdir()
         job = {
             "cmd": [sys.executable, "-m", "coursekit._harness", str(work / "spec.json")],
             "cwd": str(sandbox), "env": _child_env(),
@@ -102,7 +120,10 @@ def run(spec: RunSpec) -> RawRun:
             "wall_s": spec.limits.wall_s, "memory_bytes": spec.limits.memory_mb * 1024 * 1024,
             "file_bytes": spec.limits.output_kb * 1024,
         }
+        if box is not None:
+            job.update(sandbox_job(_sandbox, box, work))
         (work / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        os.chmod(work / "job.json", 0o600)
         sup = subprocess.Popen(
             [sys.executable, "-I", "-S", str(SUPERVISOR), str(work / "job.json")],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
@@ -125,11 +146,15 @@ def run(spec: RunSpec) -> RawRun:
                     pass
         pid_file = work / "status.json.pid"
         root_pid = int(pid_file.read_text()) if pid_file.exists() else -1
+        if box is not None:
+            status["guard"] = box.read_guard()
         return RawRun(
             spec=spec, events=read_trace(trace_dir), root_pid=root_pid, status=status,
             stdout=_read_text(work / "stdout"), stderr=_read_text(work / "stderr"),
         )
     finally:
+        if box is not None:
+            release_box(box)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -59,6 +59,16 @@ def diagnose(tl: Timeline, *, only: Iterable[str] | None = None, pairs: list[tup
         else:
             who = "main()" if is_main(crash["id"]) else tl.ctx(crash["id"]).label
             add("crash", f"{who} raised {crash['msg']}{_at(where)}.")
+    guard = tl.status.get("guard")
+    if guard is not None:  # bulk grading: what the audit guard of coursekit/_guard.py recorded
+        acts = list({g["kind"]: g for g in reversed(guard) if g.get("kind")}.values())[::-1]  # first of each kind
+        if acts:
+            add("tamper", "Your program tried to get around the grader: "
+                + "; ".join(f"it {g['detail']}{_at(g.get('where', ''))}" for g in acts[:3]) + ".",
+                "Solve the exercise with ordinary code: a run that tampers with the grader scores 0.")
+        elif tl.completed and not any(g.get("final") for g in guard):
+            add("tamper", "Your program ended the run by a way around the grader's own end-of-run check.",
+                "Solve the exercise with ordinary code: a run that tampers with the grader scores 0.")
     if any(x.phase == "import" for x in tl.lines):
         add("runs-on-import", "Your module prints or starts work when it is imported.",
             "Put the call to main() under `if __name__ == \"__main__\":`.")

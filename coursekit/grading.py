@@ -88,6 +88,10 @@ class ReferenceCache:
                 if not tl.completed or tl.crashes or tl.errors or not tl.lines:
                     raise GraderError(f"{exercise.id}: the reference solution {exercise.solution_path} did not run "
                                       f"cleanly under the harness (crashes: {tl.crashes}, errors: {tl.errors})")
+                tamper = diagnose(tl, only={"tamper"})
+                if tamper:  # bulk grading's guard refused something the reference itself does
+                    raise GraderError(f"{exercise.id}: the reference solution trips the bulk-grading guard "
+                                      f"(coursekit/_guard.py): {tamper[0].what}")
                 self._data[key] = tl
             return self._data[key]
 
@@ -113,11 +117,14 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
         observed = list(pool.map(lambda tie: _observe(exercise, grader, path, tie), ties))
         expected = expected_f.result()
     results = []
-    unwritten = [f for f in diagnose(observed[0], only={"not-implemented", "syntax", "missing"})]
+    info = run_info(observed)
+    tampered = [f for tl in observed for f in diagnose(tl, only={"tamper"})][:1]
+    unwritten = tampered or [f for f in diagnose(observed[0], only={"not-implemented", "syntax", "missing"})]
     if unwritten:  # one short message, the same for every check: there is nothing else to say yet
         message = "\n".join(f.text() for f in unwritten)
         return ExerciseResult(exercise.id, [
-            CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message) for c in grader.checks])
+            CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message) for c in grader.checks],
+            info)
     pictures: dict[str, tuple[dict[str, Any], str]] = {}
     for check in grader.checks:
         max_points = exercise.points[check.name]
@@ -140,4 +147,39 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
         message = failure_message(verdict, tl, expected, note=note, drawing=drawing)
         results.append(CheckResult(check.name, check.title, Status.FAILED, 0.0, max_points, message,
                                    timeline=drawing, lanes=picture))
-    return ExerciseResult(exercise.id, results)
+    if not _did_any_work(observed, expected):
+        results = _no_credit(results, expected)
+    return ExerciseResult(exercise.id, results, info)
+
+
+def _did_any_work(observed: list[Timeline], expected: Timeline) -> bool:
+    """Whether the runs show any of the reference's work: one of its lines, or its return value."""
+    texts = {e.text for e in expected.lines}
+    if any(x.text in texts for tl in observed for x in tl.lines):
+        return True
+    if expected.result not in (None, "None") and any(tl.result == expected.result for tl in observed):
+        return True
+    return not texts and expected.result in (None, "None")  # the reference itself shows nothing to look for
+
+
+def _no_credit(results: list[CheckResult], expected: Timeline) -> list[CheckResult]:
+    """No credit without any of the work: a run that printed none of the expected lines (a program that does
+    nothing, prints something else entirely, or fakes a test report) passes no check, however vacuously true
+    some of them are (nothing crashed, nothing was left running).  Failed checks keep their own messages."""
+    example = f" (such as {expected.lines[0].text!r})" if expected.lines else ""
+    message = (f"No credit: your program printed none of the lines this exercise expects{example} and did not "
+               "return its result, so there is no work for this check to credit.")
+    return [dataclasses.replace(r, status=Status.FAILED, points=0.0, message=message) if r.status is Status.PASSED
+            else r for r in results]
+
+
+def run_info(observed: list[Timeline]) -> dict[str, Any]:
+    """Facts about the runs themselves (not verdicts), for class reports: cut short, tampering, isolation."""
+    info: dict[str, Any] = {
+        "timed_out": any(tl.status.get("timed_out") or tl.status.get("supervisor_lost") for tl in observed),
+        "completed": all(tl.completed for tl in observed),
+        "tampered": any(diagnose(tl, only={"tamper"}) for tl in observed),
+    }
+    if "sandbox" in observed[0].status:
+        info["sandbox"] = observed[0].status["sandbox"]
+    return info

@@ -33,6 +33,7 @@ class CheckResult:
 class ExerciseResult:
     exercise: str
     checks: list[CheckResult] = field(default_factory=list)
+    run_info: dict[str, Any] = field(default_factory=dict)  # how the runs went: timeouts, isolation applied
 
     @property
     def score(self) -> float:

@@ -10,3 +10,7 @@ if os.environ.get("COURSEKIT_PROCESS_TRACE"):
     from coursekit import _vproc
 
     _vproc.install_from_environment()
+if os.environ.get("COURSEKIT_GUARD"):  # bulk grading: the audit guard of coursekit/_guard.py, in every interpreter
+    from coursekit import _guard
+
+    _guard.install_from_environment()

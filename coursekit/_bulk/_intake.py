@@ -1,0 +1,224 @@
+"""Intake: turn a folder of class submissions into one ``Submission`` per student, whatever arrives.
+
+``SUBMISSIONS/<student>/`` mirrors ``exercises/`` (``alice/threads/numbers_letters_threads.py``); a
+``<student>.zip`` holds the same layout, with or without a top-level ``exercises/`` folder.  Nothing here runs
+or imports student files: they are read as bytes, checked, and copied into a private staging folder.  Every
+oddity becomes a short note for that student (or for the class, when no student can be named), and intake
+goes on: one broken submission never stops the batch.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import tokenize
+import zipfile
+from dataclasses import dataclass, field
+from hashlib import sha256
+from pathlib import Path, PurePosixPath
+
+from coursekit.registry import Exercise
+
+MAX_FILE_BYTES = 512 * 1024  # a submission file larger than this is not graded
+MAX_ZIP_MEMBERS = 2000
+MAX_ZIP_TOTAL = 64 * 1024 * 1024  # uncompressed bytes a zip may declare, over all members
+IGNORED_NAMES = {"__MACOSX", ".DS_Store", "__pycache__", "Thumbs.db", ".ipynb_checkpoints"}
+
+
+@dataclass
+class Accepted:
+    exercise: str
+    path: Path  # the staged copy (never the student's original)
+    digest: str  # sha256 of the content: with the exercise and the kit, the cache key
+
+
+@dataclass
+class Submission:
+    student: str
+    source: str  # "folder", "zip", or "" when nothing usable was found
+    files: dict[str, Accepted] = field(default_factory=dict)
+    rejected: dict[str, str] = field(default_factory=dict)  # exercise id -> why its file could not be graded
+    notes: list[str] = field(default_factory=list)  # for the student: files ignored, and why
+
+
+@dataclass
+class Intake:
+    students: list[Submission]
+    notes: list[str]  # for the instructor: entries that name no student
+
+
+def collect(folder: Path, exercises: list[Exercise], staging: Path, *, match_names: bool = False) -> Intake:
+    """Read every student of ``folder`` (sorted by id); stage accepted files under ``staging``.
+
+    ``match_names``: also accept a file anywhere in the submission whose name is that of exactly one exercise
+    file (Gradescope uploads are often flat); otherwise such a file is reported as being in the wrong place.
+    """
+    by_rel = {f"{ex.id}.py": ex for ex in exercises}
+    class_notes: list[str] = []
+    found: dict[str, dict[str, Path]] = {}
+    for entry in sorted(os.listdir(folder)):
+        path = folder / entry
+        if entry.startswith(".") or entry in IGNORED_NAMES:
+            if entry not in IGNORED_NAMES and not entry.startswith((".DS_Store", "._")):
+                class_notes.append(f"{entry!r}: hidden entry ignored (a student id may not start with '.')")
+            continue
+        if entry.lower().endswith(".zip") and not path.is_dir():
+            found.setdefault(entry[:-4], {})["zip"] = path
+        elif path.is_dir() or path.is_symlink():
+            found.setdefault(entry, {})["folder"] = path
+        else:
+            class_notes.append(f"{entry!r}: neither a student folder nor a .zip; ignored")
+    students = []
+    for n, student in enumerate(sorted(found)):
+        kinds = found[student]
+        sub = Submission(student, "")
+        box = staging / str(n)
+        box.mkdir(parents=True)
+        if "folder" in kinds and "zip" in kinds:
+            sub.notes.append(f"Both a folder {student!r} and {student}.zip were handed in; the folder was graded "
+                             "and the zip ignored. Hand in one of them.")
+        if "folder" in kinds:
+            sub.source = "folder"
+            entries = _folder_entries(kinds["folder"], sub)
+        else:
+            sub.source = "zip"
+            entries = _zip_entries(kinds["zip"], sub)
+        _accept(entries, by_rel, sub, box, match_names)
+        students.append(sub)
+    return Intake(students, class_notes)
+
+
+# -- reading -------------------------------------------------------------------------------------------------
+def _folder_entries(root: Path, sub: Submission) -> list[tuple[str, bytes | str]]:
+    """(relative path, content or why unreadable) for each regular file; symbolic links are never followed."""
+    if root.is_symlink():
+        sub.notes.append("Your submission folder is a symbolic link; it was not followed.")
+        return []
+    out: list[tuple[str, bytes | str]] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = Path(dirpath).relative_to(root)
+        for d in list(dirnames):
+            if d in IGNORED_NAMES or d.startswith("."):
+                dirnames.remove(d)
+            elif (Path(dirpath) / d).is_symlink():
+                dirnames.remove(d)
+                sub.notes.append(f"{(rel_dir / d).as_posix()}: a symbolic link to a folder; not followed.")
+        for name in sorted(filenames):
+            if name in IGNORED_NAMES or name.startswith("."):
+                continue
+            full = Path(dirpath) / name
+            rel = (rel_dir / name).as_posix()
+            info = os.lstat(full)
+            if stat.S_ISLNK(info.st_mode):
+                out.append((rel, "it is a symbolic link (links are not followed: hand in the file itself)"))
+            elif not stat.S_ISREG(info.st_mode):
+                out.append((rel, "it is not a regular file"))
+            elif info.st_size > MAX_FILE_BYTES:
+                out.append((rel, f"it is {info.st_size} bytes, more than the {MAX_FILE_BYTES} bytes allowed"))
+            else:
+                with open(full, "rb") as f:
+                    out.append((rel, f.read(MAX_FILE_BYTES + 1)))
+    return out
+
+
+def _zip_entries(path: Path, sub: Submission) -> list[tuple[str, bytes | str]]:
+    """Members of a zip, read with every size bounded: a zip bomb or a zip slip is reported, never extracted."""
+    if path.is_symlink():
+        sub.notes.append(f"{path.name} is a symbolic link; it was not followed.")
+        return []
+    out: list[tuple[str, bytes | str]] = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                sub.notes.append(f"{path.name} holds {len(members)} entries (at most {MAX_ZIP_MEMBERS}); not read.")
+                return []
+            declared = sum(m.file_size for m in members)
+            if declared > MAX_ZIP_TOTAL:
+                sub.notes.append(f"{path.name} would unpack to {declared} bytes (at most {MAX_ZIP_TOTAL}): it looks "
+                                 "like a zip bomb; only its small files were read.")
+            for m in members:
+                name = m.filename.replace("\\", "/")
+                if m.is_dir():
+                    continue
+                parts = PurePosixPath(name).parts
+                if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
+                    sub.notes.append(f"{name!r} in {path.name}: a path that leads outside the submission; ignored.")
+                    continue
+                if any(p in IGNORED_NAMES or p.startswith(".") for p in parts):
+                    continue
+                if stat.S_ISLNK(m.external_attr >> 16):
+                    out.append((name, "it is a symbolic link (links are not followed: hand in the file itself)"))
+                    continue
+                if m.file_size > MAX_FILE_BYTES:
+                    out.append((name, f"it unpacks to {m.file_size} bytes, more than the {MAX_FILE_BYTES} allowed"))
+                    continue
+                try:
+                    with zf.open(m) as f:
+                        data = f.read(MAX_FILE_BYTES + 1)  # bounded even if the header lies about the size
+                except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+                    out.append((name, f"it cannot be unpacked ({exc})"))
+                    continue
+                if len(data) > MAX_FILE_BYTES:
+                    out.append((name, f"it unpacks to more than the {MAX_FILE_BYTES} bytes allowed"))
+                else:
+                    out.append((name, data))
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        sub.notes.append(f"{path.name} is not a readable zip file ({exc}); nothing in it could be graded.")
+    return out
+
+
+# -- checking and staging ----------------------------------------------------------------------------------
+def _accept(entries: list[tuple[str, bytes | str]], by_rel: dict[str, Exercise], sub: Submission, box: Path,
+            match_names: bool) -> None:
+    by_name: dict[str, list[str]] = {}
+    for rel in by_rel:
+        by_name.setdefault(rel.rsplit("/", 1)[-1], []).append(rel)
+    for rel, content in entries:
+        key = rel.removeprefix("exercises/")
+        if key not in by_rel:
+            name = key.rsplit("/", 1)[-1]
+            options = by_name.get(name, [])
+            if match_names and len(options) == 1 and options[0] not in sub.files:
+                key = options[0]
+            elif options:
+                sub.notes.append(f"{rel}: in the wrong place, so not graded; it belongs at "
+                                 f"{' or '.join(options)} (the same folders as exercises/).")
+                continue
+            else:
+                if not rel.endswith((".md", ".txt")):
+                    sub.notes.append(f"{rel}: not an exercise file of this course; ignored.")
+                continue
+        ex = by_rel[key]
+        if ex.id in sub.files or ex.id in sub.rejected:
+            sub.notes.append(f"{rel}: a second file for {ex.id}; ignored.")
+            continue
+        if isinstance(content, str):
+            sub.rejected[ex.id] = f"Your file {key} could not be graded: {content}."
+            continue
+        problem = _text_problem(content)
+        if problem:
+            sub.rejected[ex.id] = f"Your file {key} could not be graded: {problem}"
+            continue
+        if not content.strip():
+            sub.notes.append(f"{key}: the file is empty.")
+        staged = box / f"{len(sub.files)}" / ex.exercise_path.name
+        staged.parent.mkdir()
+        staged.write_bytes(content)
+        sub.files[ex.id] = Accepted(ex.id, staged, sha256(content).hexdigest())
+
+
+def _text_problem(content: bytes) -> str:
+    """Why ``content`` is not Python source text that can be read (its declared encoding, else UTF-8)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
+        content.decode(encoding)
+    except SyntaxError as exc:
+        if "unknown encoding" in str(exc.msg):
+            return f"its encoding declaration is not valid ({exc.msg}). Save it as UTF-8."
+        return "it is not UTF-8 text (undecodable bytes near the start). Save it as UTF-8."
+    except (UnicodeDecodeError, LookupError) as exc:
+        where = f" at byte {exc.start}" if isinstance(exc, UnicodeDecodeError) else ""
+        return f"it is not UTF-8 text (undecodable bytes{where}). Save it as UTF-8."
+    return ""

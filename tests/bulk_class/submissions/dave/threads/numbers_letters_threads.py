@@ -1,0 +1,29 @@
+"""Starts both threads but never joins them, so Done! is printed straight away."""
+# expect-fail: join, order
+
+import threading
+import time
+
+
+def print_numbers():
+    for i in range(1, 6):
+        time.sleep(1)
+        print(f"Number: {i}")
+
+
+def print_letters():
+    for letter in "abcde":
+        time.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+def main():
+    t1 = threading.Thread(target=print_numbers)
+    t2 = threading.Thread(target=print_letters)
+    t1.start()
+    t2.start()
+    print("Done!")
+
+
+if __name__ == "__main__":
+    main()

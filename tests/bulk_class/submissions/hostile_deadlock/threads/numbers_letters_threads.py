@@ -1,0 +1,31 @@
+"""Acquires the same lock twice."""
+import threading
+import time
+
+
+def print_numbers():
+    for i in range(1, 6):
+        time.sleep(1)
+        print(f"Number: {i}")
+
+
+def print_letters():
+    for letter in "abcde":
+        time.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+def work():
+    threads = [threading.Thread(target=print_numbers), threading.Thread(target=print_letters)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print("Done!")
+
+
+def main():
+    lock = threading.Lock()
+    with lock:
+        with lock:
+            work()

@@ -1,0 +1,36 @@
+"""Kills its parent process (the supervisor) and its process group, then prints a fake success."""
+import threading
+import time
+
+
+def print_numbers():
+    for i in range(1, 6):
+        time.sleep(1)
+        print(f"Number: {i}")
+
+
+def print_letters():
+    for letter in "abcde":
+        time.sleep(1.5)
+        print(f"Letter: {letter}")
+
+
+def work():
+    threads = [threading.Thread(target=print_numbers), threading.Thread(target=print_letters)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print("Done!")
+
+
+def main():
+    import os
+    import signal
+
+    for pid in (os.getppid(), 1):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    print("Done!")
