@@ -63,6 +63,7 @@ class Timeline:
     first_activity: dict[str, float] = field(default_factory=dict)
     last_activity: dict[str, float] = field(default_factory=dict)
     result: str | None = None  # repr() of what the entry point returned (None: it never returned)
+    events: list[dict[str, Any]] = field(default_factory=list)  # every event kept, in timeline order
 
     def ctx(self, cid: str) -> Context:
         return self.contexts.get(cid) or Context(cid, "main" if is_main(cid) else "thread", "", "", 0.0, None)
@@ -115,6 +116,7 @@ def build(raw: RawRun) -> Timeline:
         crashes=[], errors=[], unstarted=[], returned_at=None, alive_at_return=[], main_is_async=None,
         completed=False, status=raw.status,
     )
+    tl.events = events_list
     main_task: str | None = None
     for ev in events_list:
         kind = ev["e"]
