@@ -137,7 +137,7 @@ class Timed:
         _set_clock(0.0)
         _local.task = self.uid
         probe = _probe()
-        probe.emit("task-begin", task=self.uid, pid=os.getpid())
+        probe.emit("task-begin", task=self.uid, pid=os.getpid(), root=bool(_state.get("root")))
         cpu0 = time.thread_time()
         try:
             value = self.fn(*args, **kwargs)

@@ -21,6 +21,7 @@ from coursekit.checks._core import (
     match_lines,
 )
 from coursekit.checks._result import Returns
+from coursekit.checks._processes import ChildProcesses, ConcurrentChildren, PoolParallel, QueuesDrained, SharedUpdates
 
 STANDARD = (Runs(), Output(), Timing(), Order(), Model(), Overlap(), Join())
 """The seven checks of a "start workers, wait for them" exercise, in the order students read them."""
@@ -29,3 +30,4 @@ __all__ = [
     "ALL_CHECKS", "EPS", "OK", "STANDARD", "Check", "Join", "Model", "Order", "Output", "Overlap", "Returns", "Runs",
     "Timing", "Verdict", "match_lines",
 ]
+__all__ += ["ChildProcesses", "ConcurrentChildren", "PoolParallel", "QueuesDrained", "SharedUpdates"]
