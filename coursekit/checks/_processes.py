@@ -159,24 +159,29 @@ class ChildProcesses(Check):
         ends = {ev["id"]: ev for ev in _events(observed, "end") if ev["id"] in observed.contexts}
         joined = {j["target"] for j in observed.joins if j.get("done") and j.get("phase") == "main"}
         killed = {k["target"]: k for k in observed.kills}
-        problems = []
+        problems: dict[str, list[str]] = {}
         for cid in sorted(_children(observed)):
-            label = observed.ctx(cid).label
             if cid in killed:
-                problems.append(f"{label} was stopped with {killed[cid]['how']}() instead of ending on its own")
+                what = f"stopped with {killed[cid]['how']}() instead of ending on its own"
             elif cid not in ends or ends[cid].get("code", 0) != 0:
                 code = ends.get(cid, {}).get("code")
-                problems.append(f"{label} exited with code {code}" if code is not None else f"{label} never ended")
+                what = f"exited with code {code}" if code is not None else "never ended"
             elif cid not in joined:
-                problems.append(f"{label} was never joined (a finished child that is not joined stays a zombie "
-                                "until its parent exits)")
+                what = "never joined (a finished child that is not joined stays a zombie until its parent exits)"
+            else:
+                continue
+            problems.setdefault(what, []).append(cid.split(":", 1)[-1])
+        lines = [f"{', '.join(names[:4])}{' and others' if len(names) > 4 else ''} "
+                 f"{'was' if len(names) == 1 else 'were'} {what}" if not what.startswith("exited") and
+                 not what.startswith("never ended") else f"{', '.join(names[:4])} {what}"
+                 for what, names in problems.items()]
         leftovers = [x for x in observed.status.get("leftovers", []) if not any(h in x.get("cmd", "") for h in HELPERS)]
         if leftovers:
-            problems.append(f"{len(leftovers)} process(es) were still running after the program ended (orphans)")
-        if not problems:
+            lines.append(f"{len(leftovers)} process(es) were still running after the program ended (orphans)")
+        if not lines:
             return OK
-        msg = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "") + "."
-        return Verdict(False, msg[0].upper() + msg[1:], diagnose(observed, only={"killed-worker", "crash"}) or
+        msg = "Child processes: " + "; ".join(lines) + "."
+        return Verdict(False, msg, diagnose(observed, only={"killed-worker"}) or
                        [Finding("children", "", "Let each worker return on its own (a sentinel tells it to stop), "
                                 "then join() every one before main() goes on.")])
 
