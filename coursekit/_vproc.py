@@ -388,7 +388,7 @@ def _patch_processes(probe: Probe) -> None:
 
             _started.append(self)
             probe.emit("spawn", id=f"p:{self.name}", parent=parent, kind="process", target=target_name(self),
-                       name=self.name, daemon=self.daemon, pid=self.pid, phase=probe.phase, t=self._ck_t0,
+                       name=self.name, daemon=self.daemon, pid=self.pid, phase=probe.phase, t=round(self._ck_t0, 9),
                        where=probe.where(sys._getframe(1)))
 
     def _bootstrap(self: Any, *args: Any, **kwargs: Any) -> int:
@@ -417,7 +417,7 @@ def _patch_processes(probe: Probe) -> None:
                 if drain is not None:
                     drain()
             probe.emit("end", id=f"p:{self.name}", how="done" if code == 0 else "error", pid=os.getpid(),
-                       code=code, t=clock())
+                       code=code, t=clock(), lc=_tick())
         return code
 
     def virtual_end(self: Any) -> float | None:
