@@ -760,23 +760,37 @@ def _main_thread_position(probe: Probe) -> tuple[str, str]:
 
 
 def _tree_activity(directory: str) -> tuple[int, float]:
-    """Total size of the trace files and total CPU seconds of the processes that wrote them."""
+    """Total size of the trace files, and total CPU seconds of this process and all its descendants (a child
+    that is still starting up, under load, has written nothing yet but is using CPU)."""
     size, cpu = 0, 0.0
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     try:
-        entries = os.listdir(directory)
+        for entry in os.listdir(directory):
+            if entry.endswith(".jsonl"):
+                size += os.path.getsize(os.path.join(directory, entry))
     except OSError:
-        return 0, 0.0
-    for entry in entries:
-        if not entry.endswith(".jsonl"):
+        pass
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
             continue
         try:
-            size += os.path.getsize(os.path.join(directory, entry))
-            with open(f"/proc/{entry[:-6]}/stat", "rb") as f:
+            with open(f"/proc/{name}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
-            cpu += (int(fields[11]) + int(fields[12])) / tick
+            parents[int(name)] = int(fields[1])
+            times[int(name)] = (int(fields[11]) + int(fields[12])) / tick
         except (OSError, ValueError, IndexError):
             continue
+    tree = {os.getpid()}
+    grew = True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    cpu = sum(times.get(pid, 0.0) for pid in tree)
     return size, cpu
 
 

@@ -17,7 +17,7 @@ from coursekit._timeline import Timeline, is_main
 from coursekit.checks._core import OK, RUN_FINDINGS, Check, Verdict
 from coursekit.diagnose import Finding, diagnose
 
-HELPERS = ("resource_tracker", "forkserver")
+HELPERS = ("resource_tracker", "forkserver", "multiprocessing")  # helpers, or children the trace already judges
 
 
 def _events(tl: Timeline, kind: str) -> list[dict[str, Any]]:
