@@ -175,7 +175,9 @@ class ChildProcesses(Check):
                  f"{'was' if len(names) == 1 else 'were'} {what}" if not what.startswith("exited") and
                  not what.startswith("never ended") else f"{', '.join(names[:4])} {what}"
                  for what, names in problems.items()]
-        leftovers = [x for x in observed.status.get("leftovers", []) if not any(h in x.get("cmd", "") for h in HELPERS)]
+        # (an empty command line is a process that was already exiting when the supervisor looked)
+        leftovers = [x for x in observed.status.get("leftovers", [])
+                     if x.get("cmd") and not any(h in x["cmd"] for h in HELPERS)]
         if leftovers:
             lines.append(f"{len(leftovers)} process(es) were still running after the program ended (orphans)")
         if not lines:
