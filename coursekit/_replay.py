@@ -24,6 +24,7 @@ class Lost:
     read: dict[str, Any]
     write: dict[str, Any]
     by: dict[str, Any]
+    values: tuple[Any, Any, Any] = (None, None, None)  # replayed: what was read, what ``by`` wrote, what was written
 
 
 @dataclass
@@ -47,6 +48,7 @@ def replay(accesses: list[dict[str, Any]]) -> Replay:
     out = Replay()
     version = 0
     last_write: dict[str, Any] | None = None
+    last_value: Any = None
     pending: dict[str, tuple[Any, Any, int, dict[str, Any]]] = {}  # ctx -> (replayed read, real read, version, ev)
     for ev in sorted(accesses, key=order_key):
         ctx, op, value = str(ev.get("id", "")), ev.get("op"), ev.get("value")
@@ -67,6 +69,6 @@ def replay(accesses: list[dict[str, Any]]) -> Replay:
                 replayed, real, seen, read_ev = base
                 new = replayed + (value - real) if _number(replayed) and _number(value) and _number(real) else value
                 if seen != version and last_write is not None and last_write.get("id") != ctx:
-                    out.lost.append(Lost(ctx, read_ev, ev, last_write))
-            out.value, version, last_write = new, version + 1, ev
+                    out.lost.append(Lost(ctx, read_ev, ev, last_write, (replayed, last_value, new)))
+            out.value, version, last_write, last_value = new, version + 1, ev, new
     return out

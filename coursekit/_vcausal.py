@@ -53,7 +53,7 @@ def _from_student(depth: int, through: tuple[str, ...] = _INTERNAL) -> bool:
         # as the standard library's)
         return False
     name = frame.f_globals.get("__name__", "")
-    return not name.startswith(_vproc._STDLIB_HELPERS) and not name.startswith("coursekit.")
+    return not _vproc.is_helper_module(name) and not name.startswith("coursekit.")
 
 
 def _new_name(kind: str) -> str:
@@ -292,7 +292,7 @@ class _inner:
 
 def _access(name: str, op: str, value: Any, depth: int) -> None:
     probe = _vproc._probe()
-    frame = sys._getframe(depth + 1)
+    frame = sys._getframe(depth)
     probe.emit("shared", obj=name, op=op, value=value if isinstance(value, (int, float, str)) else _short(value),
                lc=_vproc._tick(), held=list(_held_locks()), where=probe.where(frame), **_vproc._task_field())
 

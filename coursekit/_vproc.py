@@ -31,6 +31,12 @@ real_sleep = time.sleep
 real_monotonic = time.monotonic
 _STDLIB_HELPERS = ("multiprocessing", "concurrent", "threading", "asyncio", "selectors", "queue", "subprocess")
 
+
+def is_helper_module(name: str) -> bool:
+    """Whether ``name`` is one of the standard library's concurrency modules (whole names: a student's module
+    called ``queue_workers`` is not ``queue``)."""
+    return name.split(".", 1)[0] in _STDLIB_HELPERS
+
 _local = threading.local()
 _state: dict[str, Any] = {"probe": None, "grace": 5.0}
 
@@ -265,7 +271,7 @@ def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = 
 
     def sleep(secs: float) -> None:
         caller = sys._getframe(1)
-        if caller.f_globals.get("__name__", "").startswith(_STDLIB_HELPERS):
+        if is_helper_module(caller.f_globals.get("__name__", "")):
             return real_sleep(secs)
         if isinstance(secs, bool) or not isinstance(secs, (int, float)):
             raise TypeError(f"'{type(secs).__name__}' object cannot be interpreted as an integer or float")
@@ -296,7 +302,7 @@ def _logical_reader(real: Callable[[], float]) -> Callable[[], float]:
     base = real()
 
     def read() -> float:
-        if sys._getframe(1).f_globals.get("__name__", "").startswith(_STDLIB_HELPERS):
+        if is_helper_module(sys._getframe(1).f_globals.get("__name__", "")):
             return real()
         return base + clock()
 
@@ -317,7 +323,7 @@ def _patch_threads(probe: Probe) -> None:
         self._ck_lc0 = _tick()  # type: ignore[attr-defined]
         self._ck_task = getattr(_local, "task", None)  # type: ignore[attr-defined]
         internal = getattr(self._target, "__module__", "") or ""  # type: ignore[attr-defined]
-        if not internal.startswith(_STDLIB_HELPERS):
+        if not is_helper_module(internal):
             parent = context()
             base = parent.split("/")[0] if parent != "main" else ""
             wid = f"{base + '/' if base.startswith('p:') else ''}t:{self.name}"
@@ -382,12 +388,11 @@ def _patch_processes(probe: Probe) -> None:
         self._ck_lc0 = _tick()
         self._ck_task = getattr(_local, "task", None)
         parent = context()
+        target = _process_target(self)  # before start(), which forgets the target
         orig_start(self)
         if not getattr(self, "_ck_internal", False):
-            from coursekit._vthreads import target_name
-
             _started.append(self)
-            probe.emit("spawn", id=f"p:{self.name}", parent=parent, kind="process", target=target_name(self),
+            probe.emit("spawn", id=f"p:{self.name}", parent=parent, kind="process", target=target,
                        name=self.name, daemon=self.daemon, pid=self.pid, phase=probe.phase, t=round(self._ck_t0, 9),
                        where=probe.where(sys._getframe(1)))
 
@@ -477,6 +482,15 @@ def _patch_processes(probe: Probe) -> None:
     BP.terminate = lambda self: _kill_at(self, "terminate", orig_terminate)  # type: ignore[method-assign]
     BP.kill = lambda self: _kill_at(self, "kill", orig_kill)  # type: ignore[method-assign]
     BP.is_alive = is_alive  # type: ignore[method-assign]
+
+
+def _process_target(proc: Any) -> str:
+    target = getattr(proc, "_target", None)
+    if target is not None:
+        return _target_name(target)
+    if type(proc).run is not multiprocessing.process.BaseProcess.run:
+        return f"{type(proc).__qualname__}.run"
+    return ""
 
 
 def _progress_of(pid: int | None) -> float:

@@ -162,7 +162,7 @@ class ChildProcesses(Check):
         problems: dict[str, list[str]] = {}
         for cid in sorted(_children(observed)):
             if cid in killed:
-                what = f"stopped with {killed[cid]['how']}() instead of ending on its own"
+                what = f"stopped with {killed[cid]['how']}() instead of being told to stop (a sentinel)"
             elif cid not in ends or ends[cid].get("code", 0) != 0:
                 code = ends.get(cid, {}).get("code")
                 what = f"exited with code {code}" if code is not None else "never ended"
@@ -267,12 +267,12 @@ class SharedUpdates(Check):
             if result.lost:
                 lost = result.lost[0]
                 r, w, by = lost.read, lost.write, lost.by
-                ctx = observed.ctx(lost.writer).label
-                other = observed.ctx(by["id"]).label
-                msg = (f"Updates were lost: {ctx} read the value ({r.get('value')}) at {r['t']:g} s"
-                       f"{_at(r)}, {other} wrote {by.get('value')} at {by['t']:g} s, then {ctx} wrote its own "
-                       f"update at {w['t']:g} s{_at(w)}, over the other one. In all, {len(result.lost)} of "
-                       f"{result.writes} updates were lost.")
+                read, other_wrote, wrote = lost.values
+                ctx, other = _name(observed, lost.writer), _name(observed, by["id"])
+                msg = (f"Updates were lost: {ctx} read the value ({read}) at {r['t']:g} s{_at(r)}; {other} wrote "
+                       f"{other_wrote} at {by['t']:g} s; then {ctx} wrote {wrote} at {w['t']:g} s{_at(w)}, over the "
+                       f"update of {other}. In all, {len(result.lost)} of {result.writes} updates were lost "
+                       "(replayed in logical-time order, whatever order the processes really ran in).")
                 unlocked = not r.get("held") or not set(r.get("held", [])) & set(w.get("held", []))
                 fix = ("Hold one lock, shared by every process, across the whole read-pause-write "
                        "(`with lock:` around all three lines)." if unlocked else
@@ -285,6 +285,13 @@ class SharedUpdates(Check):
             return Verdict(False, f"The shared value ended at {got}; it should end at {want}.",
                            [Finding("count", "", "Each worker must add its share exactly once.")])
         return OK
+
+
+def _name(tl: Timeline, cid: str) -> str:
+    """``Process-2 (increment())``: a process's name, and its function when it has one."""
+    c = tl.ctx(cid)
+    name = cid.split(":", 1)[-1] if not is_main(cid) else "main"
+    return f"{name} ({c.target}())" if c.target and not c.target.endswith(".run") else name
 
 
 def _at(ev: dict[str, Any]) -> str:
