@@ -461,9 +461,10 @@ def _patch_processes(probe: Probe) -> None:
         self._ck_killed_at = t
         probe.emit("kill", target=f"p:{self.name}", how=how, pid=self.pid, where=probe.where(sys._getframe(2)))
         deadline = real_monotonic() + _state["grace"]
+        quiet = _Quiescence()
         with _RealWait():
             while orig_alive(self) and real_monotonic() < deadline:
-                if _progress_of(self.pid) > t:
+                if _progress_of(self.pid) > t or quiet.settled():
                     break
                 real_sleep(0.005)
         orig(self)
@@ -806,6 +807,61 @@ def _tree_activity(directory: str) -> tuple[int, float]:
                 grew = True
     cpu = sum(times.get(pid, 0.0) for pid in tree)
     return size, cpu
+
+
+class _Quiescence:
+    """Whether the process tree has settled: no thread runnable (but the caller) and no event written, for a
+    while.  A child blocked for good (waiting on a queue nobody will fill) never gets past a kill's moment, and
+    waiting the whole grace period for it would only cost real time: once nothing in the tree can move, nothing
+    more will happen before the kill either."""
+
+    HOLD = 0.25  # real seconds of stillness
+
+    def __init__(self) -> None:
+        self.mark: Any = None
+        self.since = real_monotonic()
+
+    def settled(self) -> bool:
+        mark = (_tree_activity(_probe().writer.directory)[0], _tree_runnable(threading.get_native_id()))
+        if mark[1] or mark != self.mark:
+            self.mark, self.since = mark, real_monotonic()
+            return False
+        return real_monotonic() - self.since >= self.HOLD
+
+
+def _tree_runnable(exclude_tid: int) -> bool:
+    """Whether any thread of this process or its descendants (but ``exclude_tid``) is running or runnable."""
+    parents: dict[int, int] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as f:
+                    parents[int(name)] = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, grew = {os.getpid()}, True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    for pid in tree:
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            if int(tid) == exclude_tid:
+                continue
+            try:
+                with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
+                    state = f.read().rsplit(b")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state in (b"R", b"D"):
+                return True
+    return False
 
 
 def _stop_run() -> None:
