@@ -621,6 +621,29 @@ def _patch_pools(probe: Probe) -> None:
         if times:
             _advance_to(max(end for _, end in times.values()))
 
+    def imap(self: Any, func: Callable[..., Any], iterable: Any, chunksize: int = 1) -> Any:
+        # One timed call per item, submitted at once (as imap does), results in order.  Taking the items
+        # eagerly changes nothing a program can see but memory.
+        pending = [self.apply_async(func, (item,)) for item in iterable]
+        return (result.get() for result in pending)
+
+    def imap_unordered(self: Any, func: Callable[..., Any], iterable: Any, chunksize: int = 1) -> Any:
+        # "As they finish" is a real-time race; on logical time, calls that finish together come last-submitted
+        # first, so a program that relies on getting them in input order is caught every time.
+        pending = [self.apply_async(func, (item,)) for item in iterable]
+
+        def results() -> Any:
+            for result in pending:
+                result.wait()
+            times = self._ck_vpool.schedule()
+            order = sorted(range(len(pending)), key=lambda i: (times.get(pending[i]._ck_uids[0], (0.0, 0.0))[1], -i))
+            for i in order:
+                yield pending[i].get()
+
+        return results()
+
+    Pool.imap = imap  # type: ignore[method-assign]
+    Pool.imap_unordered = imap_unordered  # type: ignore[method-assign]
     Pool.__init__ = init  # type: ignore[method-assign]
     Pool._repopulate_pool = repopulate  # type: ignore[attr-defined]
     Pool.apply_async = apply_async  # type: ignore[method-assign]
@@ -673,6 +696,27 @@ def _patch_pools(probe: Probe) -> None:
             if times:
                 _advance_to(max(end for _, end in times.values()))
 
+    import concurrent.futures
+    import concurrent.futures._base as futures_base
+
+    orig_as_completed = futures_base.as_completed
+
+    def as_completed(fs: Any, timeout: float | None = None) -> Any:
+        # Like imap_unordered: on logical time, futures that finish together come last-submitted first.
+        fs = list(fs)
+        if not fs or not all(getattr(f, "_ck_vpool", None) is not None for f in fs):
+            yield from orig_as_completed(fs, timeout)
+            return
+        concurrent.futures.wait(fs)
+        ends = {}
+        for f in fs:
+            times = f._ck_vpool.schedule(f._ck_uid)
+            ends[id(f)] = times.get(f._ck_uid, (0.0, 0.0))[1]
+        for i in sorted(range(len(fs)), key=lambda i: (ends[id(fs[i])], -i)):
+            yield fs[i]
+
+    futures_base.as_completed = as_completed
+    concurrent.futures.as_completed = as_completed
     PPE.__init__ = ppe_init  # type: ignore[method-assign]
     PPE.submit = submit  # type: ignore[method-assign]
     PPE.shutdown = shutdown  # type: ignore[method-assign]
