@@ -98,3 +98,41 @@ def test_a_deadlock_between_processes_is_reported(tmp_path):
     """, stall_s=1.0)
     assert any(p["kind"] == "deadlock" for p in tl.problems)
     assert tl.status["wall_s"] < 25
+
+
+def test_an_acquire_happens_no_earlier_than_the_previous_release(tmp_path):
+    tl = observe(tmp_path, """
+        import multiprocessing, time
+        def child(lock):
+            with lock:
+                print("child has the lock")
+        def main():
+            lock = multiprocessing.Lock()
+            lock.acquire()
+            p = multiprocessing.Process(target=child, args=(lock,))
+            p.start()
+            time.sleep(2)
+            lock.release()
+            p.join()
+            print("joined")
+    """)
+    assert [(x.t, x.text) for x in tl.lines] == [(2.0, "child has the lock"), (2.0, "joined")]
+
+
+def test_terminating_a_child_blocked_for_good_keeps_what_it_did_before(tmp_path):
+    tl = observe(tmp_path, """
+        import multiprocessing, time
+        def child(q):
+            time.sleep(1)
+            print("before")
+            q.get()
+        def main():
+            q = multiprocessing.Queue()
+            p = multiprocessing.Process(target=child, args=(q,))
+            p.start()
+            time.sleep(3)
+            p.terminate()
+            p.join()
+    """)
+    assert [(x.t, x.text) for x in tl.lines] == [(1.0, "before")]
+    assert tl.kills and tl.completed
