@@ -757,8 +757,9 @@ def _start_watchdog() -> None:
     Logical time cannot tell a slow process from a stuck one, so progress is measured in two real quantities:
     * a process that burns ``stall_s`` seconds of CPU time without a single event is spinning (a busy loop);
       CPU time, unlike wall-clock time, does not stretch when the machine is loaded;
-    * (main program only) when no process of the tree has written an event and the whole tree has used almost
-      no CPU for ``stall_s`` real seconds, every process is blocked: a deadlock.
+    * (main program only) when no process of the tree has written an event, the whole tree has used almost no
+      CPU, and no thread of it was ever seen runnable for ``stall_s`` real seconds, every process is blocked:
+      a deadlock.
     A run that makes progress, however slowly, writes events or uses CPU, and is never stopped.
     """
     if _state.get("watchdog") == os.getpid():
@@ -790,8 +791,10 @@ def _watch() -> None:
         if not _state.get("root"):
             continue
         mark = _tree_activity(probe.writer.directory)
+        # A thread that is runnable is not blocked, only waiting for a CPU: on a loaded machine a correct run
+        # can get very little CPU for a while, but its threads are then runnable, never all asleep.
         if tree_mark is None or mark[0] != tree_mark[0] or mark[1] - tree_mark[1] > 0.05 * stall \
-                or _state.get("real_waits", 0) > 0:
+                or _state.get("real_waits", 0) > 0 or _tree_runnable(threading.get_native_id()):
             tree_mark, tree_since = mark, real_monotonic()
         elif real_monotonic() - tree_since >= stall:
             where, on = _main_thread_position(probe)
