@@ -775,7 +775,7 @@ def _watch() -> None:
     stall = _state["stall_s"]
     me = os.getpid()
     last_count, cpu0 = -1, time.process_time()
-    tree_mark: tuple[int, float] | None = None
+    tree_mark: tuple[int, float | None] | None = None
     tree_since = real_monotonic()
     while _state.get("watchdog") == me == os.getpid():
         real_sleep(0.2)
@@ -790,12 +790,16 @@ def _watch() -> None:
             return
         if not _state.get("root"):
             continue
-        mark = _tree_activity(probe.writer.directory)
-        # A thread that is runnable is not blocked, only waiting for a CPU: on a loaded machine a correct run
-        # can get very little CPU for a while, but its threads are then runnable, never all asleep.
-        if tree_mark is None or mark[0] != tree_mark[0] or mark[1] - tree_mark[1] > 0.05 * stall \
-                or _state.get("real_waits", 0) > 0 or _tree_runnable(threading.get_native_id()):
-            tree_mark, tree_since = mark, real_monotonic()
+        # Cheap first: while the trace grows, nothing else is looked at.  A thread that is runnable is not
+        # blocked, only waiting for a CPU: on a loaded machine a correct run can get very little CPU for a
+        # while, but its threads are then runnable, never all asleep.
+        size = _tree_activity(probe.writer.directory, with_cpu=False)[0]
+        if tree_mark is None or size != tree_mark[0] or _state.get("real_waits", 0) > 0:
+            tree_mark, tree_since = (size, None), real_monotonic()
+            continue
+        cpu = _tree_activity(probe.writer.directory)[1]
+        if tree_mark[1] is None or cpu - tree_mark[1] > 0.05 * stall or _tree_runnable(threading.get_native_id()):
+            tree_mark, tree_since = (size, cpu), real_monotonic()
         elif real_monotonic() - tree_since >= stall:
             where, on = _main_thread_position(probe)
             probe.problem("deadlock", detail="every process is waiting", where=where,
@@ -821,7 +825,7 @@ def _main_thread_position(probe: Probe) -> tuple[str, str]:
     return "", "a call"
 
 
-def _tree_activity(directory: str) -> tuple[int, float]:
+def _tree_activity(directory: str, with_cpu: bool = True) -> tuple[int, float]:
     """Total size of the trace files, and total CPU seconds of this process and all its descendants (a child
     that is still starting up, under load, has written nothing yet but is using CPU)."""
     size, cpu = 0, 0.0
@@ -831,6 +835,8 @@ def _tree_activity(directory: str) -> tuple[int, float]:
                 size += os.path.getsize(os.path.join(directory, entry))
     except OSError:
         pass
+    if not with_cpu:
+        return size, 0.0
     tick = os.sysconf("SC_CLK_TCK")
     parents: dict[int, int] = {}
     times: dict[int, float] = {}
