@@ -80,7 +80,7 @@ class Harness:
         elif model == "processes":
             from coursekit import _vproc
 
-            _vproc.install(probe, root=True, finish=self.finish)
+            _vproc.install(probe, root=True, finish=self.finish, stall_s=spec["stall_s"])
         else:
             raise SystemExit(f"unknown model {model!r}")
         probe.capture_output()

@@ -68,6 +68,7 @@ class Timeline:
     alive_waits: dict[str, dict[str, Any]] = field(default_factory=dict)  # at return: what each live worker waits on
     cancels: list[dict[str, Any]] = field(default_factory=list)  # task.cancel() calls: target, by, work, t
     ended_how: dict[str, str] = field(default_factory=dict)  # id -> done | error | cancelled | absorbed
+    events: list[dict[str, Any]] = field(default_factory=list)  # every event kept, in timeline order
 
     def ctx(self, cid: str) -> Context:
         return self.contexts.get(cid) or Context(cid, "main" if is_main(cid) else "thread", "", "", 0.0, None)
@@ -120,6 +121,7 @@ def build(raw: RawRun) -> Timeline:
         crashes=[], errors=[], unstarted=[], returned_at=None, alive_at_return=[], main_is_async=None,
         completed=False, status=raw.status,
     )
+    tl.events = events_list
     main_task: str | None = None
     for ev in events_list:
         kind = ev["e"]

@@ -31,6 +31,12 @@ real_sleep = time.sleep
 real_monotonic = time.monotonic
 _STDLIB_HELPERS = ("multiprocessing", "concurrent", "threading", "asyncio", "selectors", "queue", "subprocess")
 
+
+def is_helper_module(name: str) -> bool:
+    """Whether ``name`` is one of the standard library's concurrency modules (whole names: a student's module
+    called ``queue_workers`` is not ``queue``)."""
+    return name.split(".", 1)[0] in _STDLIB_HELPERS
+
 _local = threading.local()
 _state: dict[str, Any] = {"probe": None, "grace": 5.0}
 
@@ -46,6 +52,27 @@ def _set_clock(t: float) -> None:
 def _advance_to(t: float) -> None:
     if t > clock():
         _local.t = t
+
+
+def lamport() -> int:
+    """This thread's Lamport counter: it orders events that share a logical time along cause and effect."""
+    return getattr(_local, "lc", 0)
+
+
+def _tick() -> int:
+    _local.lc = lamport() + 1
+    return _local.lc
+
+
+def _merge(t: float | None, lc: int | None) -> None:
+    """Receive a message stamped ``(t, lc)``: happen no earlier than it was sent (Lamport's rule).
+
+    Inside a pool call, times are relative to the call's start, so only the counter is merged there.
+    """
+    if t is not None and getattr(_local, "task", None) is None:
+        _advance_to(t)
+    if lc is not None and lc > lamport():
+        _local.lc = lc
 
 
 def _probe() -> Probe:
@@ -66,8 +93,8 @@ def context() -> str:
     return f"{'' if base == 'main' else base + '/'}t:{thread.name}"
 
 
-def _read_end(pid: int | None) -> float | None:
-    """The logical end of a child process, from its own trace file (``None`` if it never said)."""
+def _read_end_event(pid: int | None) -> dict[str, Any] | None:
+    """The ``end`` event of a child process, from its own trace file (``None`` if it never said)."""
     if pid is None:
         return None
     path = os.path.join(_probe().writer.directory, f"{pid}.jsonl")
@@ -84,8 +111,19 @@ def _read_end(pid: int | None) -> float | None:
         except ValueError:
             continue
         if event.get("e") == "end" and event.get("pid") == pid:
-            return float(event["t"])
+            return event
     return None
+
+
+def _read_end(pid: int | None) -> float | None:
+    """The logical end of a child process (``None`` if it never said)."""
+    event = _read_end_event(pid)
+    return None if event is None else float(event["t"])
+
+
+def _read_end_lc(pid: int | None) -> int | None:
+    event = _read_end_event(pid)
+    return None if event is None else event.get("lc")
 
 
 # -- timed pool calls ---------------------------------------------------------------------------------------
@@ -105,7 +143,8 @@ class Timed:
         _set_clock(0.0)
         _local.task = self.uid
         probe = _probe()
-        probe.emit("task-begin", task=self.uid, pid=os.getpid())
+        probe.emit("task-begin", task=self.uid, pid=os.getpid(), root=bool(_state.get("root")))
+        cpu0 = time.thread_time()
         try:
             value = self.fn(*args, **kwargs)
         except BaseException as exc:
@@ -114,7 +153,8 @@ class Timed:
             raise
         finally:
             duration = clock()
-            probe.emit("task-end", task=self.uid, pid=os.getpid())
+            # CPU time is measured, not logical: it only tells a CPU-bound call from an empty one (> 0 or not)
+            probe.emit("task-end", task=self.uid, pid=os.getpid(), cpu=round(time.thread_time() - cpu0, 6))
             _local.task = None
             _set_clock(saved + duration)
         return TimedResult(value, self.uid, duration)
@@ -133,12 +173,20 @@ class VirtualPool:
         self.cond = threading.Condition(threading.Lock())
         self._n = itertools.count(1)
         self.killed_at: float | None = None
+        self.collected: set[str] = set()  # calls whose results the program has received
+
+    def collect(self, uids: Any) -> None:
+        with self.cond:
+            self.collected.update(uids)
 
     def submit(self, fn: Callable[..., Any], target: str) -> Timed:
         uid = f"{self.pid}.{self.name}.{next(self._n)}"
         with self.cond:
             self.tasks.append([uid, clock(), None, target])
-        _probe().emit("task", task=uid, pool=self.name, submit=clock(), target=target, slots=self.slots)
+        with self.cond:
+            after = sorted(self.collected)
+        # ``after``: the calls already collected when this one was submitted (it cannot run alongside them)
+        _probe().emit("task", task=uid, pool=self.name, submit=clock(), target=target, slots=self.slots, after=after)
         return Timed(fn, uid)
 
     def finished(self, uid: str, duration: float) -> None:
@@ -151,7 +199,7 @@ class VirtualPool:
     def schedule(self, upto: str | None = None, wait: bool = True) -> dict[str, tuple[float, float]]:
         """Start and end of each task up to ``upto`` (all by default); waits for their durations."""
         end = real_monotonic() + _state["grace"]
-        with self.cond:
+        with self.cond, _RealWait():
             while True:
                 index = len(self.tasks) if upto is None else [t[0] for t in self.tasks].index(upto) + 1
                 unknown = [t for t in self.tasks[:index] if t[2] is None]
@@ -178,12 +226,23 @@ _pools: list[VirtualPool] = []
 _started: list[Any] = []  # every student process started here (active_children() forgets ones that really ended)
 
 
+def _pool_of(uid: str) -> VirtualPool | None:
+    """The pool a call belongs to, from its id (a result can arrive before its handle knows its pool)."""
+    pid, name, _ = uid.split(".")
+    for pool in _pools:
+        if pool.name == name and str(pool.pid) == pid:
+            return pool
+    return None
+
+
 def _unwrap(value: Any, pool: VirtualPool | None) -> Any:
     if isinstance(value, TimedResult):
+        pool = pool or _pool_of(value.uid)
         if pool is not None:
             pool.finished(value.uid, value.duration)
         return value.value
     timed = getattr(value, "_ck_timed", None)
+    pool = pool or (_pool_of(timed[0]) if timed is not None else None)
     if timed is not None and pool is not None:
         pool.finished(*timed)
     return value
@@ -194,9 +253,14 @@ def _target_name(fn: Any) -> str:
 
 
 # -- install -------------------------------------------------------------------------------------------------
-def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = None) -> None:
+def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = None,
+            stall_s: float | None = None) -> None:
     _state["probe"] = probe
     _state["root"] = root
+    _state["finish"] = finish
+    if stall_s is not None:
+        os.environ["COURSEKIT_STALL_S"] = repr(float(stall_s))
+    _state["stall_s"] = float(os.environ.get("COURSEKIT_STALL_S", "5"))
     probe.clock = clock
     probe.context = context
     if root:  # from here on, every process this one starts is observed (see _boot/sitecustomize.py)
@@ -207,7 +271,7 @@ def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = 
 
     def sleep(secs: float) -> None:
         caller = sys._getframe(1)
-        if caller.f_globals.get("__name__", "").startswith(_STDLIB_HELPERS):
+        if is_helper_module(caller.f_globals.get("__name__", "")):
             return real_sleep(secs)
         if isinstance(secs, bool) or not isinstance(secs, (int, float)):
             raise TypeError(f"'{type(secs).__name__}' object cannot be interpreted as an integer or float")
@@ -227,13 +291,18 @@ def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = 
     _patch_threads(probe)
     _patch_processes(probe)
     _patch_pools(probe)
+    from coursekit import _vcausal
+
+    _vcausal.install()
+    if root:
+        _start_watchdog()
 
 
 def _logical_reader(real: Callable[[], float]) -> Callable[[], float]:
     base = real()
 
     def read() -> float:
-        if sys._getframe(1).f_globals.get("__name__", "").startswith(_STDLIB_HELPERS):
+        if is_helper_module(sys._getframe(1).f_globals.get("__name__", "")):
             return real()
         return base + clock()
 
@@ -251,9 +320,10 @@ def _patch_threads(probe: Probe) -> None:
 
     def start(self: threading.Thread) -> None:
         self._ck_t0 = clock()  # type: ignore[attr-defined]
+        self._ck_lc0 = _tick()  # type: ignore[attr-defined]
         self._ck_task = getattr(_local, "task", None)  # type: ignore[attr-defined]
         internal = getattr(self._target, "__module__", "") or ""  # type: ignore[attr-defined]
-        if not internal.startswith(_STDLIB_HELPERS):
+        if not is_helper_module(internal):
             parent = context()
             base = parent.split("/")[0] if parent != "main" else ""
             wid = f"{base + '/' if base.startswith('p:') else ''}t:{self.name}"
@@ -266,17 +336,23 @@ def _patch_threads(probe: Probe) -> None:
 
     def _bootstrap_inner(self: threading.Thread) -> None:
         _set_clock(getattr(self, "_ck_t0", 0.0))
+        _local.lc = getattr(self, "_ck_lc0", 0)
         _local.task = getattr(self, "_ck_task", None)
         try:
             orig_boot(self)
         finally:
             self._ck_end = clock()  # type: ignore[attr-defined]
+            self._ck_end_lc = _tick()  # type: ignore[attr-defined]
             if getattr(self, "_ck_id", None):
                 probe.emit("end", id=self._ck_id, how="done")  # type: ignore[attr-defined]
 
     def join(self: threading.Thread, timeout: float | None = None) -> None:
         t0 = clock()
-        orig_join(self, None if timeout is None else max(timeout, _state["grace"]))
+        if timeout is None:
+            orig_join(self, None)
+        else:
+            with _RealWait():
+                orig_join(self, max(timeout, _state["grace"]))
         end = getattr(self, "_ck_end", None)
         done = end is not None and (timeout is None or end <= t0 + max(timeout, 0))
         if getattr(self, "_ck_id", None):
@@ -284,6 +360,7 @@ def _patch_threads(probe: Probe) -> None:
                        where=probe.where(sys._getframe(1)))
         if done:
             _advance_to(end)  # type: ignore[arg-type]
+            _merge(None, getattr(self, "_ck_end_lc", None))
         elif timeout is not None:
             _advance_to(t0 + max(timeout, 0))
 
@@ -305,22 +382,26 @@ def _patch_processes(probe: Probe) -> None:
     orig_terminate, orig_kill, orig_alive = BP.terminate, BP.kill, BP.is_alive
 
     def start(self: Any) -> None:
+        if sys._getframe(1).f_globals.get("__name__", "").startswith(("multiprocessing.pool", "concurrent.futures")):
+            self._ck_internal = True  # a pool's own worker: its calls are observed as tasks instead
         self._ck_t0 = clock()
+        self._ck_lc0 = _tick()
         self._ck_task = getattr(_local, "task", None)
         parent = context()
+        target = _process_target(self)  # before start(), which forgets the target
         orig_start(self)
         if not getattr(self, "_ck_internal", False):
-            from coursekit._vthreads import target_name
-
             _started.append(self)
-            probe.emit("spawn", id=f"p:{self.name}", parent=parent, kind="process", target=target_name(self),
-                       name=self.name, daemon=self.daemon, pid=self.pid, phase=probe.phase, t=self._ck_t0,
+            probe.emit("spawn", id=f"p:{self.name}", parent=parent, kind="process", target=target,
+                       name=self.name, daemon=self.daemon, pid=self.pid, phase=probe.phase, t=round(self._ck_t0, 9),
                        where=probe.where(sys._getframe(1)))
 
     def _bootstrap(self: Any, *args: Any, **kwargs: Any) -> int:
         _set_clock(getattr(self, "_ck_t0", 0.0))
+        _local.lc = getattr(self, "_ck_lc0", 0)
         _local.task = None
         _state["root"] = False
+        _start_watchdog()
         code = 1
         run = self.run
 
@@ -341,7 +422,7 @@ def _patch_processes(probe: Probe) -> None:
                 if drain is not None:
                     drain()
             probe.emit("end", id=f"p:{self.name}", how="done" if code == 0 else "error", pid=os.getpid(),
-                       code=code, t=clock())
+                       code=code, t=clock(), lc=_tick())
         return code
 
     def virtual_end(self: Any) -> float | None:
@@ -354,7 +435,11 @@ def _patch_processes(probe: Probe) -> None:
 
     def join(self: Any, timeout: float | None = None) -> None:
         t0 = clock()
-        orig_join(self, None if timeout is None else max(timeout, _state["grace"]))
+        if timeout is None:
+            orig_join(self, None)
+        else:
+            with _RealWait():
+                orig_join(self, max(timeout, _state["grace"]))
         end = virtual_end(self) if not orig_alive(self) else None
         done = end is not None and (timeout is None or end <= t0 + max(timeout, 0))
         if not getattr(self, "_ck_internal", False):
@@ -362,6 +447,7 @@ def _patch_processes(probe: Probe) -> None:
                        where=probe.where(sys._getframe(1)))
         if done:
             _advance_to(end)  # type: ignore[arg-type]
+            _merge(None, _read_end_lc(self.pid))
         elif timeout is not None:
             _advance_to(t0 + max(timeout, 0))
 
@@ -375,10 +461,12 @@ def _patch_processes(probe: Probe) -> None:
         self._ck_killed_at = t
         probe.emit("kill", target=f"p:{self.name}", how=how, pid=self.pid, where=probe.where(sys._getframe(2)))
         deadline = real_monotonic() + _state["grace"]
-        while orig_alive(self) and real_monotonic() < deadline:
-            if _progress_of(self.pid) > t:
-                break
-            real_sleep(0.005)
+        quiet = _Quiescence()
+        with _RealWait():
+            while orig_alive(self) and real_monotonic() < deadline:
+                if _progress_of(self.pid) > t or quiet.settled():
+                    break
+                real_sleep(0.005)
         orig(self)
 
     def is_alive(self: Any) -> bool:
@@ -395,6 +483,15 @@ def _patch_processes(probe: Probe) -> None:
     BP.terminate = lambda self: _kill_at(self, "terminate", orig_terminate)  # type: ignore[method-assign]
     BP.kill = lambda self: _kill_at(self, "kill", orig_kill)  # type: ignore[method-assign]
     BP.is_alive = is_alive  # type: ignore[method-assign]
+
+
+def _process_target(proc: Any) -> str:
+    target = getattr(proc, "_target", None)
+    if target is not None:
+        return _target_name(target)
+    if type(proc).run is not multiprocessing.process.BaseProcess.run:
+        return f"{type(proc).__qualname__}.run"
+    return ""
 
 
 def _progress_of(pid: int | None) -> float:
@@ -470,19 +567,29 @@ def _patch_pools(probe: Probe) -> None:
         return result
 
     def _set(self: Any, i: int, obj: Any) -> None:
-        vpool = getattr(self, "_ck_vpool", None)
         success, value = obj
-        if getattr(self, "_ck_chunked", False) and success:
-            value = [_unwrap(v, vpool) for v in value]
-            value = [x for part in value for x in part]
+        orig_set(self, i, (success, _unwrap(value, getattr(self, "_ck_vpool", None))))
+
+    # map(): each chunk is one timed call whose result is the chunk's list; it stays one element (so that
+    # chunks arriving in any order land in their place) and get() flattens the list of chunks.
+    MapResult = multiprocessing.pool.MapResult
+    orig_map_set = MapResult._set  # type: ignore[attr-defined]
+
+    def map_set(self: Any, i: int, obj: Any) -> None:
+        success, value = obj
+        if success and isinstance(value, list):
+            value = [_unwrap(v, None) for v in value]
         else:
-            value = _unwrap(value, vpool)
-        orig_set(self, i, (success, value))
+            value = _unwrap(value, None)
+        orig_map_set(self, i, (success, value))
+
+    MapResult._set = map_set  # type: ignore[attr-defined]
 
     def settle(self: Any) -> None:
         vpool: VirtualPool | None = getattr(self, "_ck_vpool", None)
         if vpool is None or not self.ready():
             return
+        vpool.collect(self._ck_uids)
         times = vpool.schedule(self._ck_uids[-1])
         ends = [times[u][1] for u in self._ck_uids if u in times]
         if ends:
@@ -490,7 +597,10 @@ def _patch_pools(probe: Probe) -> None:
 
     def get(self: Any, timeout: float | None = None) -> Any:
         try:
-            return orig_get(self, timeout)
+            value = orig_get(self, timeout)
+            if getattr(self, "_ck_chunked", False) and isinstance(value, list):
+                value = [x for part in value for x in part]
+            return value
         finally:
             settle(self)
 
@@ -506,10 +616,34 @@ def _patch_pools(probe: Probe) -> None:
 
     def join(self: Any) -> None:
         orig_join(self)
+        self._ck_vpool.collect(u[0] for u in self._ck_vpool.tasks)
         times = self._ck_vpool.schedule()
         if times:
             _advance_to(max(end for _, end in times.values()))
 
+    def imap(self: Any, func: Callable[..., Any], iterable: Any, chunksize: int = 1) -> Any:
+        # One timed call per item, submitted at once (as imap does), results in order.  Taking the items
+        # eagerly changes nothing a program can see but memory.
+        pending = [self.apply_async(func, (item,)) for item in iterable]
+        return (result.get() for result in pending)
+
+    def imap_unordered(self: Any, func: Callable[..., Any], iterable: Any, chunksize: int = 1) -> Any:
+        # "As they finish" is a real-time race; on logical time, calls that finish together come last-submitted
+        # first, so a program that relies on getting them in input order is caught every time.
+        pending = [self.apply_async(func, (item,)) for item in iterable]
+
+        def results() -> Any:
+            for result in pending:
+                result.wait()
+            times = self._ck_vpool.schedule()
+            order = sorted(range(len(pending)), key=lambda i: (times.get(pending[i]._ck_uids[0], (0.0, 0.0))[1], -i))
+            for i in order:
+                yield pending[i].get()
+
+        return results()
+
+    Pool.imap = imap  # type: ignore[method-assign]
+    Pool.imap_unordered = imap_unordered  # type: ignore[method-assign]
     Pool.__init__ = init  # type: ignore[method-assign]
     Pool._repopulate_pool = repopulate  # type: ignore[attr-defined]
     Pool.apply_async = apply_async  # type: ignore[method-assign]
@@ -549,6 +683,7 @@ def _patch_pools(probe: Probe) -> None:
         finally:
             vpool = getattr(self, "_ck_vpool", None)
             if vpool is not None and self.done():
+                vpool.collect([self._ck_uid])
                 times = vpool.schedule(self._ck_uid)
                 if self._ck_uid in times:
                     _advance_to(times[self._ck_uid][1])
@@ -556,10 +691,32 @@ def _patch_pools(probe: Probe) -> None:
     def shutdown(self: Any, wait: bool = True, **kwargs: Any) -> None:
         orig_shutdown(self, wait, **kwargs)
         if wait:
+            self._ck_vpool.collect(u[0] for u in self._ck_vpool.tasks)
             times = self._ck_vpool.schedule()
             if times:
                 _advance_to(max(end for _, end in times.values()))
 
+    import concurrent.futures
+    import concurrent.futures._base as futures_base
+
+    orig_as_completed = futures_base.as_completed
+
+    def as_completed(fs: Any, timeout: float | None = None) -> Any:
+        # Like imap_unordered: on logical time, futures that finish together come last-submitted first.
+        fs = list(fs)
+        if not fs or not all(getattr(f, "_ck_vpool", None) is not None for f in fs):
+            yield from orig_as_completed(fs, timeout)
+            return
+        concurrent.futures.wait(fs)
+        ends = {}
+        for f in fs:
+            times = f._ck_vpool.schedule(f._ck_uid)
+            ends[id(f)] = times.get(f._ck_uid, (0.0, 0.0))[1]
+        for i in sorted(range(len(fs)), key=lambda i: (ends[id(fs[i])], -i)):
+            yield fs[i]
+
+    futures_base.as_completed = as_completed
+    concurrent.futures.as_completed = as_completed
     PPE.__init__ = ppe_init  # type: ignore[method-assign]
     PPE.submit = submit  # type: ignore[method-assign]
     PPE.shutdown = shutdown  # type: ignore[method-assign]
@@ -581,6 +738,196 @@ class _Chunk:
 def _run_timed_chunk(pair: tuple[Timed, list[Any]]) -> TimedResult:
     timed, chunk = pair
     return timed(chunk)
+
+
+# -- watchdog ------------------------------------------------------------------------------------------------
+class _RealWait:
+    """Marks a wait on real time that the harness does on purpose (a grace period), so it is never a stall."""
+
+    def __enter__(self) -> None:
+        _state["real_waits"] = _state.get("real_waits", 0) + 1
+
+    def __exit__(self, *exc: Any) -> None:
+        _state["real_waits"] -= 1
+
+
+def _start_watchdog() -> None:
+    """One watchdog thread per process (a raw thread: it is no part of the program).
+
+    Logical time cannot tell a slow process from a stuck one, so progress is measured in two real quantities:
+    * a process that burns ``stall_s`` seconds of CPU time without a single event is spinning (a busy loop);
+      CPU time, unlike wall-clock time, does not stretch when the machine is loaded;
+    * (main program only) when no process of the tree has written an event, the whole tree has used almost no
+      CPU, and no thread of it was ever seen runnable for ``stall_s`` real seconds, every process is blocked:
+      a deadlock.
+    A run that makes progress, however slowly, writes events or uses CPU, and is never stopped.
+    """
+    if _state.get("watchdog") == os.getpid():
+        return
+    _state["watchdog"] = os.getpid()
+    import _thread
+
+    _thread.start_new_thread(_watch, ())
+
+
+def _watch() -> None:
+    probe = _probe()
+    stall = _state["stall_s"]
+    me = os.getpid()
+    last_count, cpu0 = -1, time.process_time()
+    tree_mark: tuple[int, float | None] | None = None
+    tree_since = real_monotonic()
+    while _state.get("watchdog") == me == os.getpid():
+        real_sleep(0.2)
+        count = probe.writer.count
+        if count != last_count:
+            last_count, cpu0 = count, time.process_time()
+        elif time.process_time() - cpu0 >= stall:
+            where, on = _main_thread_position(probe)
+            probe.problem("stuck", detail=f"{stall:g} s of CPU time without progress", where=where, on=on,
+                          t=max(_progress_of(me), 0.0), id=context_of_main())
+            _stop_run()
+            return
+        if not _state.get("root"):
+            continue
+        # Cheap first: while the trace grows, nothing else is looked at.  A thread that is runnable is not
+        # blocked, only waiting for a CPU: on a loaded machine a correct run can get very little CPU for a
+        # while, but its threads are then runnable, never all asleep.
+        size = _tree_activity(probe.writer.directory, with_cpu=False)[0]
+        if tree_mark is None or size != tree_mark[0] or _state.get("real_waits", 0) > 0:
+            tree_mark, tree_since = (size, None), real_monotonic()
+            continue
+        cpu = _tree_activity(probe.writer.directory)[1]
+        if tree_mark[1] is None or cpu - tree_mark[1] > 0.05 * stall or _tree_runnable(threading.get_native_id()):
+            tree_mark, tree_since = (size, cpu), real_monotonic()
+        elif real_monotonic() - tree_since >= stall:
+            where, on = _main_thread_position(probe)
+            probe.problem("deadlock", detail="every process is waiting", where=where,
+                          t=max(_progress_of(me), 0.0), id=context_of_main(),
+                          waits=[{"id": context_of_main(), "on": on, "where": where}])
+            _stop_run()
+            return
+
+
+def context_of_main() -> str:
+    return "main" if _state.get("root") else f"p:{multiprocessing.process.current_process().name}"
+
+
+def _main_thread_position(probe: Probe) -> tuple[str, str]:
+    """Where the main thread is in the student's code, and the call it is inside (``join()``, ``get()``...)."""
+    frame = sys._current_frames().get(threading.main_thread().ident or 0)
+    inner = None
+    while frame is not None:
+        if probe.is_student(frame.f_code):
+            where = f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno} in {frame.f_code.co_name}"
+            return where, f"{inner.f_code.co_name}()" if inner is not None else "a loop"
+        inner, frame = frame, frame.f_back
+    return "", "a call"
+
+
+def _tree_activity(directory: str, with_cpu: bool = True) -> tuple[int, float]:
+    """Total size of the trace files, and total CPU seconds of this process and all its descendants (a child
+    that is still starting up, under load, has written nothing yet but is using CPU)."""
+    size, cpu = 0, 0.0
+    try:
+        for entry in os.listdir(directory):
+            if entry.endswith(".jsonl"):
+                size += os.path.getsize(os.path.join(directory, entry))
+    except OSError:
+        pass
+    if not with_cpu:
+        return size, 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            parents[int(name)] = int(fields[1])
+            times[int(name)] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, ValueError, IndexError):
+            continue
+    tree = {os.getpid()}
+    grew = True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    cpu = sum(times.get(pid, 0.0) for pid in tree)
+    return size, cpu
+
+
+class _Quiescence:
+    """Whether the process tree has settled: no thread runnable (but the caller) and no event written, for a
+    while.  A child blocked for good (waiting on a queue nobody will fill) never gets past a kill's moment, and
+    waiting the whole grace period for it would only cost real time: once nothing in the tree can move, nothing
+    more will happen before the kill either."""
+
+    HOLD = 0.25  # real seconds of stillness
+
+    def __init__(self) -> None:
+        self.mark: Any = None
+        self.since = real_monotonic()
+
+    def settled(self) -> bool:
+        mark = (_tree_activity(_probe().writer.directory)[0], _tree_runnable(threading.get_native_id()))
+        if mark[1] or mark != self.mark:
+            self.mark, self.since = mark, real_monotonic()
+            return False
+        return real_monotonic() - self.since >= self.HOLD
+
+
+def _tree_runnable(exclude_tid: int) -> bool:
+    """Whether any thread of this process or its descendants (but ``exclude_tid``) is running or runnable."""
+    parents: dict[int, int] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as f:
+                    parents[int(name)] = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, grew = {os.getpid()}, True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    for pid in tree:
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            if int(tid) == exclude_tid:
+                continue
+            try:
+                with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
+                    state = f.read().rsplit(b")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state in (b"R", b"D"):
+                return True
+    return False
+
+
+def _stop_run() -> None:
+    """End the whole run now: the main program ends it itself; a child takes its process group down."""
+    finish = _state.get("finish")
+    if _state.get("root") and finish is not None:
+        finish(0)
+    import signal
+
+    try:
+        os.killpg(os.getpgid(0), signal.SIGKILL)
+    except OSError:
+        os._exit(1)
 
 
 def alive() -> list[str]:

@@ -54,6 +54,9 @@ def diagnose(tl: Timeline, *, only: Iterable[str] | None = None, pairs: list[tup
                     "Remove it: a module should only define things when imported.")
             else:
                 add("import-crash", f"Importing your module raised {crash['msg']}{_at(where)}.")
+        elif exc == "SystemExit" and not is_main(crash["id"]):
+            add("crash", f"{tl.ctx(crash['id']).label} called sys.exit() with an error code{_at(where)}.",
+                "Let the worker's function return normally (exit code 0).")
         elif exc == "SystemExit":
             add("crash", f"main() called sys.exit(){_at(where)}.", "Let main() return normally.")
         else:

@@ -27,6 +27,7 @@ from coursekit.checks._inflight import InFlight
 from coursekit.checks._processed import ProcessedOnce
 from coursekit.checks._responsiveness import Responsive
 from coursekit.checks._workers import Busy, Deadline, ExactlyOnce, Leaks, Workers
+from coursekit.checks._processes import ChildProcesses, ConcurrentChildren, PoolParallel, QueuesDrained, SharedUpdates
 
 STANDARD = (Runs(), Output(), Timing(), Order(), Model(), Overlap(), Join())
 """The seven checks of a "start workers, wait for them" exercise, in the order students read them."""
@@ -37,3 +38,4 @@ __all__ = [
 ]
 __all__ += ["Busy", "Deadline", "ExactlyOnce", "Leaks", "Workers"]
 __all__ += ["Cancellation", "Elapsed", "InFlight", "ProcessedOnce", "Responsive"]
+__all__ += ["ChildProcesses", "ConcurrentChildren", "PoolParallel", "QueuesDrained", "SharedUpdates"]

@@ -1,0 +1,298 @@
+"""Checks for programs made of processes: pools that really run in parallel, child processes that are started
+together, joined and exit cleanly, queues that are drained, and shared values whose updates are never lost.
+
+Which worker process takes which task is a real-time race, so none of these checks looks at it: they read the
+structure of the program (what was submitted before what was collected, what was started before what was
+joined, which item was received how many times) and the logical-time replay of shared values
+(``coursekit._replay``), all of which are the same in every run.  Expectations come from the reference run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from coursekit._replay import replay
+from coursekit._timeline import Timeline, is_main
+from coursekit.checks._core import OK, RUN_FINDINGS, Check, Verdict
+from coursekit.diagnose import Finding, diagnose
+
+HELPERS = ("resource_tracker", "forkserver", "multiprocessing")  # helpers, or children the trace already judges
+
+
+def _events(tl: Timeline, kind: str) -> list[dict[str, Any]]:
+    return [ev for ev in tl.events if ev["e"] == kind]
+
+
+def _never_returned(tl: Timeline) -> Verdict | None:
+    if tl.returned_at is None or not tl.completed:
+        return Verdict(False, "The program did not run to the end, so this could not be checked.",
+                       diagnose(tl, only=RUN_FINDINGS | {"stuck", "deadlock", "time-limit"}))
+    return None
+
+
+# -- pools ----------------------------------------------------------------------------------------------------
+def _pool_overlap(tl: Timeline) -> tuple[int, dict[str, Any]]:
+    """The most pool calls busy at once in an ideal pool, and facts for messages.
+
+    Each call lasts its logical time plus its measured CPU time (always > 0 for real work), starts when a
+    worker slot is free, and never before the calls whose results the program had already collected when it
+    submitted this one (``after``): a program that waits for each result before submitting the next runs its
+    calls one after another whatever the pool's size.
+    """
+    tasks = _events(tl, "task")
+    ends = {ev["task"]: ev for ev in _events(tl, "task-end")}
+    facts: dict[str, Any] = {"tasks": len(tasks), "slots": max((ev.get("slots", 1) for ev in tasks), default=0)}
+    best = 0
+    for pool in sorted({ev.get("pool", "") for ev in tasks}):
+        mine = [ev for ev in tasks if ev.get("pool") == pool]
+        slots = max(1, int(mine[0].get("slots", 1)))
+        free = [0.0] * slots
+        spans: dict[str, tuple[float, float]] = {}
+        for ev in mine:
+            uid = ev["task"]
+            cost = float(ends.get(uid, {}).get("cpu", 0.0)) + 1e-9
+            sched = tl.contexts.get(f"task:{uid}")
+            if sched is not None and sched.end is not None:
+                cost += sched.end - sched.start
+            ready = max([spans[u][1] for u in ev.get("after", []) if u in spans], default=0.0)
+            slot = min(range(slots), key=lambda i: (free[i], i))
+            start = max(free[slot], ready)
+            free[slot] = start + cost
+            spans[uid] = (start, start + cost)
+        points = sorted(spans.values())
+        for a, _ in points:
+            best = max(best, sum(1 for x, y in points if x <= a < y))
+    return best, facts
+
+
+class PoolParallel(Check):
+    """The work was handed to a process pool and at least two of its calls ran at once in different workers.
+
+    No speed-up is measured (the grading machine may have one core): what is checked is that the program let
+    the pool run calls side by side, as many as the reference did (at most 2 are required).
+    """
+
+    name = "parallel"
+    title = "the work runs in a process pool, several calls at once"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        want = min(2, _pool_overlap(expected)[0])
+        got, facts = _pool_overlap(observed)
+        fix = ("Hand all the work to the pool at once (pool.map(f, items), or submit every call first and only "
+               "then collect the results), with a pool of at least 2 processes.")
+        if not facts["tasks"]:
+            stopped = _never_returned(observed)
+            if stopped:
+                return stopped
+            return Verdict(False, "No call went to a process pool: the work ran in the main program (or in "
+                           "threads).", [Finding("no-pool", "", "Use multiprocessing.Pool or "
+                                                 "concurrent.futures.ProcessPoolExecutor.")])
+        if any(ev.get("root") for ev in _events(observed, "task-begin")):
+            return Verdict(False, "The pool's calls ran inside the main process (a pool of threads), not in "
+                           "worker processes.", [Finding("thread-pool", "", "Use multiprocessing.Pool or "
+                                                         "ProcessPoolExecutor, not a thread pool.")])
+        if got >= want:
+            return OK
+        if facts["slots"] < 2:
+            what = f"The pool has {facts['slots']} worker process, so its calls ran one after another."
+            return Verdict(False, what, [Finding("one-worker", "", "Create the pool with 2 or more processes.")])
+        if facts["tasks"] < 2:
+            return Verdict(False, "All the work went into a single call of the pool, so one worker did it all "
+                           "while the others had nothing to do.", [Finding("one-chunk", "", "Let the pool split "
+                                                                          "the work: one call per item.")])
+        return Verdict(False, "The calls ran one after another: each result was collected before the next call "
+                       "was submitted, so the pool never had two calls to run at once.",
+                       [Finding("sequential", "", fix)])
+
+
+# -- child processes ------------------------------------------------------------------------------------------
+def _children(tl: Timeline) -> list[str]:
+    return [c.id for c in tl.contexts.values() if c.kind == "process" and not c.id.startswith("task:")]
+
+
+def _most_at_once(tl: Timeline) -> int:
+    """The most child processes the main program had started and not yet joined, in its own order."""
+    live: set[str] = set()
+    best = 0
+    for ev in tl.events:
+        if ev["e"] == "spawn" and ev.get("kind") == "process" and is_main(ev.get("parent", "")):
+            live.add(ev["id"])
+            best = max(best, len(live))
+        elif ev["e"] == "join" and ev.get("done") and is_main(ev.get("id", "")):
+            live.discard(ev["target"])
+    return best
+
+
+class ConcurrentChildren(Check):
+    """As many child processes running at once as in the reference (started together, joined afterwards)."""
+
+    name = "concurrency"
+    title = "the worker processes run at the same time"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        want, got = _most_at_once(expected), _most_at_once(observed)
+        if got >= want:
+            return OK
+        stopped = _never_returned(observed) if not _children(observed) else None
+        if stopped:
+            return stopped
+        if not _children(observed):
+            return Verdict(False, f"No worker process was started; {want} were expected to run at the same time.",
+                           [Finding("no-process", "", "Start the workers with multiprocessing.Process "
+                                    "(threads do not count here).")])
+        return Verdict(False, f"At most {got} worker process(es) ran at the same time; {want} were expected.",
+                       [Finding("sequential", "", "Start every worker process first, and only then join them "
+                                "(one join() right after each start() runs them one after another).")])
+
+
+class ChildProcesses(Check):
+    """Every child process was joined by the main program and exited with code 0; nothing was left behind."""
+
+    name = "children"
+    title = "every child process is joined and exits cleanly, none is left behind"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        stopped = _never_returned(observed)
+        if stopped:
+            return stopped
+        ends = {ev["id"]: ev for ev in _events(observed, "end") if ev["id"] in observed.contexts}
+        joined = {j["target"] for j in observed.joins if j.get("done") and j.get("phase") == "main"}
+        killed = {k["target"]: k for k in observed.kills}
+        problems: dict[str, list[str]] = {}
+        for cid in sorted(_children(observed)):
+            if cid in killed:
+                what = f"stopped with {killed[cid]['how']}() instead of being told to stop (a sentinel)"
+            elif cid not in ends or ends[cid].get("code", 0) != 0:
+                code = ends.get(cid, {}).get("code")
+                what = f"exited with code {code}" if code is not None else "never ended"
+            elif cid not in joined:
+                what = "never joined (a finished child that is not joined stays a zombie until its parent exits)"
+            else:
+                continue
+            problems.setdefault(what, []).append(cid.split(":", 1)[-1])
+        lines = [f"{', '.join(names[:4])}{' and others' if len(names) > 4 else ''} "
+                 f"{'was' if len(names) == 1 else 'were'} {what}" if not what.startswith("exited") and
+                 not what.startswith("never ended") else f"{', '.join(names[:4])} {what}"
+                 for what, names in problems.items()]
+        # (an empty command line is a process that was already exiting when the supervisor looked)
+        leftovers = [x for x in observed.status.get("leftovers", [])
+                     if x.get("cmd") and not any(h in x["cmd"] for h in HELPERS)]
+        if leftovers:
+            lines.append(f"{len(leftovers)} process(es) were still running after the program ended (orphans)")
+        if not lines:
+            return OK
+        msg = "Child processes: " + "; ".join(lines) + "."
+        return Verdict(False, msg, diagnose(observed, only={"killed-worker"}) or
+                       [Finding("children", "", "Let each worker return on its own (a sentinel tells it to stop), "
+                                "then join() every one before main() goes on.")])
+
+
+# -- queues -------------------------------------------------------------------------------------------------
+class QueuesDrained(Check):
+    """Every item put on a multiprocessing queue (or sent down a pipe) was received exactly once."""
+
+    name = "queues"
+    title = "every item put on a queue is taken off exactly once"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        stopped = _never_returned(observed)
+        if stopped:
+            return stopped
+        puts = {ev["uid"]: ev for ev in _events(observed, "qput")}
+        gets = Counter(ev["uid"] for ev in _events(observed, "qget"))
+        if _events(expected, "qput") and not puts:
+            return Verdict(False, "No item went through a multiprocessing queue.",
+                           [Finding("no-queue", "", "Send the tasks and the results through "
+                                    "multiprocessing.Queue objects shared with the workers.")])
+        left = [ev for uid, ev in puts.items() if gets[uid] == 0]
+        twice = [puts[uid] for uid, n in gets.items() if n > 1 and uid in puts]
+        if not left and not twice:
+            return OK
+        parts = []
+        if left:
+            items = Counter(ev.get("item", "?") for ev in left)
+            shown = ", ".join(f"{item}" + (f" (x{n})" if n > 1 else "") for item, n in items.most_common(4))
+            parts.append(f"{len(left)} item(s) put on a queue were never taken off: {shown}")
+        if twice:
+            parts.append(f"{len(twice)} item(s) were received more than once")
+        fix = ("Put exactly one sentinel per worker, and collect exactly one result per task."
+               if left else "Take each item off the queue once.")
+        return Verdict(False, "; ".join(parts) + ".", [Finding("leftover", "", fix)])
+
+
+# -- shared values -------------------------------------------------------------------------------------------
+def _shared(tl: Timeline) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for ev in _events(tl, "shared"):
+        out.setdefault(ev["obj"], []).append(ev)
+    return out
+
+
+def _worker_writes(accesses: list[dict[str, Any]]) -> set[str]:
+    return {ev["id"] for ev in accesses if ev.get("op") == "write" and not is_main(ev["id"])}
+
+
+def _main_value(tl: Timeline) -> Any:
+    """The replayed final value of the shared value the workers updated most."""
+    objs = _shared(tl)
+    if not objs:
+        return None
+    name = max(objs, key=lambda n: (len(_worker_writes(objs[n])), len(objs[n])))
+    return replay(objs[name]).value
+
+
+class SharedUpdates(Check):
+    """No update of a shared value is lost, judged by replaying its reads and writes in logical-time order.
+
+    The replay does not depend on how the operating system interleaved the processes, so a missing or
+    misplaced lock fails every time, not only when the race happens to strike.
+    """
+
+    name = "shared"
+    title = "no update of the shared value is lost"
+
+    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        objs = {n: a for n, a in _shared(observed).items() if _worker_writes(a)}
+        if not objs:
+            stopped = _never_returned(observed)
+            if stopped:
+                return stopped
+            return Verdict(False, "No worker process updated a multiprocessing.Value: a plain variable is copied "
+                           "into each process, so the main program never sees the workers' updates.",
+                           [Finding("not-shared", "", "Create the counter with multiprocessing.Value and pass it "
+                                    "to every worker.")])
+        for name, accesses in sorted(objs.items()):
+            result = replay(accesses)
+            if result.lost:
+                lost = result.lost[0]
+                r, w, by = lost.read, lost.write, lost.by
+                read, other_wrote, wrote = lost.values
+                ctx, other = _name(observed, lost.writer), _name(observed, by["id"])
+                msg = (f"Updates were lost: {ctx} read the value ({read}) at {r['t']:g} s{_at(r)}; {other} wrote "
+                       f"{other_wrote} at {by['t']:g} s; then {ctx} wrote {wrote} at {w['t']:g} s{_at(w)}, over the "
+                       f"update of {other}. In all, {len(result.lost)} of {result.writes} updates were lost "
+                       "(replayed in logical-time order, whatever order the processes really ran in).")
+                unlocked = not r.get("held") or not set(r.get("held", [])) & set(w.get("held", []))
+                fix = ("Hold one lock, shared by every process, across the whole read-pause-write "
+                       "(`with lock:` around all three lines)." if unlocked else
+                       "Every process must use the same lock: create it once in the main program and pass it "
+                       "to the workers.")
+                return Verdict(False, msg, [Finding("lost-update", "", fix)])
+        want = _main_value(expected)
+        got = _main_value(observed)
+        if want is not None and got != want:
+            return Verdict(False, f"The shared value ended at {got}; it should end at {want}.",
+                           [Finding("count", "", "Each worker must add its share exactly once.")])
+        return OK
+
+
+def _name(tl: Timeline, cid: str) -> str:
+    """``Process-2 (increment())``: a process's name, and its function when it has one."""
+    c = tl.ctx(cid)
+    name = cid.split(":", 1)[-1] if not is_main(cid) else "main"
+    return f"{name} ({c.target}())" if c.target and not c.target.endswith(".run") else name
+
+
+def _at(ev: dict[str, Any]) -> str:
+    return f" ({ev['where']})" if ev.get("where") else ""

@@ -1,0 +1,18 @@
+"""imap, consumed into a list: results in the order of the inputs."""
+# expect: pass
+
+import multiprocessing
+
+
+def count_primes(limit):
+    count = 0
+    for n in range(2, limit):
+        if all(n % d for d in range(2, int(n ** 0.5) + 1)):
+            count += 1
+    return count
+
+
+
+def prime_counts(limits, workers=2):
+    with multiprocessing.Pool(workers) as pool:
+        return list(pool.imap(count_primes, limits))

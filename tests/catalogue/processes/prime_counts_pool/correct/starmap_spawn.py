@@ -1,0 +1,18 @@
+"""A spawn-context pool with starmap over one-element tuples."""
+# expect: pass
+
+import multiprocessing
+
+
+def count_primes(limit):
+    count = 0
+    for n in range(2, limit):
+        if all(n % d for d in range(2, int(n ** 0.5) + 1)):
+            count += 1
+    return count
+
+
+
+def prime_counts(limits, workers=2):
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        return pool.starmap(count_primes, [(limit,) for limit in limits])

@@ -1,0 +1,19 @@
+"""Sorts the counts: they no longer match the order of the limits."""
+# expect-fail: returns
+# expect-message: returned
+
+import multiprocessing
+
+
+def count_primes(limit):
+    count = 0
+    for n in range(2, limit):
+        if all(n % d for d in range(2, int(n ** 0.5) + 1)):
+            count += 1
+    return count
+
+
+
+def prime_counts(limits, workers=2):
+    with multiprocessing.Pool(workers) as pool:
+        return sorted(pool.map(count_primes, limits))

@@ -1,0 +1,35 @@
+"""Collects the results but never joins the workers."""
+# expect-fail: children
+# expect-message: never joined
+
+import multiprocessing
+import threading  # noqa: F401
+import time
+import sys  # noqa: F401
+
+SENTINEL = None
+
+
+def square(n):
+    time.sleep(0.5)
+    return n * n
+
+
+def worker(tasks, results):
+    while True:
+        n = tasks.get()
+        if n is SENTINEL:
+            return
+        results.put((n, square(n)))
+
+
+def run(numbers, n_workers=3):
+    tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=worker, args=(tasks, results)) for _ in range(n_workers)]
+    for p in workers:
+        p.start()
+    for n in numbers:
+        tasks.put(n)
+    for _ in workers:
+        tasks.put(SENTINEL)
+    return dict(results.get() for _ in numbers)

@@ -1,0 +1,36 @@
+"""Queues everything first, then starts and joins each worker in turn: one worker at a time does all the work."""
+# expect-fail: concurrency
+# expect-message: at most 1 worker
+
+import multiprocessing
+import threading  # noqa: F401
+import time
+import sys  # noqa: F401
+
+SENTINEL = None
+
+
+def square(n):
+    time.sleep(0.5)
+    return n * n
+
+
+def worker(tasks, results):
+    while True:
+        n = tasks.get()
+        if n is SENTINEL:
+            return
+        results.put((n, square(n)))
+
+
+def run(numbers, n_workers=3):
+    tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
+    for n in numbers:
+        tasks.put(n)
+    for _ in range(n_workers):
+        tasks.put(SENTINEL)
+    for _ in range(n_workers):
+        p = multiprocessing.Process(target=worker, args=(tasks, results))
+        p.start()
+        p.join()
+    return dict(results.get() for _ in numbers)

@@ -1,0 +1,38 @@
+"""Runs the workers as threads: no worker process at all."""
+# expect-fail: concurrency
+# expect-message: no worker process
+
+import multiprocessing
+import threading  # noqa: F401
+import time
+import sys  # noqa: F401
+
+SENTINEL = None
+
+
+def square(n):
+    time.sleep(0.5)
+    return n * n
+
+
+def worker(tasks, results):
+    while True:
+        n = tasks.get()
+        if n is SENTINEL:
+            return
+        results.put((n, square(n)))
+
+
+def run(numbers, n_workers=3):
+    tasks, results = multiprocessing.Queue(), multiprocessing.Queue()
+    workers = [threading.Thread(target=worker, args=(tasks, results)) for _ in range(n_workers)]
+    for t in workers:
+        t.start()
+    for n in numbers:
+        tasks.put(n)
+    for _ in workers:
+        tasks.put(SENTINEL)
+    squares = dict(results.get() for _ in numbers)
+    for t in workers:
+        t.join()
+    return squares

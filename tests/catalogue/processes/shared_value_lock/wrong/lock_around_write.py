@@ -1,0 +1,32 @@
+"""Holds the lock only while writing: the value it writes was read before the lock."""
+# expect-fail: shared
+# expect-message: updates were lost
+
+import multiprocessing
+import threading  # noqa: F401
+import time
+
+
+def add_one_slowly(counter):
+    value = counter.value
+    time.sleep(0.001)
+    counter.value = value + 1
+
+
+def increment(counter, lock, times):
+    for _ in range(times):
+        value = counter.value
+        time.sleep(0.001)
+        with lock:
+            counter.value = value + 1
+
+
+def count_with_processes(n_processes=4, times=25):
+    counter = multiprocessing.Value("i", 0)
+    lock = multiprocessing.Lock()
+    workers = [multiprocessing.Process(target=increment, args=(counter, lock, times)) for _ in range(n_processes)]
+    for p in workers:
+        p.start()
+    for p in workers:
+        p.join()
+    return counter.value
