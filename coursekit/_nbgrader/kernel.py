@@ -48,6 +48,12 @@ def module_name(exercise_id: str) -> str:
     return exercise_id.rsplit("/", 1)[-1]
 
 
+def module_text(exercise_id: str, cell: str) -> str:
+    """The module made of an answer cell: a first comment line stands for the ``%%answer`` line, so that the
+    line numbers in grading messages (``numbers_letters_threads.py:12``) are the cell's own line numbers."""
+    return f"# %%answer {exercise_id}: this file is a copy of the answer cell; edit the notebook, not this file\n{cell}"
+
+
 def load_ipython_extension(ipython: Any) -> None:
     ipython.register_magic_function(_answer_magic, magic_kind="cell", magic_name="answer")
 
@@ -61,9 +67,9 @@ def _answer_magic(line: str, cell: str) -> None:
         print("%%answer needs the exercise id, e.g. %%answer threads/numbers_letters_threads: put it back as it was.")
         return
     name = module_name(exercise_id)
-    answer = _answers[exercise_id] = _Answer(exercise_id, cell, "running")
+    answer = _answers[exercise_id] = _Answer(exercise_id, module_text(exercise_id, cell), "running")
     try:
-        Path(f"{name}.py").write_text(cell, encoding="utf-8")
+        Path(f"{name}.py").write_text(answer.source, encoding="utf-8")
     except OSError:  # a read-only folder: the notebook still works, only the module file is missing
         pass
     shell = get_ipython()
