@@ -23,10 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from coursekit._nbgrader import build, execution_timeout
-from coursekit._nbgrader import kernel
+from coursekit._nbgrader import build, execution_timeout, kernel
 from coursekit._nbgrader._cells import BEGIN, END, answer_source
-from coursekit.grading import load_grader, grade_exercise
+from coursekit.grading import grade_exercise, load_grader
 from coursekit.registry import load_course
 from coursekit.results import Status
 
@@ -137,7 +136,8 @@ def graded(tmp_path_factory):
     _nbgrader("generate_assignment", ASSIGNMENT, course=course, env=env)
     kit_course = load_course(kit)
     solutions = {ex_id: kit_course.get(ex_id).solution_path.read_text(encoding="utf-8") for ex_id in SEEDS}
-    wrong_files = {ex_id: ROOT / "tests" / "catalogue" / ex_id / "wrong" / f"{stem}.py" for ex_id, stem in WRONG.items()}
+    wrong_files = {ex_id: ROOT / "tests" / "catalogue" / ex_id / "wrong" / f"{stem}.py"
+                   for ex_id, stem in WRONG.items()}
     _submit(course, "ref", solutions)
     _submit(course, "wrong", {ex_id: path.read_text(encoding="utf-8") for ex_id, path in wrong_files.items()})
     _submit(course, "hang", {HANGS: solutions[HANGS] + "\n\nthreading.Event().wait()  # never returns\n"})
@@ -227,6 +227,23 @@ def test_answer_source_keeps_given_code_and_marks_only_what_the_student_writes()
     assert ("def work(n):\n    \"\"\"Do it.\"\"\"\n    # TODO: loop\n    ### BEGIN SOLUTION\n    for _ in range(n):"
             in text)
     assert "### BEGIN SOLUTION\ndef extra():\n    pass\n### END SOLUTION" in text
+
+
+def test_cli_builds_a_folder_and_names_an_unknown_exercise(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from coursekit.cli import main
+
+    monkeypatch.chdir(_kit_course(tmp_path / "kit"))
+    out = tmp_path / "nbcourse"
+    result = CliRunner().invoke(main, ["nbgrader", "build", str(out), "--exercise", "threads"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "source").glob("*/*.ipynb")) == ["numbers_letters_threads.ipynb"]
+    assert "nbgrader generate_assignment" in result.output
+    result = CliRunner().invoke(main, ["nbgrader", "build", str(out), "--exercise", "threads/numbers_leters_threads"])
+    assert result.exit_code != 0 and "threads/numbers_letters_threads" in result.output
+    result = CliRunner().invoke(main, ["nbgrader", "build", str(out), "--assignment", "week 1"])
+    assert result.exit_code != 0 and "'week 1'" in result.output
 
 
 def test_grade_cell_without_a_finished_answer_scores_zero_and_says_why(capsys):

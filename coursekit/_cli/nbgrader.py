@@ -26,7 +26,8 @@ def nbgrader_group() -> None:
 def build(course_dir: Path, assignment: str | None, exercise_ids: tuple[str, ...]) -> None:
     """Write an nbgrader course directory COURSE_DIR: nbgrader_config.py, source/<assignment>/<exercise>.ipynb
     and grading/ (what the autograder tests need from this course)."""
-    from coursekit._nbgrader import BuildError, CellError, build as build_notebooks, default_assignment
+    from coursekit._nbgrader import BuildError, CellError, default_assignment
+    from coursekit._nbgrader import build as build_notebooks
     from coursekit.grading import GraderError
 
     course = current_course()

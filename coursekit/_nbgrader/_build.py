@@ -155,9 +155,9 @@ def _try_lines(ex: Exercise, grader: Grader) -> list[str]:
 def _how_to(ex: Exercise, grader: Grader) -> str:
     name, call = module_name(ex.id), _call(grader)
     parts = ["## In this notebook",
-             f"Write your code in the **answer cell** below. Keep its first line, `%%answer {ex.id}`: it saves "
-             f"the cell as `{name}.py` beside this notebook and runs it here the way an import would (so an "
-             "`if __name__ == \"__main__\":` block does not run)."]
+             (f"Write your code in the **answer cell** below. Keep its first line, `%%answer {ex.id}`: it saves "
+              f"the cell as `{name}.py` beside this notebook and runs it here the way an import would (so an "
+              "`if __name__ == \"__main__\":` block does not run).")]
     run = f"`{call}`" if call else "your functions"
     if ex.model == "coroutines":
         parts.append(f"**Try it** in a new cell with top-level `await`: `await {call or 'your_coroutine()'}`. "
@@ -215,7 +215,7 @@ def config_text(course: Course, course_dir: Path) -> str:
     modules = sorted({f"{module_name(ex.id)}.py" for exs in built.values() for ex in exs})
     overwrite = {a: sorted(f"{module_name(ex.id)}.py" for ex in exs) for a, exs in sorted(built.items())}
     everything = [ex for exs in built.values() for ex in exs]
-    walls = sorted({ex.limits.wall_s for ex in everything})
+    walls = ", ".join(f"{w:g}" for w in sorted({ex.limits.wall_s for ex in everything})) or "30"
     return f'''\
 # nbgrader configuration, written by `course nbgrader build` (coursekit) from course.toml and the notebooks in
 # source/. Every build rewrites it: change course.toml and build again rather than editing it here.
@@ -230,9 +230,9 @@ c.CourseDirectory.course_id = {course.id!r}
 c.CourseDirectory.ignore = {NBGRADER_IGNORE + modules!r}
 c.Autograde.exclude_overwriting = {overwrite!r}
 
-# Seconds a cell may run: grading one answer stays within the exercises' wall-clock limit (wall_s =
-# {", ".join(f"{w:g}" for w in walls) or "30"} s in course.toml) plus the start of a fresh interpreter. An answer cell stuck in an endless
-# loop is interrupted after this long; its tests then score 0 and autograding goes on with the next notebook.
+# Seconds a cell may run: grading one answer stays within the exercises' wall-clock limit (wall_s = {walls} s
+# in course.toml) plus the start of a fresh interpreter. An answer cell stuck in an endless loop is interrupted
+# after this long; its tests then score 0, and autograding goes on with the next notebook.
 c.Execute.timeout = {execution_timeout(everything)}
 c.Execute.interrupt_on_timeout = True
 '''

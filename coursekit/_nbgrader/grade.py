@@ -7,6 +7,7 @@ status 2 with a one-line reason on stderr when the course or its grader is broke
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -21,9 +22,10 @@ def main(argv: list[str]) -> int:
         return 2
     root, exercise_id, module = Path(argv[0]), argv[1], Path(argv[2])
     try:
-        course = load_course(root)
-        exercise = course.get(exercise_id)
-        result = grade_exercise(exercise, module)
+        with contextlib.redirect_stdout(sys.stderr):  # stdout carries the JSON alone, whatever a grader prints
+            course = load_course(root)
+            exercise = course.get(exercise_id)
+            result = grade_exercise(exercise, module)
     except KeyError:
         print(f"{root / 'course.toml'} lists no exercise {exercise_id!r}: rebuild with course nbgrader build",
               file=sys.stderr)
