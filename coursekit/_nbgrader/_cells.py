@@ -68,11 +68,13 @@ def _unwritten(node: ast.stmt) -> bool:
 
 
 def _render(sol_body: Sequence[ast.stmt], sol_lines: list[str], stub_body: Sequence[ast.stmt],
-            stub_lines: list[str], *, top: bool) -> list[str]:
+            stub_lines: list[str], *, top: bool, after: int | None = None) -> list[str]:
+    """The answer text of ``sol_body``; ``after`` is the line index where it begins (keeps the blank lines and
+    comments before its first statement)."""
     stub_defs = {n.name: n for n in stub_body if isinstance(n, _DEFS)}
     stub_dumps = {ast.dump(n) for n in stub_body}
     out: list[str] = []
-    previous_end = _start(sol_body[0]) if sol_body else 0
+    previous_end = after if after is not None else _start(sol_body[0]) if sol_body else 0
     for index, node in enumerate(sol_body):
         start, end = _start(node), node.end_lineno or node.lineno
         gap = sol_lines[previous_end:start]
@@ -96,11 +98,13 @@ def _written_def(node: ast.stmt, sol_lines: list[str], twin: ast.stmt, stub_line
     """A definition the student writes: the stub's head and comments, then the solution's body in markers."""
     assert isinstance(node, _DEFS) and isinstance(twin, _DEFS)
     if isinstance(node, ast.ClassDef) and isinstance(twin, ast.ClassDef):
-        head = sol_lines[_start(node):node.body[0].lineno - 1]
         if _is_docstring(node.body[0]):  # keep the class docstring, then render the methods one by one
-            head = sol_lines[_start(node):node.body[0].end_lineno]
-        return head + _render(node.body[1:] if _is_docstring(node.body[0]) else node.body, sol_lines,
-                              twin.body, stub_lines, top=False)
+            head_end = node.body[0].end_lineno or node.body[0].lineno
+            body = node.body[1:]
+        else:
+            head_end, body = _start(node.body[0]), node.body
+        return sol_lines[_start(node):head_end] + _render(body, sol_lines, twin.body, stub_lines, top=False,
+                                                         after=head_end)
     stub_code = [n for n in twin.body if not _is_docstring(n)] or twin.body
     if stub_code[0].lineno == twin.lineno or node.body[0].lineno == node.lineno:
         raise CellError(f"def {node.name}(): write its body on its own lines, below the signature")
@@ -130,8 +134,8 @@ def lesson_markdown(title: str, stub: str) -> str:
 
     Docstrings are written for a terminal: ``code`` in double backquotes, and "term, then an indented block"
     for sections such as "The lesson".  Indented text would be a code block in Markdown, so a section's
-    block is dedented under a bold term.  The "Check your work" paragraph is about the files version of the
-    course; the notebook says its own way of checking.
+    block is dedented under a bold term (its "Docs:" line, the stubs' links, a paragraph of its own).  The
+    "Check your work" paragraph is about the files version of the course; the notebook says its own way.
     """
     doc = ast.get_docstring(ast.parse(stub), clean=True) or ""
     blocks = [b for b in re.split(r"\n\s*\n", doc) if b.strip()]
@@ -141,7 +145,8 @@ def lesson_markdown(title: str, stub: str) -> str:
         if lines[0].lower().startswith("check your work"):
             continue
         if len(lines) > 1 and not lines[0].startswith(" ") and all(line.startswith(" ") for line in lines[1:]):
-            out.append(f"**{lines[0].strip()}**\n\n" + " ".join(line.strip() for line in lines[1:]))
+            body = "\n".join(line.strip() for line in lines[1:])
+            out.append(f"**{lines[0].strip()}**\n\n" + re.sub(r"\n(?=Docs:)", "\n\n", body))
         else:
             out.append("\n".join(line.strip() for line in lines))
     return re.sub(r"``([^`]+)``", r"`\1`", "\n\n".join(out))
