@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursekit._nbgrader._cells import answer_source, lesson_markdown
+from coursekit._nbgrader._cells import answer_source, demo_lines, lesson_markdown
 from coursekit._nbgrader.kernel import GRADING_DIR, module_name
 from coursekit.grading import Grader, load_grader
 from coursekit.registry import Course, Exercise
@@ -109,13 +109,13 @@ def _notebook(ex: Exercise, grader: Grader) -> dict[str, Any]:
     answer = answer_source(stub, ex.solution_path.read_text(encoding="utf-8"),
                            stub_name=str(ex.exercise_path), solution_name=str(ex.solution_path))
     cells = [
-        _cell("markdown", "lesson", lesson_markdown(ex.title, stub) + "\n\n" + _how_to(ex, grader),
+        _cell("markdown", "lesson", lesson_markdown(ex.title, stub) + "\n\n" + _how_to(ex, grader, stub),
               _meta("lesson", locked=True)),
         _cell("code", "setup", "# Read-only: the course kit's notebook support (%%answer below, the tests at the end)."
               "\n%load_ext coursekit._nbgrader.kernel", _meta("setup", locked=True)),
         _cell("code", "answer", f"%%answer {ex.id}\n{answer}", _meta("answer", solution=True)),
         _cell("code", "try-it", "# Try your code here (run the answer cell first), for example:\n"
-              + "".join(f"# {line}\n" for line in _try_lines(ex, grader))),
+              + "".join(f"# {line}\n" for line in _try_lines(ex, grader, stub))),
         _cell("markdown", "tests", _tests_intro(ex), _meta("tests", locked=True)),
     ]
     for check in grader.checks:
@@ -143,34 +143,35 @@ def _call(grader: Grader) -> str | None:
     return f"{grader.call}({', '.join(repr(a) for a in grader.args)})"
 
 
-def _try_lines(ex: Exercise, grader: Grader) -> list[str]:
-    call, name = _call(grader), module_name(ex.id)
-    if ex.model == "coroutines":
-        return [f"await {call}" if call else "await your_coroutine()"]
-    if ex.model == "processes":
-        return [f"!python -c \"import {name}; {name}.{call or 'your_function()'}\""]
-    return [call or "your_function()"]
-
-
-def _how_to(ex: Exercise, grader: Grader) -> str:
+def _try_lines(ex: Exercise, grader: Grader, stub: str) -> list[str]:
+    """How to run the answer in the notebook: the stub's own demo (its ``__main__`` block), made to work here."""
     name, call = module_name(ex.id), _call(grader)
+    lines = demo_lines(stub) or ([call] if call else [])
+    if ex.model == "coroutines":  # the kernel's loop is running: top-level await instead of asyncio.run
+        lines = [re.sub(r"^asyncio\.run\((.*)\)$", r"await \1", line) for line in lines]
+    elif ex.model == "processes":  # a fresh interpreter that imports the saved module file
+        if not (lines and all(re.fullmatch(r"\w+\([^\"]*\)", line) for line in lines)):
+            lines = [call or "your_function()"]
+        lines = [f"!python -c \"import {name}; " + "; ".join(f"{name}.{line}" for line in lines) + "\""]
+    return lines or ["your_function()"]
+
+
+def _how_to(ex: Exercise, grader: Grader, stub: str) -> str:
+    name = module_name(ex.id)
     parts = ["## In this notebook",
              (f"Write your code in the **answer cell** below. Keep its first line, `%%answer {ex.id}`: it saves "
               f"the cell as `{name}.py` beside this notebook and runs it here the way an import would (so an "
               "`if __name__ == \"__main__\":` block does not run).")]
-    run = f"`{call}`" if call else "your functions"
     if ex.model == "coroutines":
-        parts.append(f"**Try it** in a new cell with top-level `await`: `await {call or 'your_coroutine()'}`. "
-                     "The notebook already runs an event loop, so `asyncio.run(...)` fails here (it is right in "
-                     "a `.py` file).")
+        why = ("in a new cell, with top-level `await`: the notebook already runs an event loop, so "
+               "`asyncio.run(...)` fails here (it is right in a `.py` file)")
     elif ex.model == "processes":
-        parts.append(f"**Try it** from the saved file, in a fresh interpreter: "
-                     f"`!python -c \"import {name}; {name}.{call or 'your_function()'}\"`. Child processes need "
-                     "their functions in a module file: functions defined only in the notebook cannot be sent to "
-                     "`spawn` or `forkserver` processes, and what children print may not show in the notebook.")
+        why = (f"from the saved file `{name}.py`, in a fresh interpreter: child processes need their functions in "
+               "a module file (functions defined only in the notebook cannot be sent to `spawn` or `forkserver` "
+               "processes, and what children print may not show in the notebook)")
     else:
-        parts.append(f"**Try it** in a new cell: run {run}. Sleeps take real time here; the grader runs your "
-                     "code on a virtual clock, so grading is fast.")
+        why = "in a new cell (sleeps take real time here; the grader runs your code on a virtual clock)"
+    parts.append(f"**Try it** {why}:\n\n```python\n" + "\n".join(_try_lines(ex, grader, stub)) + "\n```")
     if ex.hints:
         parts.append("\n".join(f"<details><summary>Hint {i}</summary>\n\n{hint}\n\n</details>"
                                for i, hint in enumerate(ex.hints, start=1)))

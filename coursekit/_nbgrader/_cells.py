@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from collections.abc import Sequence
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -124,6 +125,17 @@ def _written_def(node: ast.stmt, sol_lines: list[str], twin: ast.stmt, stub_line
         raise CellError(f"def {node.name}(): the solution has no code in it")
     indent = re.match(r"\s*", body[0]).group(0)
     return head + todo + [indent + BEGIN, *body, indent + END]
+
+
+def demo_lines(stub: str) -> list[str]:
+    """The body of the stub's ``if __name__ == "__main__":`` block (its demo), dedented; [] without one."""
+    lines = stub.splitlines()
+    for node in ast.parse(stub).body:
+        if _is_main_guard(node):
+            assert isinstance(node, ast.If)
+            body = lines[node.body[0].lineno - 1:node.body[-1].end_lineno]
+            return [line for line in textwrap.dedent("\n".join(body)).splitlines() if line.strip()]
+    return []
 
 
 # ---------------------------------------------------------------------------------------------------- lesson
