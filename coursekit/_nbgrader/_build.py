@@ -57,6 +57,9 @@ def build(course: Course, course_dir: Path, assignment: str, exercises: list[Exe
         if other != ex.id:
             raise BuildError(f"{other} and {ex.id} would both be {module_name(ex.id)}.ipynb in assignment "
                              f"{assignment!r}: put them in different assignments (--assignment, --exercise)")
+    grading = course_dir / GRADING_DIR
+    if grading.exists() and not (grading / "course.toml").is_file():  # never delete a folder we did not make
+        raise BuildError(f"{grading} exists and is not a grading copy (it has no course.toml): move it away")
     notebooks = [(ex, _notebook(ex, load_grader(ex))) for ex in exercises]  # every check before any write
     target = course_dir / "source" / assignment
     target.mkdir(parents=True, exist_ok=True)
@@ -65,7 +68,7 @@ def build(course: Course, course_dir: Path, assignment: str, exercises: list[Exe
         path = target / f"{module_name(ex.id)}.ipynb"
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         built.append(Built(ex, path))
-    _copy_grading(course, course_dir / GRADING_DIR)
+    _copy_grading(course, grading)
     (course_dir / "nbgrader_config.py").write_text(config_text(course, course_dir), encoding="utf-8")
     return built
 
