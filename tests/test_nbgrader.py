@@ -66,7 +66,9 @@ def _kit_course(dest: Path) -> Path:
 
 def _env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != kernel.ENV_VAR}
-    env.update(JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"), PYTHONDONTWRITEBYTECODE="1")
+    # the user's Jupyter config and kernels stay out: the kernel is this interpreter's ipykernel
+    env.update(JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"), JUPYTER_DATA_DIR=str(tmp / "jupyter-data"),
+               JUPYTER_RUNTIME_DIR=str(tmp / "jupyter-runtime"), PYTHONDONTWRITEBYTECODE="1")
     return env
 
 
