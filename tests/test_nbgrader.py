@@ -34,7 +34,7 @@ SEEDS = ("threads/numbers_letters_threads", "processes/numbers_letters_processes
          "coroutines/numbers_letters_asyncio")
 WRONG = {  # one classic mistake per model, each losing some checks but not all
     "threads/numbers_letters_threads": "run_instead_of_start",
-    "processes/numbers_letters_processes": "daemon_not_joined",
+    "processes/numbers_letters_processes": "no_join",
     "coroutines/numbers_letters_asyncio": "time_sleep_in_coroutine",
 }
 HANGS = "threads/numbers_letters_threads"
