@@ -209,6 +209,7 @@ def test_config_names_course_timeout_from_limits_and_keeps_module_files(built):
     exec(compile(config, "nbgrader_config.py", "exec"), {"get_config": lambda: root}, namespace)
     assert root.CourseDirectory.course_id == course.id
     assert root.Execute.timeout == execution_timeout([course.get(e) for e in SEEDS]) > 2 * WALL_S
+    assert root.Execute.interrupt_on_timeout and root.Execute.iopub_timeout == root.Execute.timeout
     modules = sorted(f"{_name(e)}.py" for e in SEEDS)
     assert set(modules) <= set(root.CourseDirectory.ignore)
     assert root.Autograde.exclude_overwriting == {"week1": modules}

@@ -239,4 +239,7 @@ c.Autograde.exclude_overwriting = {overwrite!r}
 # after this long; its tests then score 0, and autograding goes on with the next notebook.
 c.Execute.timeout = {execution_timeout(everything)}
 c.Execute.interrupt_on_timeout = True
+# After that interrupt, the kernel must report within this long, or nbgrader gives up on the student's whole
+# submission instead of scoring the notebook 0; nbgrader's default (4 s) is too short on a busy machine.
+c.Execute.iopub_timeout = {execution_timeout(everything)}
 '''
