@@ -39,7 +39,7 @@ WRONG = {  # one classic mistake per model, each losing some checks but not all
 }
 HANGS = "threads/numbers_letters_threads"
 ASSIGNMENT = "ps1"
-WALL_S = 6  # the test course's wall-clock limit per run: it sets nbgrader's cell timeout (the hang's cost)
+WALL_S = 10  # the test course's wall-clock limit per run (default 30): it sets nbgrader's cell timeout, the hang's cost
 HAVE_NBGRADER = importlib.util.find_spec("nbgrader") is not None
 needs_nbgrader = pytest.mark.skipif(not HAVE_NBGRADER, reason="needs the nbgrader extra: pip install -e .[nbgrader]")
 pytestmark = pytest.mark.timeout(900)  # the module's course is built and graded once, inside its first test
