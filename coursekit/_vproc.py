@@ -38,7 +38,12 @@ def is_helper_module(name: str) -> bool:
     return name.split(".", 1)[0] in _STDLIB_HELPERS
 
 _local = threading.local()
-_state: dict[str, Any] = {"probe": None, "grace": 5.0}
+_state: dict[str, Any] = {"probe": None, "grace": 60.0}
+# ``grace``: the backstop, in real seconds, of the harness's own waits for a real event that logical time needs
+# (a child really ending before a timed join decides, a pool call's duration, a child passing a kill's moment).
+# Those waits end as soon as the event happens or the process tree has settled (nothing can move any more); the
+# backstop only bounds a tree that keeps running, which the wall-clock limit stops anyway. A short backstop
+# made verdicts depend on machine load: under load, a child could need more than 5 s to really finish.
 
 
 def clock() -> float:
@@ -199,11 +204,12 @@ class VirtualPool:
     def schedule(self, upto: str | None = None, wait: bool = True) -> dict[str, tuple[float, float]]:
         """Start and end of each task up to ``upto`` (all by default); waits for their durations."""
         end = real_monotonic() + _state["grace"]
+        quiet = _Quiescence()
         with self.cond, _RealWait():
             while True:
                 index = len(self.tasks) if upto is None else [t[0] for t in self.tasks].index(upto) + 1
                 unknown = [t for t in self.tasks[:index] if t[2] is None]
-                if not unknown or not wait or real_monotonic() > end:
+                if not unknown or not wait or real_monotonic() > end or quiet.settled():
                     break
                 self.cond.wait(0.05)
             free = [0.0] * self.slots
@@ -351,8 +357,7 @@ def _patch_threads(probe: Probe) -> None:
         if timeout is None:
             orig_join(self, None)
         else:
-            with _RealWait():
-                orig_join(self, max(timeout, _state["grace"]))
+            _wait_real(lambda: not orig_alive(self), lambda: orig_join(self, 0.02))
         end = getattr(self, "_ck_end", None)
         done = end is not None and (timeout is None or end <= t0 + max(timeout, 0))
         if getattr(self, "_ck_id", None):
@@ -434,12 +439,15 @@ def _patch_processes(probe: Probe) -> None:
         return self._ck_end
 
     def join(self: Any, timeout: float | None = None) -> None:
+        if getattr(self, "_ck_internal", False):
+            # A pool's own worker: its logical clock sums whichever calls it really happened to take (a real-time
+            # race), so it says nothing; the pool's calls are timed by VirtualPool instead.
+            return orig_join(self, timeout)
         t0 = clock()
         if timeout is None:
             orig_join(self, None)
         else:
-            with _RealWait():
-                orig_join(self, max(timeout, _state["grace"]))
+            _wait_real(lambda: not orig_alive(self), lambda: orig_join(self, 0.02))
         end = virtual_end(self) if not orig_alive(self) else None
         done = end is not None and (timeout is None or end <= t0 + max(timeout, 0))
         if not getattr(self, "_ck_internal", False):
@@ -741,6 +749,15 @@ def _run_timed_chunk(pair: tuple[Timed, list[Any]]) -> TimedResult:
 
 
 # -- watchdog ------------------------------------------------------------------------------------------------
+def _wait_real(done: Callable[[], bool], step: Callable[[], Any]) -> None:
+    """Wait (by calling ``step``, a short real wait) until ``done()``, the tree settles, or the backstop."""
+    deadline = real_monotonic() + _state["grace"]
+    quiet = _Quiescence()
+    with _RealWait():
+        while not done() and real_monotonic() < deadline and not quiet.settled():
+            step()
+
+
 class _RealWait:
     """Marks a wait on real time that the harness does on purpose (a grace period), so it is never a stall."""
 
@@ -937,6 +954,12 @@ def alive() -> list[str]:
 
 def shutdown(probe: Probe) -> None:
     """What interpreter exit does: join non-daemon children, terminate daemonic ones, join threads."""
+    # Daemonic children still alive *on logical time* are killed now, even those that really finished already
+    # (active_children() forgets those): what they printed after this moment must not count, however fast they
+    # really ran.
+    for proc in list(_started):
+        if proc.daemon and not getattr(proc, "_ck_internal", False) and proc.is_alive():
+            proc.terminate()
     for proc in multiprocessing.active_children():
         if getattr(proc, "_ck_internal", False):
             continue
