@@ -19,7 +19,8 @@ class Finding:
     advice: str = ""
 
     def text(self) -> str:
-        return " ".join(p for p in (self.what, self.advice) if p)
+        what = self.what if not self.advice or self.what.rstrip().endswith((".", "!", "?", ":")) else self.what + "."
+        return " ".join(p for p in (what, self.advice) if p)
 
 
 def _at(where: str) -> str:
