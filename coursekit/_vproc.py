@@ -855,28 +855,30 @@ def _tree_activity(directory: str, with_cpu: bool = True) -> tuple[int, float]:
     if not with_cpu:
         return size, 0.0
     tick = os.sysconf("SC_CLK_TCK")
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
+    tree, stats = _process_tree()
+    cpu = sum((int(stats[pid][11]) + int(stats[pid][12])) / tick for pid in tree if pid in stats)
+    return size, cpu
+
+
+def _process_tree() -> tuple[set[int], dict[int, list[bytes]]]:
+    """This process and its descendants, with each process's ``/proc/<pid>/stat`` fields after the name."""
+    stats: dict[int, list[bytes]] = {}
     for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-            parents[int(name)] = int(fields[1])
-            times[int(name)] = (int(fields[11]) + int(fields[12])) / tick
-        except (OSError, ValueError, IndexError):
-            continue
-    tree = {os.getpid()}
-    grew = True
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as f:
+                    stats[int(name)] = f.read().rsplit(b")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+    parents = {pid: int(fields[1]) for pid, fields in stats.items() if len(fields) > 12}
+    tree, grew = {os.getpid()}, True
     while grew:
         grew = False
         for pid, ppid in parents.items():
             if ppid in tree and pid not in tree:
                 tree.add(pid)
                 grew = True
-    cpu = sum(times.get(pid, 0.0) for pid in tree)
-    return size, cpu
+    return tree, stats
 
 
 class _Quiescence:
@@ -901,21 +903,7 @@ class _Quiescence:
 
 def _tree_runnable(exclude_tid: int) -> bool:
     """Whether any thread of this process or its descendants (but ``exclude_tid``) is running or runnable."""
-    parents: dict[int, int] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", "rb") as f:
-                    parents[int(name)] = int(f.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-    tree, grew = {os.getpid()}, True
-    while grew:
-        grew = False
-        for pid, ppid in parents.items():
-            if ppid in tree and pid not in tree:
-                tree.add(pid)
-                grew = True
+    tree, _ = _process_tree()
     for pid in tree:
         try:
             tids = os.listdir(f"/proc/{pid}/task")
