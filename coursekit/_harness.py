@@ -11,7 +11,6 @@ import inspect
 import json
 import os
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 

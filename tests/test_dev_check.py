@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from coursekit._dev import _catalogue
 from coursekit._dev._layout import layout_problems
-from coursekit._dev._behaviour import behaviour, difference
+from coursekit._dev._behaviour import behaviour
 from coursekit._dev._mutants import ACCEPTED, EQUIVALENT, KILLED, SURVIVED, check_mutants
 from coursekit._dev._mutate import OPERATOR_NAMES, mutants
 from coursekit._dev._scaffold import ScaffoldError, scaffold
