@@ -78,12 +78,15 @@ class ReferenceCache:
     def __init__(self) -> None:
         self._data: dict[tuple[str, str], Timeline] = {}
         self._lock = threading.Lock()
+        self._key_locks: dict[tuple[str, str], threading.Lock] = {}  # one run per key; other keys run alongside
 
     def get(self, exercise: Exercise, grader: Grader) -> Timeline:
         digest = hashlib.sha256(exercise.solution_path.read_bytes()
                                 + (grader.path.read_bytes() if grader.path else b"")).hexdigest()
         key = (exercise.id, digest)
         with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
             if key not in self._data:
                 tl = _observe(exercise, grader, exercise.solution_path, "fifo")
                 if not tl.completed or tl.crashes or tl.errors or not tl.lines:
