@@ -80,6 +80,11 @@ BLOCKING_FINDINGS = {"stuck", "deadlock", "time-limit", "flood", "blocking-sleep
 """Findings that stop or freeze a run: only the runs check reports them."""
 
 
+def unfinished(observed: Timeline, why: str) -> Verdict:
+    """The failure of a check that needs the run to have ended: ``why`` it could not judge, and what stopped it."""
+    return Verdict(False, why, diagnose(observed, only=RUN_FINDINGS | {"stuck", "deadlock", "time-limit"}))
+
+
 class Output(Check):
     name = "output"
     title = "prints exactly the expected lines"
@@ -241,8 +246,7 @@ class Join(Check):
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         if observed.returned_at is None:
-            return Verdict(False, "main() never returned, so it could not be seen waiting for its workers.",
-                           diagnose(observed, only=RUN_FINDINGS | {"stuck", "deadlock", "time-limit"}))
+            return unfinished(observed, "main() never returned, so it could not be seen waiting for its workers.")
         main_crash = [c for c in observed.crashes if is_main(c["id"]) and c.get("phase") != "import"]
         if main_crash:
             return Verdict(False, "main() stopped with an error, so it did not wait for its workers.",

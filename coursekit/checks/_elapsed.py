@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coursekit._timeline import Timeline
-from coursekit.checks._core import EPS, OK, RUN_FINDINGS, Check, Verdict
+from coursekit.checks._core import EPS, OK, Check, Verdict, unfinished
 from coursekit.diagnose import Finding, diagnose
 
 
@@ -27,8 +27,7 @@ class Elapsed(Check):
         if want is None:
             return OK  # the reference never returns: nothing to compare (ReferenceCache rejects that anyway)
         if got is None:
-            return Verdict(False, f"{self.what} never returned, so its duration could not be measured.",
-                           diagnose(observed, only=RUN_FINDINGS | {"stuck", "deadlock", "time-limit"}))
+            return unfinished(observed, f"{self.what} never returned, so its duration could not be measured.")
         if abs(got - want) <= EPS:
             return OK
         if got > want:

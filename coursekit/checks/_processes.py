@@ -14,7 +14,7 @@ from typing import Any
 
 from coursekit._replay import replay
 from coursekit._timeline import Timeline, is_main
-from coursekit.checks._core import OK, RUN_FINDINGS, Check, Verdict
+from coursekit.checks._core import OK, Check, Verdict, unfinished
 from coursekit.diagnose import Finding, diagnose
 
 HELPERS = ("resource_tracker", "forkserver", "multiprocessing")  # helpers, or children the trace already judges
@@ -26,8 +26,7 @@ def _events(tl: Timeline, kind: str) -> list[dict[str, Any]]:
 
 def _never_returned(tl: Timeline) -> Verdict | None:
     if tl.returned_at is None or not tl.completed:
-        return Verdict(False, "The program did not run to the end, so this could not be checked.",
-                       diagnose(tl, only=RUN_FINDINGS | {"stuck", "deadlock", "time-limit"}))
+        return unfinished(tl, "The program did not run to the end, so this could not be checked.")
     return None
 
 
