@@ -468,6 +468,12 @@ def _patch_processes(probe: Probe) -> None:
         t = clock()
         self._ck_killed_at = t
         probe.emit("kill", target=f"p:{self.name}", how=how, pid=self.pid, where=probe.where(sys._getframe(2)))
+        settle_past(self, t)
+        orig(self)
+
+    def settle_past(self: Any, t: float) -> None:
+        # Wait until the child has really ended or got past logical time ``t`` (or the tree has settled), so
+        # that what it did up to ``t`` is known whatever the real speed of either process.
         deadline = real_monotonic() + _state["grace"]
         quiet = _Quiescence()
         with _RealWait():
@@ -475,11 +481,13 @@ def _patch_processes(probe: Probe) -> None:
                 if _progress_of(self.pid) > t or quiet.settled():
                     break
                 real_sleep(0.005)
-        orig(self)
 
     def is_alive(self: Any) -> bool:
         if self._popen is None:
             return False
+        if not getattr(self, "_ck_internal", False):
+            # Really alive says nothing about logical time: a child that is merely slow may end before now.
+            settle_past(self, clock())
         if not orig_alive(self):
             end = virtual_end(self)
             return end is not None and end > clock()

@@ -137,3 +137,24 @@ def test_terminating_a_child_blocked_for_good_keeps_what_it_did_before(tmp_path)
     """)
     assert [(x.t, x.text) for x in tl.lines] == [(1.0, "before")]
     assert tl.kills and tl.completed
+
+
+def test_a_child_that_is_only_slow_in_real_time_is_not_alive_after_its_logical_end(tmp_path):
+    # The child ends at 1 s of logical time but takes real time to get there (CPU work costs no logical time);
+    # main returns at 2 s without joining.  Whether the child has *really* exited by then is the machine's
+    # luck; on logical time it has ended, and the verdict must say so every time.
+    source = """
+        import multiprocessing, time
+        def child():
+            time.sleep(1)
+            sum(i * i for i in range(3_000_000))  # real CPU work: no logical time, some real time
+        def main():
+            p = multiprocessing.Process(target=child)
+            p.start()
+            time.sleep(2)
+            return p.is_alive()
+    """
+    for _ in range(2):
+        tl = observe(tmp_path, source)
+        assert tl.result == "False"
+        assert tl.alive_at_return == []
