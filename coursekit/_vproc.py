@@ -419,24 +419,42 @@ def _patch_processes(probe: Probe) -> None:
                 raise
 
         self.run = observed_run
+        real_exit = os._exit
+        ended = False
+
+        def end(code: int) -> None:
+            nonlocal ended
+            if not ended:
+                ended = True
+                for stream in (sys.stdout, sys.stderr):
+                    drain = getattr(stream, "drain", None)
+                    if drain is not None:
+                        drain()
+                probe.emit("end", id=f"p:{self.name}", how="done" if code == 0 else "error", pid=os.getpid(),
+                           code=code, t=clock(), lc=_tick())
+
+        def exit_now(code: int) -> None:  # os._exit() in the child's own code skips the ``finally`` below
+            end(code)
+            real_exit(code)
+
+        os._exit = exit_now  # this process's own copy of ``os`` (forked or spawned), not the parent's
         try:
             code = orig_boot(self, *args, **kwargs)
         finally:
-            for stream in (sys.stdout, sys.stderr):
-                drain = getattr(stream, "drain", None)
-                if drain is not None:
-                    drain()
-            probe.emit("end", id=f"p:{self.name}", how="done" if code == 0 else "error", pid=os.getpid(),
-                       code=code, t=clock(), lc=_tick())
+            end(code)
         return code
 
     def virtual_end(self: Any) -> float | None:
-        if not hasattr(self, "_ck_end"):
-            self._ck_end = _read_end(self.pid) if orig_alive(self) is False else None
+        if not hasattr(self, "_ck_end") and orig_alive(self) is False:
+            end = _read_end(self.pid)
+            if end is None:  # it died without ending (os._exit, a signal, a limit): it was last seen here
+                end = _progress_of(self.pid) if _progress_of(self.pid) >= 0 else None
+            self._ck_end = end
+        end = getattr(self, "_ck_end", None)
         killed = getattr(self, "_ck_killed_at", None)
         if killed is not None:  # killed at that moment of logical time, however far it really got
-            return killed if self._ck_end is None else min(self._ck_end, killed)
-        return self._ck_end
+            return killed if end is None else min(end, killed)
+        return end
 
     def join(self: Any, timeout: float | None = None) -> None:
         if getattr(self, "_ck_internal", False):
@@ -446,8 +464,8 @@ def _patch_processes(probe: Probe) -> None:
         t0 = clock()
         if timeout is None:
             orig_join(self, None)
-        else:
-            _wait_real(lambda: not orig_alive(self), lambda: orig_join(self, 0.02))
+        else:  # until it has ended, or is seen past the deadline (then it was alive then, whatever it does next)
+            settle_past(self, t0 + max(timeout, 0))
         end = virtual_end(self) if not orig_alive(self) else None
         done = end is not None and (timeout is None or end <= t0 + max(timeout, 0))
         if not getattr(self, "_ck_internal", False):

@@ -158,3 +158,40 @@ def test_a_child_that_is_only_slow_in_real_time_is_not_alive_after_its_logical_e
         tl = observe(tmp_path, source)
         assert tl.result == "False"
         assert tl.alive_at_return == []
+
+
+def test_join_with_a_timeout_returns_once_the_child_is_past_the_deadline(tmp_path):
+    # The child never ends (on logical time it sleeps forever); join(2.5) must return at 2.5 s as soon as the
+    # child is seen past that moment, not wait for the child to end or for a real-time backstop.
+    tl = observe(tmp_path, """
+        import multiprocessing, time
+        def child():
+            while True:
+                time.sleep(1)
+        def main():
+            p = multiprocessing.Process(target=child)
+            p.start()
+            p.join(2.5)
+            print(f"alive: {p.is_alive()}")
+            p.terminate()
+            p.join()
+    """)
+    assert [(x.t, x.text) for x in tl.lines] == [(2.5, "alive: True")]
+    assert tl.status["wall_s"] < 20
+
+
+def test_a_child_that_calls_os_exit_ends_at_that_moment(tmp_path):
+    tl = observe(tmp_path, """
+        import multiprocessing, os, time
+        def child():
+            time.sleep(1)
+            print("x")
+            time.sleep(1)
+            os._exit(3)
+        def main():
+            p = multiprocessing.Process(target=child)
+            p.start()
+            p.join()
+            print(f"joined, exit code {p.exitcode}")
+    """)
+    assert [(x.t, x.text) for x in tl.lines] == [(1.0, "x"), (2.0, "joined, exit code 3")]
