@@ -19,7 +19,7 @@ asserted: the script only prints.  The busy-loop processes are killed at the end
 Note that one run takes as long as its slowest file: submissions that never hand over (busy loops) are
 only stopped by the kit's real-time limits (``stall_s`` / ``wall_s`` in course.toml).
 
-Run from the repository root: ``python benchmarks/determinism.py [--runs N] [--no-load]``.
+Run from the repository root: ``python benchmarks/determinism.py [--runs N] [--no-load] [--exercise PREFIX]``.
 """
 
 from __future__ import annotations
@@ -110,11 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=50, metavar="N", help="gradings of every file (default: 50)")
     parser.add_argument("--no-load", action="store_true", help="do not start the busy-loop processes")
+    parser.add_argument("--exercise", action="append", default=[], metavar="PREFIX",
+                        help="only exercises whose id starts with PREFIX, e.g. 'processes/' (repeatable)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
 
-    files = collect_files(load_course(ROOT))
+    files = [(ex, path) for ex, path in collect_files(load_course(ROOT))
+             if not args.exercise or ex.id.startswith(tuple(args.exercise))]
+    if not files:
+        parser.error(f"no exercise id starts with {' or '.join(args.exercise)}")
     n_load = 0 if args.no_load else (os.cpu_count() or 1)
     print(f"{len(files)} files x {args.runs} runs, 2 at a time; "
           f"{n_load} busy-loop process(es) on {os.cpu_count()} cpu(s); load average {_loadavg()}", flush=True)
