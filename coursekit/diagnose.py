@@ -19,7 +19,9 @@ class Finding:
     advice: str = ""
 
     def text(self) -> str:
-        what = self.what if not self.advice or self.what.rstrip().endswith((".", "!", "?", ":")) else self.what + "."
+        what = self.what.rstrip()
+        if what and self.advice and not what.endswith((".", "!", "?", ":")):
+            what += "."
         return " ".join(p for p in (what, self.advice) if p)
 
 

@@ -148,3 +148,12 @@ def test_students_see_short_messages_from_pytest_exercises(tmp_path):
     assert "7 failed" in proc.stdout
     assert "Not written yet" in proc.stdout
     assert "Traceback" not in proc.stdout and "NotImplementedError:" not in proc.stdout
+
+
+def test_a_finding_joins_its_sentence_and_its_advice_cleanly():
+    from coursekit.diagnose import Finding
+
+    assert Finding("k", "main() never joined", "Call join().").text() == "main() never joined. Call join()."
+    assert Finding("k", "Done twice?", "Print it once.").text() == "Done twice? Print it once."
+    assert Finding("k", "", "Start one thread per job.").text() == "Start one thread per job."
+    assert Finding("k", "Nothing ran.", "").text() == "Nothing ran."
