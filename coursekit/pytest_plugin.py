@@ -29,14 +29,29 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "exercise(id): a check of a registered course exercise")
 
 
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+def _exercise_of(file_path: Path, parent: pytest.Collector) -> Exercise | None:
     course = parent.config.stash.get(course_key, None)
     if course is None or file_path.suffix != ".py":
         return None
-    exercise = course.by_path(file_path)
-    if exercise is None:
+    return course.by_path(file_path)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    # A file named on the command line is collected by pytest's own Python plugin as well (whatever its name),
+    # which would *import* the student's code into pytest's process: that one goes through
+    # ``pytest_pycollect_makemodule`` below instead, so each exercise file has exactly one collector.
+    exercise = _exercise_of(file_path, parent)
+    if exercise is None or parent.session.isinitpath(file_path):
         return None
     return ExerciseFile.from_parent(parent, path=file_path, exercise=exercise)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    exercise = _exercise_of(module_path, parent)
+    if exercise is None:
+        return None
+    return ExerciseFile.from_parent(parent, path=module_path, exercise=exercise)
 
 
 class CheckFailed(Exception):

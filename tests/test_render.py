@@ -88,3 +88,23 @@ def test_pytest_exercises_shows_the_lanes_plain_when_piped_in_colour_when_asked(
     assert re.search(r"^  thread print_letters\s+\|-+o", piped, re.MULTILINE)
     assert "\x1b" not in piped and "Traceback" not in piped
     assert COLOUR_CODE.search(coloured) and "\u25cf" in coloured
+
+
+def test_pytest_on_one_exercise_file_never_imports_the_students_code_itself(tmp_path):
+    # pytest's own Python plugin collects (imports) any file named on the command line: the kit's plugin must
+    # take that file over, so that the code runs only in the harness's child process.
+    marker = tmp_path / "imported-by"
+    course = copy_course(tmp_path / "course")
+    source = (WRONG / "no_join.py").read_text(encoding="utf-8")
+    (course / "exercises" / f"{EX}.py").write_text(
+        f"import os\nwith open({str(marker)!r}, 'a') as f:\n    f.write(f'{{os.getpid()}}\\n')\n" + source,
+        encoding="utf-8")
+    broken = copy_course(tmp_path / "broken")
+    (broken / "exercises" / f"{EX}.py").write_text("def main(:\n    pass\n", encoding="utf-8")
+    runs = [_pytest_exercises(course), _pytest_exercises(broken)]
+    (out, _), (broken_out, broken_err) = [proc.communicate(timeout=300) for proc in runs]
+    pids = marker.read_text().split()
+    assert pids and str(runs[0].pid) not in pids, out  # the harness imported it; pytest did not
+    assert "ERROR collecting" not in out and runs[0].returncode == 1
+    assert "Python cannot read your file: invalid syntax at line 1" in broken_out
+    assert "ERROR collecting" not in broken_out and "_pytest" not in broken_out + broken_err
