@@ -135,6 +135,20 @@ def test_unknown_and_ambiguous_names_are_usage_errors_that_help(course):
     assert res.exit_code == 2 and "no exercise number" in res.output
 
 
+def test_a_folder_names_all_of_its_exercises_for_check(course):
+    from coursekit._practice.select import resolve_many
+
+    copy = load_course(course)
+    threads = [e.id for e in COURSE.exercises if e.model == "threads"]
+    for word in ("threads/", "threads", "exercises/threads", str(course / "exercises" / "threads")):
+        assert [e.id for e in resolve_many(copy, [word], cwd=course)] == threads, word
+    assert [e.id for e in resolve_many(copy, ["threads/num"], cwd=course / "exercises")] == [EX]  # a prefix is no folder
+    res = run("check", "processes/")
+    assert res.exit_code == 1 and "type more of the name" not in res.output
+    processes = [e.id for e in COURSE.exercises if e.model == "processes"]
+    assert [ex for ex in processes if ex in res.output] == processes
+
+
 def test_hints_come_one_more_each_time_and_are_remembered(course):
     hints = COURSE.get(EX).hints
     assert len(hints) >= 2

@@ -139,7 +139,7 @@ def next_() -> None:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the results, with the timelines drawn as SVG, to this HTML page.")
 def check(exercises: tuple[str, ...], html_path: Path | None) -> None:
-    """Grade exercises: all of them, or those named (ids, file paths, numbers or unique prefixes).
+    """Grade exercises: all of them, or those named (ids, file paths, numbers, unique prefixes or folders).
 
     Exits with status 1 when a check fails, 2 when a name matches no exercise.
     """

@@ -2,7 +2,8 @@
 
 A learner may type an id (``threads/numbers_letters_threads``), its file path (``exercises/threads/x.py``, from
 wherever they are), the name alone (``numbers_letters_threads``), its number in ``course list``, or any unique
-prefix of these.  Anything else is an error that names the closest exercise, or every candidate when the word
+prefix of these.  Where several exercises are wanted (``course check``), a folder (``threads/``) names all of its
+exercises.  Anything else is an error that names the closest exercise, or every candidate when the word
 fits several.
 """
 
@@ -71,12 +72,31 @@ def _suggest(course: Course, wanted: str, key: str) -> Exercise:
     raise SelectionError(f"no exercise is called {wanted!r}.{hint}")
 
 
+def in_folder(course: Course, wanted: str, cwd: Path | None = None) -> list[Exercise]:
+    """The exercises of the folder ``wanted`` names (``threads``, ``threads/``, ``exercises/threads``, or that
+    folder's path from wherever the learner is), in course order; empty if it names no folder of exercises."""
+    word = wanted.strip().replace("\\", "/")
+    if not word or word.endswith(".py"):
+        return []
+    as_path = Path(word) if Path(word).is_absolute() else (cwd or Path.cwd()) / word
+    exercises_dir = course.root / "exercises"
+    if as_path.is_dir() and as_path.resolve() == exercises_dir.resolve():
+        return list(course.exercises)
+    try:
+        key = as_path.resolve().relative_to(exercises_dir.resolve()).as_posix()
+    except ValueError:  # not a folder of this course's exercises on disk: read the word itself
+        key = word.removeprefix("./").strip("/")
+        key = key.split("exercises/", 1)[1] if key.startswith("exercises/") else key
+    return [e for e in course.exercises if key and e.id.startswith(key + "/")]
+
+
 def resolve_many(course: Course, words: Iterable[str], cwd: Path | None = None) -> list[Exercise]:
-    """Each word resolved, in the order given, each exercise once."""
+    """Each word resolved, in the order given, each exercise once; a folder's word stands for all of its
+    exercises, in course order."""
     out: dict[str, Exercise] = {}
     for word in words:
-        ex = resolve(course, word, cwd)
-        out.setdefault(ex.id, ex)
+        for ex in in_folder(course, word, cwd) or [resolve(course, word, cwd)]:
+            out.setdefault(ex.id, ex)
     return list(out.values())
 
 
