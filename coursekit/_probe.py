@@ -12,7 +12,8 @@ import os
 import sys
 import traceback
 import types
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from coursekit._trace import TraceWriter
 

@@ -104,7 +104,7 @@ def kit_copy() -> Path:
             shutil.copytree(PACKAGE_DIR, base / "coursekit", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
             compileall.compile_dir(str(base / "coursekit"), quiet=2)
             (base / "root").mkdir()  # where the supervisor builds the run's own root directory
-            for folder, dirs, files in os.walk(base):
+            for folder, _dirs, files in os.walk(base):
                 os.chmod(folder, 0o755)
                 for name in files:
                     os.chmod(os.path.join(folder, name), 0o644)

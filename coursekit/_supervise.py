@@ -223,7 +223,7 @@ def _start(job, out, err, status):
         try:
             proc = subprocess.Popen(
                 cmd, cwd=job["cwd"], env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                preexec_fn=_limits(job, level), close_fds=True,
+                preexec_fn=_limits(job, level), close_fds=True,  # noqa: PLW1509 - the supervisor has one thread
             )
         except (OSError, subprocess.SubprocessError) as exc:
             why = job["status"] + ".why"
@@ -250,7 +250,8 @@ def _start(job, out, err, status):
 
 
 def main():
-    job = json.load(open(sys.argv[1], encoding="utf-8"))
+    with open(sys.argv[1], encoding="utf-8") as spec:
+        job = json.load(spec)
     status = {"subreaper": _become_subreaper(), "timed_out": False, "leftovers": []}
     start = time.monotonic()
     with open(job["stdout"], "wb") as out, open(job["stderr"], "wb") as err:

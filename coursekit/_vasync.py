@@ -19,7 +19,8 @@ import itertools
 import selectors
 import sys
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from coursekit._probe import Probe
 from coursekit._sched import Fiber, to_ns
@@ -213,12 +214,13 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
     sys.set_coroutine_origin_tracking_depth(8)
     orig_showwarning = warnings.showwarning
 
-    def showwarning(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    def showwarning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                    line: Any = None) -> None:
         text = str(message)
         if "was never awaited" in text:
             where = ""
-            for part in text.splitlines():
-                part = part.strip()
+            for raw in text.splitlines():
+                part = raw.strip()
                 if part.startswith("File ") and any(f in part for f in probe.student_files):
                     bits = part.split('"')
                     rest = bits[2] if len(bits) > 2 else ""

@@ -173,7 +173,7 @@ def _patch_locks() -> None:
         return self._semlock.__exit__(*args)
 
     def getstate(self: Any) -> Any:
-        return orig_get(self) + (getattr(self, "_ck_name", None),)
+        return (*orig_get(self), getattr(self, "_ck_name", None))
 
     def setstate(self: Any, state: Any) -> None:
         *rest, self._ck_name = state

@@ -21,8 +21,9 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 from coursekit._probe import Probe
 from coursekit._trace import TraceWriter
@@ -553,7 +554,8 @@ def _patch_pools(probe: Probe) -> None:
 
     orig_repop = Pool._repopulate_pool  # type: ignore[attr-defined]
 
-    def apply_async(self: Any, func: Callable[..., Any], args: Any = (), kwds: Any = {}, *a: Any, **k: Any) -> Any:
+    def apply_async(self: Any, func: Callable[..., Any], args: Any = (),
+                    kwds: Any = {}, *a: Any, **k: Any) -> Any:  # noqa: B006 (Pool.apply_async's own default)
         timed = self._ck_vpool.submit(func, _target_name(func))
         result = orig_apply_async(self, timed, args, kwds, *a, **k)
         result._ck_uids = [timed.uid]
@@ -593,10 +595,7 @@ def _patch_pools(probe: Probe) -> None:
 
     def map_set(self: Any, i: int, obj: Any) -> None:
         success, value = obj
-        if success and isinstance(value, list):
-            value = [_unwrap(v, None) for v in value]
-        else:
-            value = _unwrap(value, None)
+        value = [_unwrap(v, None) for v in value] if success and isinstance(value, list) else _unwrap(value, None)
         orig_map_set(self, i, (success, value))
 
     MapResult._set = map_set  # type: ignore[attr-defined]
@@ -953,7 +952,7 @@ def shutdown(probe: Probe) -> None:
     # Daemonic children still alive *on logical time* are killed now, even those that really finished already
     # (active_children() forgets those): what they printed after this moment must not count, however fast they
     # really ran.
-    for proc in list(_started):
+    for proc in list(_started):  # noqa: PERF101 - a snapshot of the processes started so far
         if proc.daemon and not getattr(proc, "_ck_internal", False) and proc.is_alive():
             proc.terminate()
     for proc in multiprocessing.active_children():

@@ -16,7 +16,8 @@ import threading
 import time
 import weakref
 from collections import deque
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from coursekit._probe import Probe
 from coursekit._sched import BLOCKED, DONE, NS, Fiber, Scheduler, to_ns

@@ -37,7 +37,7 @@ def histogram_svg(totals: list[float], max_total: float, bins: int = 10) -> str:
     for t in totals:
         i = bins - 1 if max_total <= 0 else min(bins - 1, int(t / max_total * bins))
         counts[i] += 1
-    peak = max(counts + [1])
+    peak = max([*counts, 1])
     bw = (width - left - 10) / bins
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
              f'aria-label="score distribution">',
@@ -100,7 +100,7 @@ def _exercises(result: ClassResult, students: list) -> list[str]:
            "<th>cut short (time)</th><th>tampering</th><th>not gradable</th><th>grader errors</th></tr>"]
     for ex in result.exercises:
         rs = [(s.exercises[ex.id], s.how[ex.id]) for s in students]
-        sub = [r for r, how in rs if how not in ("not submitted",)]
+        sub = [r for r, how in rs if how != "not submitted"]
         mean = sum(r.score for r, _ in rs) / len(rs) if rs else 0.0
         out.append(
             f"<tr><td><code>{E(ex.id)}</code></td><td class=n>{len(sub)}</td><td class=n>{mean:.2f} / "

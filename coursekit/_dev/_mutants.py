@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursekit._dev._mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants, probe
 from coursekit._dev._behaviour import behaviour, difference
+from coursekit._dev._mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants, probe
 from coursekit.grading import TIE_POLICIES, ReferenceCache, _observe, grade_exercise, load_grader
 from coursekit.registry import REGISTRY, Exercise, RegistryError
 from coursekit.results import Status
@@ -58,7 +58,8 @@ class Acceptance:
     reason: str
 
     def matches(self, mutant: Mutant) -> bool:
-        return mutant.op == self.op and (self.code is None or " ".join(self.code.split()) == " ".join(mutant.code.split()))
+        return mutant.op == self.op and (
+            self.code is None or " ".join(self.code.split()) == " ".join(mutant.code.split()))
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ re-parses the source and changes the ``k``-th site, so the same solution always 
 from __future__ import annotations
 
 import ast
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 Body = list  # a list of statements (a block), as found in a node's body / orelse / finalbody
 
@@ -101,9 +102,9 @@ def _method_stmts(tree: ast.Module, names: set[str]) -> Iterator[tuple[Body, ast
     for block in _blocks(tree):
         for stmt in block:
             call = _call_of(stmt)
-            if call is not None and isinstance(call.func, ast.Attribute) and call.func.attr in names:
-                if not isinstance(_receiver(call), ast.Constant):  # ", ".join(parts) is not a join
-                    yield block, stmt, call
+            if (call is not None and isinstance(call.func, ast.Attribute) and call.func.attr in names
+                    and not isinstance(_receiver(call), ast.Constant)):  # ", ".join(parts) is not a join
+                yield block, stmt, call
 
 
 # --- the operators -----------------------------------------------------------------------------------------
@@ -119,7 +120,7 @@ def _drop_call(names: set[str], verb: str) -> Callable[[ast.Module], list[_Site]
 
 def _join_timeout(tree: ast.Module) -> list[_Site]:
     out = []
-    for block, stmt, call in _method_stmts(tree, {"join"}):
+    for _block, stmt, call in _method_stmts(tree, {"join"}):
         if not call.args and not call.keywords and isinstance(stmt.value, ast.Call):  # type: ignore[attr-defined]
             out.append(_Site(stmt, f"give up waiting: `{_src(call)}` -> join(0.01)",
                              _set(call, "args", [ast.Constant(0.01)])))
@@ -189,7 +190,7 @@ def _is_print(stmt: ast.stmt) -> bool:
 def _print_before_sleep(tree: ast.Module) -> list[_Site]:
     out = []
     for block in _blocks(tree):
-        for a, b in zip(block, block[1:]):
+        for a, b in itertools.pairwise(block):
             if _is_sleep(a) and _is_print(b):
                 def apply(block: Body = block, a: ast.stmt = a, b: ast.stmt = b) -> None:
                     i = next(i for i, s in enumerate(block) if s is a)
@@ -300,7 +301,8 @@ def _no_to_thread(tree: ast.Module) -> list[_Site]:
 
 def _is_sentinel(node: ast.expr) -> bool:
     return (isinstance(node, ast.Constant) and node.value is None) or (
-        isinstance(node, (ast.Name, ast.Attribute)) and (node.id if isinstance(node, ast.Name) else node.attr).isupper())
+        isinstance(node, (ast.Name, ast.Attribute))
+        and (node.id if isinstance(node, ast.Name) else node.attr).isupper())
 
 
 def _drop_sentinel(tree: ast.Module) -> list[_Site]:

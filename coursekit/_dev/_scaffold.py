@@ -61,7 +61,7 @@ def scaffold(root: Path, exercise_id: str, *, title: str | None = None, model: s
     title = title or _title(name)
     values = {"id": exercise_id, "name": name, "folder": folder, "title": title}
     py_values = {**values, "title": title.replace("\\", "\\\\").replace('"', '\\"')}  # inside a docstring
-    for path, (_, template) in zip(targets, FILES):
+    for path, (_, template) in zip(targets, FILES, strict=True):
         path.parent.mkdir(parents=True, exist_ok=True)
         text = Template((TEMPLATES / model / template).read_text(encoding="utf-8")).substitute(py_values)
         path.write_text(text, encoding="utf-8")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 
 from coursekit._timeline import Timeline, is_main
-from coursekit.checks._core import EPS, MODEL_WORKER, MODEL_FINDINGS, OK, RUN_FINDINGS, Check, Verdict, match_lines
+from coursekit.checks._core import EPS, MODEL_FINDINGS, MODEL_WORKER, OK, RUN_FINDINGS, Check, Verdict, match_lines
 from coursekit.diagnose import Finding, diagnose
 
 _PLURAL = {"thread": "threads", "process": "processes", "task": "tasks"}
