@@ -34,6 +34,7 @@ import os
 import sys
 import threading
 import types
+from collections.abc import Callable
 from typing import Any
 
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
@@ -215,7 +216,7 @@ class _Guard:
         for cls in (Probe, TraceWriter):
             original = cls.emit
 
-            def emit(self: Any, event: str, /, _original: Any = original, **fields: Any) -> None:
+            def emit(self: Any, event: str, /, _original: Callable[..., None] = original, **fields: Any) -> None:
                 caller = sys._getframe(1)
                 if not guard.is_kit(caller.f_code.co_filename):
                     guard.record("forge", f"wrote its own trace event {event!r}",

@@ -162,7 +162,7 @@ def prepare_box(sandbox: Sandbox, work: Path, module: Path, driver: Path | None)
 
 def _hideable(hide: tuple[Path, ...], *needed: Path) -> tuple[str, ...]:
     """The folders of ``hide`` that hold nothing the run itself needs (its folder, the kit, the interpreter)."""
-    keep = [Path(os.path.realpath(p)) for p in (*needed, sys.base_prefix, os.path.dirname(os.__file__))]
+    keep = [Path(os.path.realpath(p)) for p in (*needed, Path(sys.base_prefix), Path(os.path.dirname(os.__file__)))]
     out = []
     for folder in hide:
         real = Path(os.path.realpath(folder))

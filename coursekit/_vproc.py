@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 from coursekit._probe import Probe
 from coursekit._trace import TraceWriter
@@ -67,7 +67,7 @@ def lamport() -> int:
 
 def _tick() -> int:
     _local.lc = lamport() + 1
-    return _local.lc
+    return cast(int, _local.lc)
 
 
 def _merge(t: float | None, lc: int | None) -> None:
@@ -82,7 +82,7 @@ def _merge(t: float | None, lc: int | None) -> None:
 
 
 def _probe() -> Probe:
-    probe = _state["probe"]
+    probe: Probe | None = _state["probe"]
     assert probe is not None
     return probe
 
@@ -113,7 +113,7 @@ def _read_end_event(pid: int | None) -> dict[str, Any] | None:
 
     for raw in reversed(data.splitlines()):
         try:
-            event = json.loads(raw)
+            event: dict[str, Any] = json.loads(raw)
         except ValueError:
             continue
         if event.get("e") == "end" and event.get("pid") == pid:
@@ -289,7 +289,7 @@ def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = 
         _set_clock(clock() + secs)
         real_sleep(0)
 
-    time.sleep = sleep
+    time.sleep = sleep  # type: ignore[assignment]
     # The standard library's own timeouts (connection.wait, Pool's handler threads) need real time: a logical
     # clock that stands still while they poll would make them wait forever.  Student code reads logical time.
     for name in ("monotonic", "perf_counter", "time"):
@@ -371,7 +371,7 @@ def _patch_threads(probe: Probe) -> None:
             _advance_to(t0 + max(timeout, 0))
 
     def is_alive(self: threading.Thread) -> bool:
-        end = getattr(self, "_ck_end", None)
+        end: float | None = getattr(self, "_ck_end", None)
         if end is not None:
             return end > clock()
         return orig_alive(self)
@@ -421,7 +421,7 @@ def _patch_processes(probe: Probe) -> None:
 
         self.run = observed_run
         try:
-            code = orig_boot(self, *args, **kwargs)
+            code = cast(int, orig_boot(self, *args, **kwargs))
         finally:
             for stream in (sys.stdout, sys.stderr):
                 drain = getattr(stream, "drain", None)
@@ -434,10 +434,11 @@ def _patch_processes(probe: Probe) -> None:
     def virtual_end(self: Any) -> float | None:
         if not hasattr(self, "_ck_end"):
             self._ck_end = _read_end(self.pid) if orig_alive(self) is False else None
-        killed = getattr(self, "_ck_killed_at", None)
+        end: float | None = self._ck_end
+        killed: float | None = getattr(self, "_ck_killed_at", None)
         if killed is not None:  # killed at that moment of logical time, however far it really got
-            return killed if self._ck_end is None else min(self._ck_end, killed)
-        return self._ck_end
+            return killed if end is None else min(end, killed)
+        return end
 
     def join(self: Any, timeout: float | None = None) -> None:
         if getattr(self, "_ck_internal", False):
@@ -558,8 +559,8 @@ def _patch_pools(probe: Probe) -> None:
                     kwds: Any = {}, *a: Any, **k: Any) -> Any:  # noqa: B006 (Pool.apply_async's own default)
         timed = self._ck_vpool.submit(func, _target_name(func))
         result = orig_apply_async(self, timed, args, kwds, *a, **k)
-        result._ck_uids = [timed.uid]
-        result._ck_vpool = self._ck_vpool
+        result._ck_uids = [timed.uid]  # type: ignore[attr-defined]  # the pool's own result object, tagged
+        result._ck_vpool = self._ck_vpool  # type: ignore[attr-defined]
         return result
 
     def _map_async(self: Any, func: Callable[..., Any], iterable: Any, mapper: Any, chunksize: Any = None,
@@ -578,7 +579,8 @@ def _patch_pools(probe: Probe) -> None:
             timed = vpool.submit(_Chunk(mapper, func), _target_name(func))
             uids.append(timed.uid)
             timed_chunks.append((timed, chunk))
-        result = orig_map_async(self, _run_timed_chunk, timed_chunks, multiprocessing.pool.mapstar, 1, *a, **k)
+        result = orig_map_async(self, _run_timed_chunk, timed_chunks, multiprocessing.pool.mapstar,  # type: ignore[attr-defined]
+                                1, *a, **k)
         result._ck_uids = uids
         result._ck_vpool = vpool
         result._ck_chunked = True
@@ -657,8 +659,8 @@ def _patch_pools(probe: Probe) -> None:
 
         return results()
 
-    Pool.imap = imap  # type: ignore[method-assign]
-    Pool.imap_unordered = imap_unordered  # type: ignore[method-assign]
+    Pool.imap = imap  # type: ignore[method-assign,assignment]
+    Pool.imap_unordered = imap_unordered  # type: ignore[method-assign,assignment]
     Pool.__init__ = init  # type: ignore[method-assign]
     Pool._repopulate_pool = repopulate  # type: ignore[attr-defined]
     Pool.apply_async = apply_async  # type: ignore[method-assign]
@@ -689,8 +691,8 @@ def _patch_pools(probe: Probe) -> None:
     def set_result(self: Any, result: Any) -> None:
         orig_set_result(self, _unwrap(result, getattr(self, "_ck_vpool", None)))
 
-    def set_exception(self: Any, exc: BaseException | None) -> None:
-        orig_set_exc(self, _unwrap(exc, getattr(self, "_ck_vpool", None)))
+    def set_exception(self: Any, exception: BaseException | None) -> None:  # the parameter's name is Future's
+        orig_set_exc(self, _unwrap(exception, getattr(self, "_ck_vpool", None)))
 
     def result(self: Any, timeout: float | None = None) -> Any:
         try:
@@ -743,7 +745,7 @@ def _patch_pools(probe: Probe) -> None:
 class _Chunk:
     """``mapstar`` over one chunk, picklable, so a whole chunk is one timed task (it runs in one worker)."""
 
-    def __init__(self, mapper: Callable[..., Any], func: Callable[..., Any]) -> None:
+    def __init__(self, mapper: Callable[..., list[Any]], func: Callable[..., Any]) -> None:
         self.mapper, self.func = mapper, func
 
     def __call__(self, chunk: list[Any]) -> list[Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import coursekit
-from coursekit._bulk._engine import ClassResult
+from coursekit._bulk._engine import ClassResult, StudentResult
 from coursekit._bulk._gradebook import points, student_dir
 from coursekit.results import Status
 
@@ -95,7 +95,7 @@ def render(result: ClassResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def _exercises(result: ClassResult, students: list) -> list[str]:
+def _exercises(result: ClassResult, students: list[StudentResult]) -> list[str]:
     out = ["<h2>Exercises</h2><table><tr><th>exercise</th><th>submitted</th><th>mean</th><th>full marks</th>"
            "<th>cut short (time)</th><th>tampering</th><th>not gradable</th><th>grader errors</th></tr>"]
     for ex in result.exercises:
@@ -113,7 +113,7 @@ def _exercises(result: ClassResult, students: list) -> list[str]:
     return out
 
 
-def _mistakes(result: ClassResult, students: list) -> list[str]:
+def _mistakes(result: ClassResult, students: list[StudentResult]) -> list[str]:
     out = ["<h2>Checks failed, most common first</h2>",
            '<p class="muted">Among submitted files. The messages are the first line of what students were told.'
            "</p>"]
@@ -167,7 +167,7 @@ def _protections(result: ClassResult) -> list[str]:
             + [f"<tr><th>{E(k)}</th><td>{E(str(v))}</td></tr>" for k, v in rows] + ["</table>"])
 
 
-def _students(result: ClassResult, students: list) -> list[str]:
+def _students(result: ClassResult, students: list[StudentResult]) -> list[str]:
     head = "".join(f"<th><code>{E(ex.id)}</code></th>" for ex in result.exercises)
     out = [f"<h2>Students</h2><table><tr><th>student</th>{head}<th>total</th><th>feedback</th><th>notes</th></tr>"]
     for s in students:

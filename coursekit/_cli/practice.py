@@ -394,7 +394,7 @@ class Session:
             if self.result.passed:
                 console.print(Text("Solved! Press n for the next exercise.", style="bold green"))
         for item in self.extra:
-            console.print(item)  # type: ignore[arg-type]
+            console.print(item)
         console.print(Rule(style="dim") if _show.fancy(console) else Text("-" * min(console.width, 80)))
         where = f"watching {rel} ({self.watcher.mode}); save the file to re-check"
         if not self.single_keys:

@@ -109,7 +109,7 @@ def toml_string(text: str) -> str:
 def acceptances(exercise: Exercise) -> list[Acceptance]:
     """The exercise's ``accept_mutants`` in course.toml (validated: the registry ignores this key)."""
     data = tomllib.loads((exercise.root / REGISTRY).read_text(encoding="utf-8"))
-    raw_entry = next((e for e in data.get("exercise", []) if e.get("id") == exercise.id), {})
+    raw_entry: dict[str, Any] = next((e for e in data.get("exercise", []) if e.get("id") == exercise.id), {})
     raw = raw_entry.get("accept_mutants", [])
     where = f"{exercise.root / REGISTRY}, exercise {exercise.id!r}, accept_mutants"
     if not isinstance(raw, list):

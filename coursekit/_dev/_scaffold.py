@@ -42,7 +42,7 @@ def scaffold(root: Path, exercise_id: str, *, title: str | None = None, model: s
                             "and _, for example threads/bank_account. Nothing was written.")
     folder, name = exercise_id.split("/")
     model = model or FOLDER_MODEL.get(folder)
-    if model not in FOLDER_MODEL.values():
+    if model is None or model not in FOLDER_MODEL.values():
         raise ScaffoldError(f"folder {folder!r} has no default model: use one of {sorted(FOLDER_MODEL)} as the "
                             f"folder, or give --model ({', '.join(sorted(set(FOLDER_MODEL.values())))}). "
                             "Nothing was written.")
