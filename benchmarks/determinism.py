@@ -83,7 +83,7 @@ def collect_files(course) -> list[tuple[Exercise, Path]]:
 def grade(ex: Exercise, path: Path, cache: ReferenceCache) -> Verdict:
     try:
         result = grade_exercise(ex, path, cache=cache)
-    except Exception as exc:  # a grading error is a verdict too: it must not come and go with the load
+    except Exception as exc:  # noqa: BLE001 - a grading error is a verdict too: it must not come and go with the load
         return (("<grading error>", f"{type(exc).__name__}: {exc}"),)
     return tuple((c.name, c.status.value) for c in result.checks)
 
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{'no load' if not n_load else f'{n_load} busy-loop processes'})")
     print(f"verdicts changed against the first run: {n_changed} (target: 0)")
     for i, file_changes in changes.items():
-        ex, path = files[i]
+        _ex, path = files[i]
         print(f"  {path.relative_to(ROOT)}: changed in {len(file_changes)} run(s)")
         for run, verdict in file_changes[:5]:
             assert first[i] is not None

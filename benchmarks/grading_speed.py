@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"{'exercise':<{width}}  {'grading s':>10}  {'real s':>8}  {'ratio':>6}  {'score':>7}  real exit")
     print(f"{'-' * width}  {'-' * 10}  {'-' * 8}  {'-' * 6}  {'-' * 7}  ---------")
-    for ex, (g, score), (r, rc) in zip(exercises, graded, reals):
+    for ex, (g, score), (r, rc) in zip(exercises, graded, reals, strict=True):
         ratio = g / r if r > 0 else float("inf")
         print(f"{ex.id:<{width}}  {g:>10.3f}  {r:>8.3f}  {ratio:>6.2f}  {score:>7}  {rc}")
     total_g = sum(g for g, _ in graded)

@@ -10,7 +10,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Course", "Exercise", "load_course", "grade_exercise", "Status", "CheckResult", "ExerciseResult"]
+__all__ = ["CheckResult", "Course", "Exercise", "ExerciseResult", "Status", "grade_exercise", "load_course"]
 
 _PUBLIC = {
     "Course": "coursekit.registry",

@@ -34,6 +34,7 @@ import os
 import sys
 import threading
 import types
+from collections.abc import Callable
 from typing import Any
 
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
@@ -64,8 +65,8 @@ class _Guard:
         self.cfg = cfg
         self.protect = tuple(os.path.realpath(p) for p in cfg.get("protect", ()))
         self.kit = os.path.realpath(cfg["kit"])
-        self.writable = tuple(os.path.realpath(p) for p in cfg.get("writable", ())) + ("/dev/shm", "/dev/null")
-        self.trusted = tuple(os.path.realpath(p) for p in cfg.get("trusted", ())) + (self.kit,)
+        self.writable = (*(os.path.realpath(p) for p in cfg.get("writable", ())), "/dev/shm", "/dev/null")
+        self.trusted = (*(os.path.realpath(p) for p in cfg.get("trusted", ())), self.kit)
         self.stdlib = os.path.realpath(os.path.dirname(os.__file__))
         self.fd = os.open(cfg["out"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         self.write = os.write  # captured: later changes to os do not reach the guard
@@ -123,7 +124,7 @@ class _Guard:
             self._check(event, args)
         except PermissionError:
             raise
-        except Exception:  # noqa: BLE001 - a fault of the guard itself must never break an honest program
+        except Exception:  # noqa: BLE001, S110 - a fault of the guard itself must never break an honest program
             pass
         finally:
             self.local.busy = False
@@ -187,14 +188,14 @@ class _Guard:
         guard = self
 
         def __import__(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
-            if level == 0 and name.split(".")[0] == "coursekit":
+            if level == 0 and name.split(".", maxsplit=1)[0] == "coursekit":
                 where = guard.untrusted(sys._getframe(1))
                 if where is not None:
                     guard.refuse("import", f"imported the grader's module {name}", where)
             return original_import(name, globals, locals, fromlist, level)
 
         def import_module(name: str, package: str | None = None) -> Any:
-            if name.split(".")[0] == "coursekit":
+            if name.split(".", maxsplit=1)[0] == "coursekit":
                 where = guard.untrusted(sys._getframe(1))
                 if where is not None:
                     guard.refuse("import", f"imported the grader's module {name}", where)
@@ -215,7 +216,7 @@ class _Guard:
         for cls in (Probe, TraceWriter):
             original = cls.emit
 
-            def emit(self: Any, event: str, /, _original: Any = original, **fields: Any) -> None:
+            def emit(self: Any, event: str, /, _original: Callable[..., None] = original, **fields: Any) -> None:
                 caller = sys._getframe(1)
                 if not guard.is_kit(caller.f_code.co_filename):
                     guard.record("forge", f"wrote its own trace event {event!r}",

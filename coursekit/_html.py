@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 import html
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from coursekit.registry import Course, Exercise
 from coursekit.render import divergence_text, explanation, lane_colours

@@ -12,7 +12,8 @@ import os
 import sys
 import traceback
 import types
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from coursekit._trace import TraceWriter
 
@@ -36,7 +37,7 @@ class Probe:
 
     def where(self, frame: types.FrameType | None = None) -> str:
         """The innermost student line on the stack, as ``file.py:12 in func`` (or ``""``)."""
-        f = frame if frame is not None else sys._getframe(1)
+        f: types.FrameType | None = frame if frame is not None else sys._getframe(1)
         while f is not None:
             if self.is_student(f.f_code):
                 return f"{os.path.basename(f.f_code.co_filename)}:{f.f_lineno} in {f.f_code.co_name}"
@@ -63,8 +64,9 @@ class Probe:
     def capture_output(self) -> None:
         sys.stdout = LineTee(self, sys.stdout, "out")
         sys.stderr = LineTee(self, sys.stderr, "err")
-        sys.__stdout__ = sys.stdout  # code that reaches for the original stream is captured too
-        sys.__stderr__ = sys.stderr
+        # Code that reaches for the original stream is captured too (sys's own "final" names, replaced on purpose).
+        sys.__stdout__ = sys.stdout  # type: ignore[misc,assignment]
+        sys.__stderr__ = sys.stderr  # type: ignore[misc,assignment]
 
 
 class LineTee(io.TextIOBase):
@@ -76,7 +78,7 @@ class LineTee(io.TextIOBase):
 
     def __init__(self, probe: Probe, real: Any, stream: str) -> None:
         self._probe = probe
-        self._real = real
+        self._real: TextIO = real
         self._stream = stream
         self._partial: dict[str, str] = {}
 
@@ -93,7 +95,7 @@ class LineTee(io.TextIOBase):
     def fileno(self) -> int:
         return self._real.fileno()
 
-    def write(self, s: str) -> int:  # type: ignore[override]
+    def write(self, s: str) -> int:
         if not isinstance(s, str):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
         ctx = self._probe.context()

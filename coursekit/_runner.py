@@ -103,8 +103,8 @@ def run(spec: RunSpec) -> RawRun:
         if _sandbox is not None:  # copies of just the files this run needs, in directories only its uid can use
             box = prepare_box(_sandbox, work, module, spec.driver[0] if spec.driver else None)
             module, sandbox, trace_dir = box.module, box.cwd, box.trace
-            driver = [str(box.driver), spec.driver[1]] if box.driver else None
-        harness_spec = {
+            driver = [str(box.driver), spec.driver[1]] if box.driver and spec.driver else None
+        harness_spec: dict[str, Any] = {
             "model": spec.model, "module": str(module), "name": module.stem, "call": spec.call,
             "args": list(spec.args), "tie": spec.tie, "trace": str(trace_dir),
             "driver": driver,
@@ -120,7 +120,7 @@ def run(spec: RunSpec) -> RawRun:
             "wall_s": spec.limits.wall_s, "memory_bytes": spec.limits.memory_mb * 1024 * 1024,
             "file_bytes": spec.limits.output_kb * 1024,
         }
-        if box is not None:
+        if box is not None and _sandbox is not None:
             job.update(sandbox_job(_sandbox, box, work))
         (work / "job.json").write_text(json.dumps(job), encoding="utf-8")
         os.chmod(work / "job.json", 0o600)

@@ -104,7 +104,7 @@ def kit_copy() -> Path:
             shutil.copytree(PACKAGE_DIR, base / "coursekit", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
             compileall.compile_dir(str(base / "coursekit"), quiet=2)
             (base / "root").mkdir()  # where the supervisor builds the run's own root directory
-            for folder, dirs, files in os.walk(base):
+            for folder, _dirs, files in os.walk(base):
                 os.chmod(folder, 0o755)
                 for name in files:
                     os.chmod(os.path.join(folder, name), 0o644)
@@ -162,7 +162,7 @@ def prepare_box(sandbox: Sandbox, work: Path, module: Path, driver: Path | None)
 
 def _hideable(hide: tuple[Path, ...], *needed: Path) -> tuple[str, ...]:
     """The folders of ``hide`` that hold nothing the run itself needs (its folder, the kit, the interpreter)."""
-    keep = [Path(os.path.realpath(p)) for p in (*needed, sys.base_prefix, os.path.dirname(os.__file__))]
+    keep = [Path(os.path.realpath(p)) for p in (*needed, Path(sys.base_prefix), Path(os.path.dirname(os.__file__)))]
     out = []
     for folder in hide:
         real = Path(os.path.realpath(folder))

@@ -18,7 +18,8 @@ import _thread
 import heapq
 import itertools
 from collections import deque
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _real_lock = _thread.allocate_lock
 _get_ident = _thread.get_ident

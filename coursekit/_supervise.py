@@ -21,6 +21,8 @@ started at the strongest level that works here, and ``status["sandbox"]`` says w
 When the run is over, every process of the run's uid is killed as well as every descendant.
 """
 
+from __future__ import annotations
+
 import ctypes
 import json
 import os
@@ -30,6 +32,11 @@ import subprocess
 import sys
 import time
 
+TYPE_CHECKING = False  # the supervisor starts without importing typing (it runs for every single grading)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import IO, Any
+
 PR_SET_CHILD_SUBREAPER = 36
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -37,16 +44,16 @@ CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 4096, 16384, 1 << 18
 
 
-def _become_subreaper():
+def _become_subreaper() -> bool:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+        return int(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) == 0
     except (OSError, AttributeError):
         return False
 
 
-def _children(pid):
-    kids = []
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
     try:
         names = os.listdir("/proc")
     except OSError:
@@ -65,7 +72,7 @@ def _children(pid):
     return kids
 
 
-def _cmdline(pid):
+def _cmdline(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             return f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()[:200]
@@ -73,16 +80,16 @@ def _cmdline(pid):
         return ""
 
 
-def _limits(job, level="limits"):
+def _limits(job: dict[str, Any], level: str = "limits") -> Callable[[], None]:
     box = job.get("sandbox")
     libc = ctypes.CDLL(None, use_errno=True) if box else None
 
-    def check(rc, what):
+    def check(rc: int, what: str) -> None:
         if rc != 0:
             err = ctypes.get_errno()
             raise OSError(err, f"{what}: {os.strerror(err)}")
 
-    def apply():
+    def apply() -> None:
         why = os.open(job["status"] + ".why", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             _apply()
@@ -91,13 +98,15 @@ def _limits(job, level="limits"):
             raise
         os.close(why)
 
-    def _apply():
+    def _apply() -> None:
         os.setsid()
         if box and level == "namespaces":
+            assert libc is not None  # there is a box
             check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
             check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
             _new_root(box, check, libc)
         elif box and level == "userns-root":  # not root: the same own root, inside a user namespace
+            assert libc is not None
             uid, gid = os.getuid(), os.getgid()
             check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET), "unshare")
             for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
@@ -106,6 +115,7 @@ def _limits(job, level="limits"):
             check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
             _new_root(box, check, libc)
         elif box and level == "userns":
+            assert libc is not None
             check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNET), "unshare")
         mem = job.get("memory_bytes")
         if mem:
@@ -126,7 +136,7 @@ def _limits(job, level="limits"):
     return apply
 
 
-def _new_root(box, check, libc):
+def _new_root(box: dict[str, Any], check: Callable[[int, str], None], libc: ctypes.CDLL) -> None:
     """Make a root holding only the system folders, the interpreter, the kit copy and this run's folder, and
     enter it: nothing else of the machine (the course, other students, other runs) exists for the run."""
     root = box["root"]
@@ -145,7 +155,7 @@ def _new_root(box, check, libc):
     os.chdir(box["cwd"])
 
 
-def _uid_of(pid):
+def _uid_of(pid: str) -> int | None:
     try:
         with open(f"/proc/{pid}/status", "rb") as f:
             for line in f:
@@ -156,7 +166,7 @@ def _uid_of(pid):
     return None
 
 
-def _tasks_of(uid):
+def _tasks_of(uid: int) -> int:
     """Threads and processes that count against RLIMIT_NPROC for ``uid``."""
     total = 0
     for name in os.listdir("/proc"):
@@ -168,7 +178,7 @@ def _tasks_of(uid):
     return total
 
 
-def _kill_uid(uid, status):
+def _kill_uid(uid: int, status: dict[str, Any]) -> None:
     """Kill every process of the run's own uid (nothing else runs as it), however it got away from us.
 
     A helper that becomes the uid sends ``kill(-1, SIGKILL)``: the kernel delivers it to every process that uid
@@ -191,7 +201,7 @@ def _kill_uid(uid, status):
         time.sleep(0.01)
 
 
-def _reap():
+def _reap() -> None:
     """Collect the zombies of re-parented orphans (we are their subreaper)."""
     while True:
         try:
@@ -202,7 +212,7 @@ def _reap():
             return
 
 
-def _levels(job):
+def _levels(job: dict[str, Any]) -> list[str]:
     box = job.get("sandbox")
     if not box:
         return ["limits"]
@@ -214,7 +224,8 @@ def _levels(job):
     return [lv for lv in levels if not allowed or lv in allowed or lv == "limits"]
 
 
-def _start(job, out, err, status):
+def _start(job: dict[str, Any], out: IO[bytes], err: IO[bytes],
+           status: dict[str, Any]) -> subprocess.Popen[bytes]:
     """Start the harness at the strongest isolation level that works here."""
     box = job.get("sandbox")
     failures = []
@@ -223,14 +234,15 @@ def _start(job, out, err, status):
         try:
             proc = subprocess.Popen(
                 cmd, cwd=job["cwd"], env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                preexec_fn=_limits(job, level), close_fds=True,
+                preexec_fn=_limits(job, level), close_fds=True,  # noqa: PLW1509 - the supervisor has one thread
             )
         except (OSError, subprocess.SubprocessError) as exc:
             why = job["status"] + ".why"
+            reason = str(exc)
             if os.path.exists(why):
                 with open(why) as f:
-                    exc = f.read() or exc
-            failures.append(f"{level}: {exc}")
+                    reason = f.read() or reason
+            failures.append(f"{level}: {reason}")
             continue
         if box:
             root = level in ("namespaces", "uid")
@@ -249,9 +261,10 @@ def _start(job, out, err, status):
     raise RuntimeError("could not start the harness: " + "; ".join(failures))
 
 
-def main():
-    job = json.load(open(sys.argv[1], encoding="utf-8"))
-    status = {"subreaper": _become_subreaper(), "timed_out": False, "leftovers": []}
+def main() -> None:
+    with open(sys.argv[1], encoding="utf-8") as spec:
+        job = json.load(spec)
+    status: dict[str, Any] = {"subreaper": _become_subreaper(), "timed_out": False, "leftovers": []}
     start = time.monotonic()
     with open(job["stdout"], "wb") as out, open(job["stderr"], "wb") as err:
         proc = _start(job, out, err, status)

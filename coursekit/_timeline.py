@@ -2,8 +2,8 @@
 
 Event kinds written by the harness: ``phase`` (import / main / return / done), ``spawn`` and ``end`` of a
 context, ``line`` (one printed line), ``sleep``, ``join``, ``kill``, ``problem``, ``crash``, ``error``,
-``unstarted``, ``cancel`` (an asyncio task was asked to stop), ``task`` / ``sched`` / ``task-begin`` / ``task-end`` (pool calls), ``exit`` (the harness ended
-the run itself; a run without it was cut short).
+``unstarted``, ``cancel`` (an asyncio task was asked to stop), ``task`` / ``sched`` / ``task-begin`` / ``task-end``
+(pool calls), ``exit`` (the harness ended the run itself; a run without it was cut short).
 """
 
 from __future__ import annotations

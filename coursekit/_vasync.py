@@ -19,7 +19,8 @@ import itertools
 import selectors
 import sys
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from coursekit._probe import Probe
 from coursekit._sched import Fiber, to_ns
@@ -106,7 +107,7 @@ def await_chain(task: asyncio.Task[Any], limit: int = 50) -> list[Any]:
     ``Task.get_stack()`` gives only the task's own coroutine frame in 3.11, so a cancelled ``main`` that awaits
     ``job()`` directly (``async with asyncio.timeout``) would hide ``job``; this walks ``cr_await`` instead.
     """
-    frames = []
+    frames: list[Any] = []
     obj: Any = task.get_coro()
     while obj is not None and len(frames) < limit:
         frame = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None)
@@ -160,17 +161,19 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
     model = AsyncModel(probe, threads)
     probe.context = model.context
 
-    class Task(asyncio.Task):  # type: ignore[type-arg,misc]
+    class Task(asyncio.Task):  # type: ignore[type-arg]
         def cancel(self, msg: Any = None) -> bool:
             accepted = super().cancel(msg)
             model.cancelled(self, msg, accepted)
             return accepted
 
-        def uncancel(self) -> int:
-            # asyncio.timeout and TaskGroup take a cancellation back once they have turned it into their own
-            # error: the task then goes on by design, which must not look like a swallowed CancelledError.
-            self._ck_uncancelled = True
-            return super().uncancel()
+        if sys.version_info >= (3, 11):  # Task.uncancel() is new in 3.11
+
+            def uncancel(self) -> int:
+                # asyncio.timeout and TaskGroup take a cancellation back once they have turned it into their own
+                # error: the task then goes on by design, which must not look like a swallowed CancelledError.
+                self._ck_uncancelled = True
+                return super().uncancel()
 
     def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
         parent = model.context()
@@ -187,17 +190,17 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
         elif exc is None:
             probe.problem("loop-error", detail=str(context.get("message", ""))[:300], where="")
 
-    class VirtualLoop(asyncio.SelectorEventLoop):  # type: ignore[misc,valid-type]
+    class VirtualLoop(asyncio.SelectorEventLoop):
         def __init__(self) -> None:
             super().__init__(VirtualSelector(threads))
-            self.set_task_factory(task_factory)  # type: ignore[arg-type]
+            self.set_task_factory(task_factory)
             self.set_exception_handler(exception_handler)
 
         def _write_to_self(self) -> None:
             super()._write_to_self()  # type: ignore[misc]
             self._selector.notify()  # type: ignore[attr-defined]
 
-    class Policy(asyncio.DefaultEventLoopPolicy):  # type: ignore[misc,valid-type]
+    class Policy(asyncio.DefaultEventLoopPolicy):
         def new_event_loop(self) -> asyncio.AbstractEventLoop:
             return VirtualLoop()
 
@@ -213,12 +216,13 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
     sys.set_coroutine_origin_tracking_depth(8)
     orig_showwarning = warnings.showwarning
 
-    def showwarning(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    def showwarning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                    line: Any = None) -> None:
         text = str(message)
         if "was never awaited" in text:
             where = ""
-            for part in text.splitlines():
-                part = part.strip()
+            for raw in text.splitlines():
+                part = raw.strip()
                 if part.startswith("File ") and any(f in part for f in probe.student_files):
                     bits = part.split('"')
                     rest = bits[2] if len(bits) > 2 else ""

@@ -101,7 +101,7 @@ def _receive(value: Any, channel: str) -> Any:
 
 def _patch_queues() -> None:
     Q, JQ, SQ = multiprocessing.queues.Queue, multiprocessing.queues.JoinableQueue, multiprocessing.queues.SimpleQueue
-    Conn = multiprocessing.connection._ConnectionBase  # type: ignore[attr-defined]
+    Conn = multiprocessing.connection._ConnectionBase
 
     def putter(orig: Any, channel: str) -> Any:
         def put(self: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
@@ -124,8 +124,8 @@ def _patch_queues() -> None:
     SQ.put = putter(SQ.put, "queue")  # type: ignore[method-assign]
     Q.get = getter(Q.get, "queue")  # type: ignore[method-assign]
     SQ.get = getter(SQ.get, "queue")  # type: ignore[method-assign]
-    Conn.send = putter(Conn.send, "pipe")
-    Conn.recv = getter(Conn.recv, "pipe")
+    Conn.send = putter(Conn.send, "pipe")  # type: ignore[method-assign]
+    Conn.recv = getter(Conn.recv, "pipe")  # type: ignore[method-assign]
 
 
 # -- locks ------------------------------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def _stamp_path(name: str) -> str:
 def _patch_locks() -> None:
     SemLock = multiprocessing.synchronize.SemLock
     orig_init, orig_make, orig_get, orig_set = (SemLock.__init__, SemLock._make_methods,  # type: ignore[attr-defined]
-                                                SemLock.__getstate__, SemLock.__setstate__)
+                                                SemLock.__getstate__, SemLock.__setstate__)  # type: ignore[attr-defined]
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         self._ck_name = _new_name("lock")
@@ -149,7 +149,7 @@ def _patch_locks() -> None:
         sem = self._semlock
 
         def acquire(block: bool = True, timeout: float | None = None) -> bool:
-            got = sem.acquire(block, timeout)
+            got: bool = sem.acquire(block, timeout)
             if got and _from_student(1, ()):
                 _acquired(self, 2)
             return got
@@ -162,7 +162,7 @@ def _patch_locks() -> None:
         self.acquire, self.release = acquire, release
 
     def enter(self: Any) -> bool:
-        got = self._semlock.__enter__()
+        got: bool = self._semlock.__enter__()
         if self._semlock.maxvalue == 1 and _from_student(1, ()):
             _acquired(self, 2)
         return got
@@ -173,7 +173,7 @@ def _patch_locks() -> None:
         return self._semlock.__exit__(*args)
 
     def getstate(self: Any) -> Any:
-        return orig_get(self) + (getattr(self, "_ck_name", None),)
+        return (*orig_get(self), getattr(self, "_ck_name", None))
 
     def setstate(self: Any, state: Any) -> None:
         *rest, self._ck_name = state
@@ -183,8 +183,8 @@ def _patch_locks() -> None:
     SemLock._make_methods = make_methods  # type: ignore[attr-defined]
     SemLock.__enter__ = enter  # type: ignore[method-assign]
     SemLock.__exit__ = exit  # type: ignore[method-assign]
-    SemLock.__getstate__ = getstate  # type: ignore[method-assign]
-    SemLock.__setstate__ = setstate  # type: ignore[method-assign]
+    SemLock.__getstate__ = getstate  # type: ignore[attr-defined]
+    SemLock.__setstate__ = setstate  # type: ignore[attr-defined]
 
 
 def _held_locks() -> list[str]:
@@ -226,8 +226,11 @@ def _releasing(lock: Any, depth: int) -> None:
 
 
 # -- shared values ----------------------------------------------------------------------------------------
-class ObservedValue(multiprocessing.sharedctypes.Synchronized):  # type: ignore[misc]
+class ObservedValue(multiprocessing.sharedctypes.Synchronized):  # type: ignore[type-arg]  # not generic at run time
     """``multiprocessing.Value(...)``: every read and write of ``.value`` is an event with both stamps."""
+
+    _obj: Any  # set by Synchronized's base class: the shared ctypes object and the lock that guards it
+    _lock: Any
 
     _ck_name = "value?"
 

@@ -21,8 +21,9 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Callable
+from typing import Any, NoReturn, cast
 
 from coursekit._probe import Probe
 from coursekit._trace import TraceWriter
@@ -66,7 +67,7 @@ def lamport() -> int:
 
 def _tick() -> int:
     _local.lc = lamport() + 1
-    return _local.lc
+    return cast(int, _local.lc)
 
 
 def _merge(t: float | None, lc: int | None) -> None:
@@ -81,7 +82,7 @@ def _merge(t: float | None, lc: int | None) -> None:
 
 
 def _probe() -> Probe:
-    probe = _state["probe"]
+    probe: Probe | None = _state["probe"]
     assert probe is not None
     return probe
 
@@ -112,7 +113,7 @@ def _read_end_event(pid: int | None) -> dict[str, Any] | None:
 
     for raw in reversed(data.splitlines()):
         try:
-            event = json.loads(raw)
+            event: dict[str, Any] = json.loads(raw)
         except ValueError:
             continue
         if event.get("e") == "end" and event.get("pid") == pid:
@@ -288,7 +289,7 @@ def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = 
         _set_clock(clock() + secs)
         real_sleep(0)
 
-    time.sleep = sleep
+    time.sleep = sleep  # type: ignore[assignment]
     # The standard library's own timeouts (connection.wait, Pool's handler threads) need real time: a logical
     # clock that stands still while they poll would make them wait forever.  Student code reads logical time.
     for name in ("monotonic", "perf_counter", "time"):
@@ -370,7 +371,7 @@ def _patch_threads(probe: Probe) -> None:
             _advance_to(t0 + max(timeout, 0))
 
     def is_alive(self: threading.Thread) -> bool:
-        end = getattr(self, "_ck_end", None)
+        end: float | None = getattr(self, "_ck_end", None)
         if end is not None:
             return end > clock()
         return orig_alive(self)
@@ -433,25 +434,25 @@ def _patch_processes(probe: Probe) -> None:
                 probe.emit("end", id=f"p:{self.name}", how="done" if code == 0 else "error", pid=os.getpid(),
                            code=code, t=clock(), lc=_tick())
 
-        def exit_now(code: int) -> None:  # os._exit() in the child's own code skips the ``finally`` below
+        def exit_now(code: int) -> NoReturn:  # os._exit() in the child's own code skips the ``finally`` below
             end(code)
             real_exit(code)
 
-        os._exit = exit_now  # this process's own copy of ``os`` (forked or spawned), not the parent's
+        os._exit = exit_now  # type: ignore[assignment]  # this process's own copy of ``os`` (forked or spawned), not the parent's
         try:
-            code = orig_boot(self, *args, **kwargs)
+            code = cast(int, orig_boot(self, *args, **kwargs))
         finally:
             end(code)
         return code
 
     def virtual_end(self: Any) -> float | None:
         if not hasattr(self, "_ck_end") and orig_alive(self) is False:
-            end = _read_end(self.pid)
-            if end is None:  # it died without ending (os._exit, a signal, a limit): it was last seen here
-                end = _progress_of(self.pid) if _progress_of(self.pid) >= 0 else None
-            self._ck_end = end
-        end = getattr(self, "_ck_end", None)
-        killed = getattr(self, "_ck_killed_at", None)
+            said = _read_end(self.pid)
+            if said is None:  # it died without ending (os._exit, a signal, a limit): it was last seen here
+                said = _progress_of(self.pid) if _progress_of(self.pid) >= 0 else None
+            self._ck_end = said
+        end: float | None = getattr(self, "_ck_end", None)
+        killed: float | None = getattr(self, "_ck_killed_at", None)
         if killed is not None:  # killed at that moment of logical time, however far it really got
             return killed if end is None else min(end, killed)
         return end
@@ -571,11 +572,12 @@ def _patch_pools(probe: Probe) -> None:
 
     orig_repop = Pool._repopulate_pool  # type: ignore[attr-defined]
 
-    def apply_async(self: Any, func: Callable[..., Any], args: Any = (), kwds: Any = {}, *a: Any, **k: Any) -> Any:
+    def apply_async(self: Any, func: Callable[..., Any], args: Any = (),
+                    kwds: Any = {}, *a: Any, **k: Any) -> Any:  # noqa: B006 (Pool.apply_async's own default)
         timed = self._ck_vpool.submit(func, _target_name(func))
         result = orig_apply_async(self, timed, args, kwds, *a, **k)
-        result._ck_uids = [timed.uid]
-        result._ck_vpool = self._ck_vpool
+        result._ck_uids = [timed.uid]  # type: ignore[attr-defined]  # the pool's own result object, tagged
+        result._ck_vpool = self._ck_vpool  # type: ignore[attr-defined]
         return result
 
     def _map_async(self: Any, func: Callable[..., Any], iterable: Any, mapper: Any, chunksize: Any = None,
@@ -594,7 +596,8 @@ def _patch_pools(probe: Probe) -> None:
             timed = vpool.submit(_Chunk(mapper, func), _target_name(func))
             uids.append(timed.uid)
             timed_chunks.append((timed, chunk))
-        result = orig_map_async(self, _run_timed_chunk, timed_chunks, multiprocessing.pool.mapstar, 1, *a, **k)
+        result = orig_map_async(self, _run_timed_chunk, timed_chunks, multiprocessing.pool.mapstar,  # type: ignore[attr-defined]
+                                1, *a, **k)
         result._ck_uids = uids
         result._ck_vpool = vpool
         result._ck_chunked = True
@@ -611,10 +614,7 @@ def _patch_pools(probe: Probe) -> None:
 
     def map_set(self: Any, i: int, obj: Any) -> None:
         success, value = obj
-        if success and isinstance(value, list):
-            value = [_unwrap(v, None) for v in value]
-        else:
-            value = _unwrap(value, None)
+        value = [_unwrap(v, None) for v in value] if success and isinstance(value, list) else _unwrap(value, None)
         orig_map_set(self, i, (success, value))
 
     MapResult._set = map_set  # type: ignore[attr-defined]
@@ -676,8 +676,8 @@ def _patch_pools(probe: Probe) -> None:
 
         return results()
 
-    Pool.imap = imap  # type: ignore[method-assign]
-    Pool.imap_unordered = imap_unordered  # type: ignore[method-assign]
+    Pool.imap = imap  # type: ignore[method-assign,assignment]
+    Pool.imap_unordered = imap_unordered  # type: ignore[method-assign,assignment]
     Pool.__init__ = init  # type: ignore[method-assign]
     Pool._repopulate_pool = repopulate  # type: ignore[attr-defined]
     Pool.apply_async = apply_async  # type: ignore[method-assign]
@@ -708,8 +708,8 @@ def _patch_pools(probe: Probe) -> None:
     def set_result(self: Any, result: Any) -> None:
         orig_set_result(self, _unwrap(result, getattr(self, "_ck_vpool", None)))
 
-    def set_exception(self: Any, exc: BaseException | None) -> None:
-        orig_set_exc(self, _unwrap(exc, getattr(self, "_ck_vpool", None)))
+    def set_exception(self: Any, exception: BaseException | None) -> None:  # the parameter's name is Future's
+        orig_set_exc(self, _unwrap(exception, getattr(self, "_ck_vpool", None)))
 
     def result(self: Any, timeout: float | None = None) -> Any:
         try:
@@ -762,7 +762,7 @@ def _patch_pools(probe: Probe) -> None:
 class _Chunk:
     """``mapstar`` over one chunk, picklable, so a whole chunk is one timed task (it runs in one worker)."""
 
-    def __init__(self, mapper: Callable[..., Any], func: Callable[..., Any]) -> None:
+    def __init__(self, mapper: Callable[..., list[Any]], func: Callable[..., Any]) -> None:
         self.mapper, self.func = mapper, func
 
     def __call__(self, chunk: list[Any]) -> list[Any]:
@@ -971,7 +971,7 @@ def shutdown(probe: Probe) -> None:
     # Daemonic children still alive *on logical time* are killed now, even those that really finished already
     # (active_children() forgets those): what they printed after this moment must not count, however fast they
     # really ran.
-    for proc in list(_started):
+    for proc in list(_started):  # noqa: PERF101 - a snapshot of the processes started so far
         if proc.daemon and not getattr(proc, "_ck_internal", False) and proc.is_alive():
             proc.terminate()
     for proc in multiprocessing.active_children():

@@ -16,7 +16,8 @@ import threading
 import time
 import weakref
 from collections import deque
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from coursekit._probe import Probe
 from coursekit._sched import BLOCKED, DONE, NS, Fiber, Scheduler, to_ns
@@ -211,7 +212,7 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
         else:
             sched.block(sched.now + to_ns(secs), "sleep")
 
-    time.sleep = sleep
+    time.sleep = sleep  # type: ignore[assignment]
     time.monotonic = lambda: mono0 + sched.now / NS
     time.monotonic_ns = lambda: int(mono0 * NS) + sched.now
     time.perf_counter = lambda: perf0 + sched.now / NS
@@ -221,7 +222,7 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
     model.sleep_hooks = sleep_hooks  # type: ignore[attr-defined]
 
     # -- locks and everything built on them -----------------------------------------------------------
-    threading.Lock = VirtualLock  # type: ignore[misc,assignment]
+    threading.Lock = VirtualLock  # type: ignore[assignment]
     threading._allocate_lock = VirtualLock  # type: ignore[attr-defined]
     threading._CRLock = None  # type: ignore[attr-defined]
     threading._time = time.monotonic  # type: ignore[attr-defined]
@@ -252,7 +253,8 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
     def _bootstrap_inner(self: threading.Thread) -> None:
         fiber: Fiber | None = getattr(self, "_ck_fiber", None)
         if fiber is None:
-            return orig_bootstrap(self)
+            orig_bootstrap(self)
+            return
         sched.arrive(fiber)
         try:
             orig_bootstrap(self)
@@ -341,4 +343,4 @@ def forbid_processes(probe: Probe, model_name: str) -> None:
         raise RuntimeError(f"this is a {model_name} exercise: start threads or tasks, not processes")
 
     multiprocessing.process.BaseProcess.start = refuse  # type: ignore[method-assign]
-    os.fork = refuse  # type: ignore[assignment]
+    os.fork = refuse

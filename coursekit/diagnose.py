@@ -6,8 +6,9 @@ Findings are facts read from the trace (a thread created and never started, a jo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from coursekit._timeline import Line, Timeline, is_main
 
@@ -29,7 +30,8 @@ def _at(where: str) -> str:
     return f" ({where})" if where else ""
 
 
-def diagnose(tl: Timeline, *, only: Iterable[str] | None = None, pairs: list[tuple[Line, Line]] | None = None) -> list[Finding]:
+def diagnose(tl: Timeline, *, only: Iterable[str] | None = None,
+             pairs: list[tuple[Line, Line]] | None = None) -> list[Finding]:
     wanted = set(only) if only is not None else None
     out: list[Finding] = []
 
@@ -42,14 +44,16 @@ def diagnose(tl: Timeline, *, only: Iterable[str] | None = None, pairs: list[tup
             add("syntax", f"Python cannot read your file: {err['msg']} at line {err['line']}.",
                 f"Fix the line `{err.get('text', '').strip()}`." if err.get("text") else "")
         elif err["kind"] == "missing":
-            add("missing", f"Your file does not define {err['msg'].split(' ')[0]}.", "Keep the function names of the stub.")
+            add("missing", f"Your file does not define {err['msg'].split(' ')[0]}.",
+                "Keep the function names of the stub.")
         else:
             add("unreadable", f"Your file could not be read: {err['msg']}.")
     for crash in tl.crashes:
         exc, where = crash["exc"], crash.get("where", "")
         if exc == "NotImplementedError":
             detail = crash["msg"].split(":", 1)[-1].strip()
-            add("not-implemented", f"Not written yet{_at(where)}" + (f": {detail}" if detail and detail != exc else "."),
+            add("not-implemented",
+                f"Not written yet{_at(where)}" + (f": {detail}" if detail and detail != exc else "."),
                 "Replace the `raise NotImplementedError` under each # TODO with your code.")
         elif crash.get("phase") == "import":
             if exc == "SystemExit":
@@ -84,7 +88,8 @@ def diagnose(tl: Timeline, *, only: Iterable[str] | None = None, pairs: list[tup
         problems.setdefault(p["kind"], []).append(p)
     for p in problems.get("stuck", []):
         add("stuck", f"Your program stopped making progress{_at(p['where'])}: a busy loop, or a call that blocks "
-            "without the grader being able to see it.", "Wait with sleep(), join(), a lock or a queue instead of spinning.")
+            "without the grader being able to see it.",
+            "Wait with sleep(), join(), a lock or a queue instead of spinning.")
     for p in problems.get("deadlock", []):
         waits = "; ".join(f"{tl.ctx(w['id']).label} waits in {w['on']}{_at(w['where'])}" for w in p.get("waits", []))
         add("deadlock", f"Deadlock at {p['t']:g} s: every worker is waiting and nothing can wake them ({waits}).",
@@ -92,7 +97,7 @@ def diagnose(tl: Timeline, *, only: Iterable[str] | None = None, pairs: list[tup
     for p in problems.get("time-limit", []):
         add("time-limit", f"Your program was still running after {p['t']:g} s of (virtual) time, far longer than "
             "the reference solution.", "Look for a loop that never ends.")
-    for p in problems.get("flood", []):
+    for _ in problems.get("flood", []):
         add("flood", "Your program printed far more than expected and was stopped.", "Look for a loop that never ends.")
     for p in problems.get("blocking-sleep", [])[:1]:
         add("blocking-sleep", f"time.sleep() inside a coroutine blocks the whole event loop{_at(p['where'])}.",
@@ -101,7 +106,7 @@ def diagnose(tl: Timeline, *, only: Iterable[str] | None = None, pairs: list[tup
     for p in problems.get("never-awaited", [])[:1]:
         add("never-awaited", f"A coroutine was created but never awaited{_at(p['where'])}: {p['detail']}.",
             "Put `await` in front of it; without it nothing waits.")
-    for p in problems.get("sync-main", [])[:1]:
+    for _ in problems.get("sync-main", [])[:1]:
         add("sync-main", "main() is a plain function.", "Write `async def main():` and await your tasks inside it.")
     for model in ("threads", "coroutines"):
         for p in problems.get(f"process-in-{model}", [])[:1]:

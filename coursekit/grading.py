@@ -12,10 +12,11 @@ import difflib
 import hashlib
 import importlib.util
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from coursekit import _runner
 from coursekit._lanes import summarize
@@ -133,7 +134,7 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
     for check in grader.checks:
         max_points = exercise.points[check.name]
         failure = None
-        for tie, tl in zip(ties, observed):
+        for tie, tl in zip(ties, observed, strict=True):
             verdict = check.evaluate(tl, expected)
             if not verdict.passed:
                 failure = (tie, tl, verdict)

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from coursekit.grading import GraderError, ReferenceCache, grade_exercise, load_grader
-from coursekit.registry import Exercise, find_root, load_course
+from coursekit.registry import Course, Exercise, find_root, load_course
 from coursekit.render import TIMELINE_HEADING, explanation, picture_text
 from coursekit.results import CheckResult, ExerciseResult, Status
 
-course_key = pytest.StashKey["Course | None"]()
+course_key = pytest.StashKey[Course | None]()
 cache_key = pytest.StashKey[ReferenceCache]()
 
 
@@ -105,7 +105,7 @@ class CheckItem(pytest.Item):
             return text
         if isinstance(excinfo.value, GraderError):
             return f"The grader itself is broken (not your fault; tell your instructor):\n{excinfo.value}"
-        return str(super().repr_failure(excinfo, style=style))  # type: ignore[arg-type]
+        return str(super().repr_failure(excinfo, style=style))
 
     def _picture(self, result: CheckResult) -> str:
         """Box characters and colour when pytest writes to a terminal with colour; plain ASCII otherwise."""

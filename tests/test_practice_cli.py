@@ -68,7 +68,7 @@ def test_check_of_a_stub_fails_with_one_line_per_check_and_says_what_to_write_on
     assert res.exit_code == 1
     ex = COURSE.get(EX)
     for name, points in ex.points.items():
-        assert re.search(rf"^  FAIL {name}\s+0/{points:g}\s", res.output, re.M), name
+        assert re.search(rf"^  FAIL {name}\s+0/{points:g}\s", res.output, re.MULTILINE), name
     assert res.output.count("Not written yet") == 1
     assert "Traceback" not in res.output
 
@@ -97,12 +97,12 @@ def test_a_failure_is_explained_with_the_timeline_drawn_as_lanes(course):
     assert res.exit_code == 1
     out = res.output
     assert "never waited for" in out  # the words of the checks' messages are kept
-    assert re.search(r"^  PASS output\b", out, re.M) and re.search(r"^  FAIL join\b", out, re.M)
+    assert re.search(r"^  PASS output\b", out, re.MULTILINE) and re.search(r"^  FAIL join\b", out, re.MULTILINE)
     # One picture for the checks that share it, lanes for main and both threads, in each run.
     assert out.count("Timeline (virtual seconds since main() started), for ") == 1
-    assert re.search(r"^your program\s+v$", out, re.M) and re.search(r"^expected\s+v$", out, re.M)
+    assert re.search(r"^your program\s+v$", out, re.MULTILINE) and re.search(r"^expected\s+v$", out, re.MULTILINE)
     for lane in ("main", "thread print_numbers", "thread print_letters"):
-        assert len(re.findall(rf"^  {lane}\s+[|o]", out, re.M)) == 2, lane
+        assert len(re.findall(rf"^  {lane}\s+[|o]", out, re.MULTILINE)) == 2, lane
     assert "first difference: your program printed 'Done!' at 0 s (main); expected 'Number: 1' at 1 s" in out
     assert out.isascii() and "\x1b" not in out
 
@@ -113,12 +113,12 @@ def test_lanes_put_every_printed_line_at_its_exact_time(course):
     scale = float(re.search(r"1 col = ([\d.]+) s", out).group(1))
     ruler = next(line for line in out.splitlines() if line.rstrip().endswith("  s") and line.lstrip().startswith("0"))
     origin = ruler.index("0")
-    main_lane = re.search(r"^your program.*\n  main\s+(.*)$", out, re.M)
+    main_lane = re.search(r"^your program.*\n  main\s+(.*)$", out, re.MULTILINE)
     cells = main_lane.group(1)
     start = main_lane.start(1) - out.rfind("\n", 0, main_lane.start(1)) - 1
     assert start == origin
     # sequential.py prints Number 1..5 at 1..5 s, then the letters 1.5 s apart, all from main.
-    table = re.findall(r"^v?\s+([\d.]+) s  main\s+(\S.*?)\s+\|", out, re.M)
+    table = re.findall(r"^v?\s+([\d.]+) s  main\s+(\S.*?)\s+\|", out, re.MULTILINE)
     assert len(table) == 11
     marks = [i for i, ch in enumerate(cells) if ch in "o23456789"]
     times = sorted({float(t) for t, _ in table})
@@ -142,7 +142,8 @@ def test_a_folder_names_all_of_its_exercises_for_check(course):
     threads = [e.id for e in COURSE.exercises if e.model == "threads"]
     for word in ("threads/", "threads", "exercises/threads", str(course / "exercises" / "threads")):
         assert [e.id for e in resolve_many(copy, [word], cwd=course)] == threads, word
-    assert [e.id for e in resolve_many(copy, ["threads/num"], cwd=course / "exercises")] == [EX]  # a prefix is no folder
+    # a prefix is no folder
+    assert [e.id for e in resolve_many(copy, ["threads/num"], cwd=course / "exercises")] == [EX]
     res = run("check", "processes/")
     assert res.exit_code == 1 and "type more of the name" not in res.output
     processes = [e.id for e in COURSE.exercises if e.model == "processes"]
@@ -182,13 +183,13 @@ def test_reset_in_a_git_clone_restores_the_published_stub(course, tmp_path, monk
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     stub = (course / "exercises" / f"{EX}.py").read_text()
     subprocess.run(["git", "init", "-q"], cwd=course, check=True)
-    subprocess.run(git + ["add", "-A"], cwd=course, check=True)
-    subprocess.run(git + ["commit", "-qm", "course"], cwd=course, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=course, check=True)
+    subprocess.run([*git, "commit", "-qm", "course"], cwd=course, check=True)
     learner = tmp_path / "learner"
     subprocess.run(["git", "clone", "-q", str(course), str(learner)], check=True)
     monkeypatch.chdir(learner)
     write_exercise(learner, WRONG / "no_join.py")  # edited, even committed, before any course command
-    subprocess.run(git + ["commit", "-qam", "my work"], cwd=learner, check=True)
+    subprocess.run([*git, "commit", "-qam", "my work"], cwd=learner, check=True)
     res = run("reset", EX)
     assert res.exit_code == 0, res.output
     assert "from git (origin/" in " ".join(res.output.split())

@@ -73,7 +73,7 @@ def _chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedPro
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
              f"--user-data-dir={profile}"]
-    return subprocess.run([binary, *flags, *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([binary, *flags, *args], capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_the_html_page_draws_exact_timelines_in_a_browser(tmp_path, monkeypatch):
@@ -89,7 +89,7 @@ def test_the_html_page_draws_exact_timelines_in_a_browser(tmp_path, monkeypatch)
     probed = tmp_path / "probed.html"
     probed.write_text(page.read_text().replace("</body>", PROBE + "</body>"))
     dom = _chromium(chromium, tmp_path / "profile", "--dump-dom", probed.as_uri())
-    found = re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout, re.S)
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout, re.DOTALL)
     assert found, f"no probe output; chromium said:\n{dom.stderr[-2000:]}"
     figures = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
 

@@ -41,7 +41,7 @@ class Terminal:
         self.base = [tmux, "-S", str(socket)]
 
     def __call__(self, *args: str) -> str:
-        return subprocess.run(self.base + list(args), capture_output=True, text=True, timeout=30).stdout
+        return subprocess.run([*self.base, *args], capture_output=True, text=True, timeout=30, check=False).stdout
 
     def screen(self) -> str:
         return self("capture-pane", "-p", "-J", "-S", "-200", "-t", "watch")

@@ -16,10 +16,11 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import coursekit
 from coursekit import _runner
@@ -147,7 +148,7 @@ def grade_class(course: Course, submissions: Path, out: Path, *, jobs: int | Non
                     wanted.append((sr, ex, key))
         verdicts: dict[str, tuple[ExerciseResult, float, str]] = {}
         todo = []
-        for key, (ex, path) in keys.items():
+        for key in keys:
             cached = None if force else _read_cache(cache_dir / f"{key}.json")
             if cached is not None:
                 verdicts[key] = (*cached, "cached")

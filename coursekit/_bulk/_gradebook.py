@@ -128,7 +128,7 @@ def feedback(result: ClassResult, sr: StudentResult) -> str:
 def _exercise_feedback(ex: Exercise, r: ExerciseResult, how: str) -> list[str]:
     lines = [f"## {ex.order}. {_md(ex.title)} (`{ex.id}`): {points(r.score)} / {points(r.max_score)}", ""]
     if how in ("not submitted", "rejected"):
-        return lines + [_md(r.checks[0].message), ""]
+        return [*lines, _md(r.checks[0].message), ""]
     lines += ["| check | points | result |", "|---|---|---|"]
     for c in r.checks:
         mark = "passed" if c.status is Status.PASSED else ("grader error" if c.status is Status.ERROR else "failed")

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import coursekit
-from coursekit._bulk._engine import ClassResult
+from coursekit._bulk._engine import ClassResult, StudentResult
 from coursekit._bulk._gradebook import points, student_dir
 from coursekit.results import Status
 
@@ -37,7 +37,7 @@ def histogram_svg(totals: list[float], max_total: float, bins: int = 10) -> str:
     for t in totals:
         i = bins - 1 if max_total <= 0 else min(bins - 1, int(t / max_total * bins))
         counts[i] += 1
-    peak = max(counts + [1])
+    peak = max([*counts, 1])
     bw = (width - left - 10) / bins
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
              f'aria-label="score distribution">',
@@ -95,12 +95,12 @@ def render(result: ClassResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def _exercises(result: ClassResult, students: list) -> list[str]:
+def _exercises(result: ClassResult, students: list[StudentResult]) -> list[str]:
     out = ["<h2>Exercises</h2><table><tr><th>exercise</th><th>submitted</th><th>mean</th><th>full marks</th>"
            "<th>cut short (time)</th><th>tampering</th><th>not gradable</th><th>grader errors</th></tr>"]
     for ex in result.exercises:
         rs = [(s.exercises[ex.id], s.how[ex.id]) for s in students]
-        sub = [r for r, how in rs if how not in ("not submitted",)]
+        sub = [r for r, how in rs if how != "not submitted"]
         mean = sum(r.score for r, _ in rs) / len(rs) if rs else 0.0
         out.append(
             f"<tr><td><code>{E(ex.id)}</code></td><td class=n>{len(sub)}</td><td class=n>{mean:.2f} / "
@@ -113,7 +113,7 @@ def _exercises(result: ClassResult, students: list) -> list[str]:
     return out
 
 
-def _mistakes(result: ClassResult, students: list) -> list[str]:
+def _mistakes(result: ClassResult, students: list[StudentResult]) -> list[str]:
     out = ["<h2>Checks failed, most common first</h2>",
            '<p class="muted">Among submitted files. The messages are the first line of what students were told.'
            "</p>"]
@@ -167,7 +167,7 @@ def _protections(result: ClassResult) -> list[str]:
             + [f"<tr><th>{E(k)}</th><td>{E(str(v))}</td></tr>" for k, v in rows] + ["</table>"])
 
 
-def _students(result: ClassResult, students: list) -> list[str]:
+def _students(result: ClassResult, students: list[StudentResult]) -> list[str]:
     head = "".join(f"<th><code>{E(ex.id)}</code></th>" for ex in result.exercises)
     out = [f"<h2>Students</h2><table><tr><th>student</th>{head}<th>total</th><th>feedback</th><th>notes</th></tr>"]
     for s in students:

@@ -13,7 +13,8 @@ import json
 import os
 import re
 import sys
-from typing import Any, Iterable, TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from rich import box
 from rich.console import Console, Group, RenderableType

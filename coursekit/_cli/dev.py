@@ -90,7 +90,8 @@ def check(ids: tuple[str, ...], jobs: int, mutants: bool, verdicts: bool, verbos
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
     if report.mutants:
-        click.echo("\nMutants (killed: the grader rejects the mistake; equivalent: behaves exactly like the reference):")
+        click.echo("\nMutants (killed: the grader rejects the mistake; "
+                   "equivalent: behaves exactly like the reference):")
         for mr in report.mutants:
             _print_mutants(mr, verbose)
     elapsed = time.perf_counter() - start

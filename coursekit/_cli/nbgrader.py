@@ -47,8 +47,8 @@ def _select(course: Course, wanted: tuple[str, ...]) -> list[Exercise]:
     if not wanted:
         return list(course.exercises)
     chosen: list[Exercise] = []
-    for key in wanted:
-        key = key.strip("/")
+    for raw in wanted:
+        key = raw.strip("/")
         matches = [e for e in course.exercises if e.id == key] or \
                   [e for e in course.exercises if e.id.split("/")[0] == key]
         if not matches:

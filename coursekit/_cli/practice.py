@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import queue
 import sys
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
 
 import click
 from rich.console import Console
@@ -69,7 +69,7 @@ def _graded(exercises: list[Exercise]) -> Iterator[tuple[Exercise, Future[tuple[
     """Grade side by side (each grading is a few child processes); yield in course order, as futures."""
     with ThreadPoolExecutor(max_workers=max(1, min(len(exercises), os.cpu_count() or 2))) as pool:
         futures = [pool.submit(_digest_and_grade, ex) for ex in exercises]
-        yield from zip(exercises, futures)
+        yield from zip(exercises, futures, strict=True)
 
 
 def _load(course: Course, console: Console) -> Progress:
@@ -394,7 +394,7 @@ class Session:
             if self.result.passed:
                 console.print(Text("Solved! Press n for the next exercise.", style="bold green"))
         for item in self.extra:
-            console.print(item)  # type: ignore[arg-type]
+            console.print(item)
         console.print(Rule(style="dim") if _show.fancy(console) else Text("-" * min(console.width, 80)))
         where = f"watching {rel} ({self.watcher.mode}); save the file to re-check"
         if not self.single_keys:

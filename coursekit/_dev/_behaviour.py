@@ -31,11 +31,11 @@ def behaviour(tl: Timeline) -> tuple[Any, ...]:
 
 def difference(a: tuple[Any, ...], b: tuple[Any, ...]) -> str:
     """The first way two behaviours differ, in words (empty if they do not)."""
-    for name, x, y in zip(FIELDS, a, b):
+    for name, x, y in zip(FIELDS, a, b, strict=True):
         if x == y:
             continue
         if name.startswith("printed"):
-            for i, (p, q) in enumerate(zip(x, y)):
+            for i, (p, q) in enumerate(zip(x, y, strict=False)):  # runs may print different numbers of lines
                 if p != q:
                     return f"printed line {i + 1}: {p[2]!r} at {p[0]:g} s from {p[1]} in one run, " \
                            f"{q[2]!r} at {q[0]:g} s from {q[1]} in another"

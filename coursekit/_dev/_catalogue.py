@@ -22,8 +22,8 @@ from coursekit.results import Status
 
 CATALOGUE = Path("tests") / "catalogue"
 KINDS = ("correct", "wrong")
-EXPECT_FAIL = re.compile(r"^# expect-fail: (.+)$", re.M)
-EXPECT_MESSAGE = re.compile(r"^# expect-message: (.+)$", re.M)
+EXPECT_FAIL = re.compile(r"^# expect-fail: (.+)$", re.MULTILINE)
+EXPECT_MESSAGE = re.compile(r"^# expect-message: (.+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ problems; ``coursekit/_cli/dev.py`` presents them.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from coursekit._dev import _catalogue
 from coursekit._dev._determinism import judge_determinism
@@ -49,8 +49,8 @@ def select(course: Course, ids: Iterable[str]) -> list[Exercise]:
     if not wanted:
         return list(course.exercises)
     out: list[Exercise] = []
-    for key in wanted:
-        key = key.removeprefix("solutions/").removeprefix("exercises/").removesuffix(".py")
+    for raw in wanted:
+        key = raw.removeprefix("solutions/").removeprefix("exercises/").removesuffix(".py")
         matches = [e for e in course.exercises if e.id == key] or [e for e in course.exercises if e.id.startswith(key)]
         if not matches:
             raise RegistryError(f"{key!r} names no exercise of course.toml; give an id, a folder or a prefix "

@@ -42,7 +42,7 @@ def layout_problems(course: Course) -> list[str]:
                 load_grader(ex)
             except GraderError as exc:
                 out.append(f"{ex.id}: {exc}")
-            except Exception as exc:  # the grader module itself does not import
+            except Exception as exc:  # noqa: BLE001 - the grader module itself does not import
                 out.append(f"{ex.id}: the grader {ex.grader_path.relative_to(root)} fails to import: "
                            f"{type(exc).__name__}: {exc}. Fix the grader module.")
     for area in AREAS:

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursekit._dev._mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants, probe
 from coursekit._dev._behaviour import behaviour, difference
+from coursekit._dev._mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants, probe
 from coursekit.grading import TIE_POLICIES, ReferenceCache, _observe, grade_exercise, load_grader
 from coursekit.registry import REGISTRY, Exercise, RegistryError
 from coursekit.results import Status
@@ -58,7 +58,8 @@ class Acceptance:
     reason: str
 
     def matches(self, mutant: Mutant) -> bool:
-        return mutant.op == self.op and (self.code is None or " ".join(self.code.split()) == " ".join(mutant.code.split()))
+        return mutant.op == self.op and (
+            self.code is None or " ".join(self.code.split()) == " ".join(mutant.code.split()))
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def toml_string(text: str) -> str:
 def acceptances(exercise: Exercise) -> list[Acceptance]:
     """The exercise's ``accept_mutants`` in course.toml (validated: the registry ignores this key)."""
     data = tomllib.loads((exercise.root / REGISTRY).read_text(encoding="utf-8"))
-    raw_entry = next((e for e in data.get("exercise", []) if e.get("id") == exercise.id), {})
+    raw_entry: dict[str, Any] = next((e for e in data.get("exercise", []) if e.get("id") == exercise.id), {})
     raw = raw_entry.get("accept_mutants", [])
     where = f"{exercise.root / REGISTRY}, exercise {exercise.id!r}, accept_mutants"
     if not isinstance(raw, list):

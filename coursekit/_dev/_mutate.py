@@ -13,10 +13,12 @@ re-parses the source and changes the ``k``-th site, so the same solution always 
 from __future__ import annotations
 
 import ast
+import functools
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
-Body = list  # a list of statements (a block), as found in a node's body / orelse / finalbody
+Body = list[ast.stmt]  # a list of statements (a block), as found in a node's body / orelse / finalbody
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,9 @@ def _method_stmts(tree: ast.Module, names: set[str]) -> Iterator[tuple[Body, ast
     for block in _blocks(tree):
         for stmt in block:
             call = _call_of(stmt)
-            if call is not None and isinstance(call.func, ast.Attribute) and call.func.attr in names:
-                if not isinstance(_receiver(call), ast.Constant):  # ", ".join(parts) is not a join
-                    yield block, stmt, call
+            if (call is not None and isinstance(call.func, ast.Attribute) and call.func.attr in names
+                    and not isinstance(_receiver(call), ast.Constant)):  # ", ".join(parts) is not a join
+                yield block, stmt, call
 
 
 # --- the operators -----------------------------------------------------------------------------------------
@@ -119,7 +121,7 @@ def _drop_call(names: set[str], verb: str) -> Callable[[ast.Module], list[_Site]
 
 def _join_timeout(tree: ast.Module) -> list[_Site]:
     out = []
-    for block, stmt, call in _method_stmts(tree, {"join"}):
+    for _block, stmt, call in _method_stmts(tree, {"join"}):
         if not call.args and not call.keywords and isinstance(stmt.value, ast.Call):  # type: ignore[attr-defined]
             out.append(_Site(stmt, f"give up waiting: `{_src(call)}` -> join(0.01)",
                              _set(call, "args", [ast.Constant(0.01)])))
@@ -146,8 +148,9 @@ def _one_after_another(tree: ast.Module) -> list[_Site]:
         replace: list[tuple[ast.stmt, ast.stmt]] = []
         for stmt in block:
             call = _call_of(stmt)
-            if call is not None and _called(call) == "start" and _receiver(call) is not None and not call.args:
-                join = ast.Expr(ast.Call(ast.Attribute(_receiver(call), "join", ast.Load()), [], []))
+            if (call is not None and _called(call) == "start" and (receiver := _receiver(call)) is not None
+                    and not call.args):
+                join = ast.Expr(ast.Call(ast.Attribute(receiver, "join", ast.Load()), [], []))
                 inserts.append((stmt, join))
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 name = ast.Name(stmt.targets[0].id, ast.Load())
@@ -189,7 +192,7 @@ def _is_print(stmt: ast.stmt) -> bool:
 def _print_before_sleep(tree: ast.Module) -> list[_Site]:
     out = []
     for block in _blocks(tree):
-        for a, b in zip(block, block[1:]):
+        for a, b in itertools.pairwise(block):
             if _is_sleep(a) and _is_print(b):
                 def apply(block: Body = block, a: ast.stmt = a, b: ast.stmt = b) -> None:
                     i = next(i for i, s in enumerate(block) if s is a)
@@ -256,7 +259,7 @@ def _drop_timeout(tree: ast.Module) -> list[_Site]:
             for kw in node.keywords:
                 if kw.arg == "timeout":
                     out.append(_Site(node, f"no deadline: `timeout=` removed from `{_src(node)}`",
-                                     lambda node=node, kw=kw: node.keywords.remove(kw)))
+                                     functools.partial(node.keywords.remove, kw)))
             if _called(node) == "join" and len(node.args) == 1 and not isinstance(_receiver(node), ast.Constant):
                 out.append(_Site(node, f"no deadline: `{_src(node)}` -> join()", _set(node, "args", [])))
         elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
@@ -300,7 +303,8 @@ def _no_to_thread(tree: ast.Module) -> list[_Site]:
 
 def _is_sentinel(node: ast.expr) -> bool:
     return (isinstance(node, ast.Constant) and node.value is None) or (
-        isinstance(node, (ast.Name, ast.Attribute)) and (node.id if isinstance(node, ast.Name) else node.attr).isupper())
+        isinstance(node, (ast.Name, ast.Attribute))
+        and (node.id if isinstance(node, ast.Name) else node.attr).isupper())
 
 
 def _drop_sentinel(tree: ast.Module) -> list[_Site]:
@@ -423,10 +427,9 @@ def _pool_of_one(tree: ast.Module) -> list[_Site]:
         if kw is not None:
             apply = _set(kw, "value", ast.Constant(1))
         elif node.args:
-            apply = lambda node=node: node.args.__setitem__(0, ast.Constant(1))  # noqa: E731
+            apply = functools.partial(node.args.__setitem__, 0, ast.Constant(1))
         else:
-            apply = lambda node=node, kw_name=kw_name: node.keywords.append(  # noqa: E731
-                ast.keyword(kw_name, ast.Constant(1)))
+            apply = functools.partial(node.keywords.append, ast.keyword(kw_name, ast.Constant(1)))
         out.append(_Site(node, f"a pool of one: `{_src(node)}` with {kw_name}=1 (the work runs one at a time)", apply))
     return out
 
@@ -438,7 +441,7 @@ def _semaphore_plus_one(tree: ast.Module) -> list[_Site]:
                 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, int)):  # type: ignore[attr-defined]
             n = node.args[0].value  # type: ignore[attr-defined]
             out.append(_Site(node, f"one too many at once: `{_src(node)}` -> {n + 1}",
-                             lambda node=node, n=n: node.args.__setitem__(0, ast.Constant(n + 1))))  # type: ignore[attr-defined]
+                             functools.partial(node.args.__setitem__, 0, ast.Constant(n + 1))))  # type: ignore[attr-defined]
     return out
 
 

@@ -42,7 +42,7 @@ def scaffold(root: Path, exercise_id: str, *, title: str | None = None, model: s
                             "and _, for example threads/bank_account. Nothing was written.")
     folder, name = exercise_id.split("/")
     model = model or FOLDER_MODEL.get(folder)
-    if model not in FOLDER_MODEL.values():
+    if model is None or model not in FOLDER_MODEL.values():
         raise ScaffoldError(f"folder {folder!r} has no default model: use one of {sorted(FOLDER_MODEL)} as the "
                             f"folder, or give --model ({', '.join(sorted(set(FOLDER_MODEL.values())))}). "
                             "Nothing was written.")
@@ -61,7 +61,7 @@ def scaffold(root: Path, exercise_id: str, *, title: str | None = None, model: s
     title = title or _title(name)
     values = {"id": exercise_id, "name": name, "folder": folder, "title": title}
     py_values = {**values, "title": title.replace("\\", "\\\\").replace('"', '\\"')}  # inside a docstring
-    for path, (_, template) in zip(targets, FILES):
+    for path, (_, template) in zip(targets, FILES, strict=True):
         path.parent.mkdir(parents=True, exist_ok=True)
         text = Template((TEMPLATES / model / template).read_text(encoding="utf-8")).substitute(py_values)
         path.write_text(text, encoding="utf-8")

@@ -44,7 +44,7 @@ def _parse(text: str, name: str) -> ast.Module:
 
 def _start(node: ast.stmt) -> int:
     """0-based index of a statement's first line, decorators included."""
-    decorators = getattr(node, "decorator_list", None) or []
+    decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
     return min([node.lineno, *(d.lineno for d in decorators)]) - 1
 
 
@@ -90,7 +90,7 @@ def _render(sol_body: Sequence[ast.stmt], sol_lines: list[str], stub_body: Seque
         elif twin is not None or isinstance(node, (ast.Import, ast.ImportFrom)) or ast.dump(node) in stub_dumps:
             out += text  # given as it is (or only differing in what the student never has to touch)
         else:
-            indent = re.match(r"\s*", text[0]).group(0)
+            indent = _indent(text[0])
             out += [indent + BEGIN, *text, indent + END]
     return out
 
@@ -101,11 +101,12 @@ def _written_def(node: ast.stmt, sol_lines: list[str], twin: ast.stmt, stub_line
     if isinstance(node, ast.ClassDef) and isinstance(twin, ast.ClassDef):
         if _is_docstring(node.body[0]):  # keep the class docstring, then render the methods one by one
             head_end = node.body[0].end_lineno or node.body[0].lineno
-            body = node.body[1:]
+            members = node.body[1:]
         else:
-            head_end, body = _start(node.body[0]), node.body
-        return sol_lines[_start(node):head_end] + _render(body, sol_lines, twin.body, stub_lines, top=False,
+            head_end, members = _start(node.body[0]), node.body
+        return sol_lines[_start(node):head_end] + _render(members, sol_lines, twin.body, stub_lines, top=False,
                                                          after=head_end)
+    assert not isinstance(node, ast.ClassDef)  # classes are rendered above (a class with a def twin is not)
     stub_code = [n for n in twin.body if not _is_docstring(n)] or twin.body
     if stub_code[0].lineno == twin.lineno or node.body[0].lineno == node.lineno:
         raise CellError(f"def {node.name}(): write its body on its own lines, below the signature")
@@ -123,8 +124,13 @@ def _written_def(node: ast.stmt, sol_lines: list[str], twin: ast.stmt, stub_line
         body.pop(0)
     if not body:
         raise CellError(f"def {node.name}(): the solution has no code in it")
-    indent = re.match(r"\s*", body[0]).group(0)
+    indent = _indent(body[0])
     return head + todo + [indent + BEGIN, *body, indent + END]
+
+
+def _indent(line: str) -> str:
+    """The white space a line starts with."""
+    return line[:len(line) - len(line.lstrip())]
 
 
 def demo_lines(stub: str) -> list[str]:

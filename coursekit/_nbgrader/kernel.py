@@ -120,7 +120,7 @@ def _grade(answer: _Answer) -> dict[str, Any]:
             module.write_text(answer.source, encoding="utf-8")
             proc = subprocess.run(
                 [sys.executable, "-m", "coursekit._nbgrader.grade", str(course), answer.exercise, str(module)],
-                stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=tmp, env=_grading_env())
+                stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=tmp, env=_grading_env(), check=False)
         if proc.returncode != 0:
             raise RuntimeError(f"grading {answer.exercise} failed (the instructor's setup, not your answer): "
                                f"{proc.stderr.strip()[-2000:] or proc.stdout.strip()[-2000:]}")

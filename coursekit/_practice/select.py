@@ -10,8 +10,8 @@ fits several.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from coursekit.registry import Course, Exercise
 
@@ -31,12 +31,11 @@ def resolve(course: Course, wanted: str, cwd: Path | None = None) -> Exercise:
         raise SelectionError("an empty name does not name an exercise")
     cwd = cwd or Path.cwd()
     as_path = (cwd / word) if not Path(word).is_absolute() else Path(word)
-    if word.endswith(".py") or "\\" in word or as_path.is_file():
-        if as_path.is_file():
-            found = course.by_path(as_path)
-            if found is not None:
-                return found
-            raise SelectionError(f"{word!r} is a file, but not an exercise listed in {course.root / 'course.toml'}")
+    if as_path.is_file():
+        found = course.by_path(as_path)
+        if found is not None:
+            return found
+        raise SelectionError(f"{word!r} is a file, but not an exercise listed in {course.root / 'course.toml'}")
     if word.isdigit():
         number = int(word)
         if 1 <= number <= len(course.exercises):

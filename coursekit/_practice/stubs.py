@@ -40,8 +40,9 @@ class ResetOutcome:
 def _git(root: Path, *args: str) -> str | None:
     """Output of a git command in the course root, or None (not a repository, no git, unknown revision)."""
     try:
-        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=20,
-                              encoding="utf-8", errors="replace")
+        proc = subprocess.run(["git", "-C", str(root), *args],  # noqa: S607 - the user's own git, from PATH
+                              capture_output=True, text=True, timeout=20, encoding="utf-8", errors="replace",
+                              check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return proc.stdout if proc.returncode == 0 else None

@@ -18,9 +18,10 @@ import queue
 import select
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 POLL_INTERVAL_S = 0.5
 

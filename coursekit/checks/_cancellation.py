@@ -10,21 +10,24 @@ instant after the cancel; it must come at the same moment in the observed run.
 
 from __future__ import annotations
 
+from typing import Any
+
 from coursekit._timeline import Timeline, is_main
 from coursekit.checks._core import EPS, OK, Check, Verdict, unfinished
 from coursekit.diagnose import Finding
 
 
-def _cancels(tl: Timeline) -> list[dict]:
+def _cancels(tl: Timeline) -> list[dict[str, Any]]:
     """Cancellations the program asked for while main() ran (not asyncio.run's own clean-up afterwards)."""
     return [c for c in tl.cancels if c.get("phase") == "main"]
 
 
-def _key(c: dict) -> tuple[float, str]:
+def _key(c: dict[str, Any]) -> tuple[float, str]:
     return (round(float(c["t"]), 6), c.get("work") or "?")
 
 
-def _match(observed: list[dict], expected: list[dict]) -> tuple[list[tuple[float, str]], list[tuple[float, str]]]:
+def _match(observed: list[dict[str, Any]],
+           expected: list[dict[str, Any]]) -> tuple[list[tuple[float, str]], list[tuple[float, str]]]:
     """Pair observed cancellations with expected ones: same moment, and the expected work is on the observed
     task's await chain (a student may wrap the work in a coroutine of their own).  Returns (missing, extra)."""
     left = list(observed)
@@ -40,7 +43,7 @@ def _match(observed: list[dict], expected: list[dict]) -> tuple[list[tuple[float
     return missing, sorted(_key(o) for o in left)
 
 
-def _work(c: dict | tuple[float, str]) -> str:
+def _work(c: dict[str, Any] | tuple[float, str]) -> str:
     name = c[1] if isinstance(c, tuple) else (c.get("work") or "?")
     return f"{name}()" if name != "?" else "a task"
 
@@ -94,11 +97,11 @@ class Cancellation(Check):
                                    show_timeline=True)
         pending = [cid for cid in observed.alive_at_return if observed.ctx(cid).kind == "task"]
         if pending and not expected.alive_at_return:
-            c = observed.ctx(pending[0])
+            task = observed.ctx(pending[0])
             cancelled = any(x["target"] == pending[0] for x in _cancels(observed))
             what = ("was cancelled but never awaited, so it had not finished cleaning up" if cancelled else
                     "was still pending (nobody cancelled it or waited for it)")
-            return Verdict(False, f"{c.label} {what} when main() returned.",
+            return Verdict(False, f"{task.label} {what} when main() returned.",
                            [Finding("pending-task", "", "After cancelling a task, await it (catching "
                                     "CancelledError), so that its clean-up has run before you go on.")],
                            show_timeline=True)

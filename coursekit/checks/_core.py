@@ -186,7 +186,8 @@ class Model(Check):
                 got = observed.ctx(cid).kind
                 if got != want:
                     target = expected.ctx(ref_ctx).target
-                    wrong.append(f"the lines of {target}() came from {observed.ctx(cid).label if got != 'main' else 'main itself'}"
+                    wrong.append(f"the lines of {target}() came from "
+                                 f"{observed.ctx(cid).label if got != 'main' else 'main itself'}"
                                  f", not from a separate {want}")
         if not wrong and not findings:
             if not _printers(observed, expected) and any(not is_main(x.ctx) for x in expected.lines):
@@ -226,16 +227,18 @@ class Overlap(Check):
                                    diagnose(observed, only=MODEL_FINDINGS), show_timeline=True)
                 if c1 & c2:
                     return Verdict(False, f"The lines of {n1}() and {n2}() all came from one worker "
-                                   f"({observed.ctx(sorted(c1 & c2)[0]).label}): that is one worker taking turns, "
+                                   f"({observed.ctx(min(c1 & c2)).label}): that is one worker taking turns, "
                                    "not two running at the same time.",
-                                   [Finding("fake-concurrency", "", f"Start one worker for {n1}() and another for {n2}().")],
+                                   [Finding("fake-concurrency", "",
+                                            f"Start one worker for {n1}() and another for {n2}().")],
                                    show_timeline=True)
                 o1 = [busy_interval(observed, c) for c in c1]
                 o2 = [busy_interval(observed, c) for c in c2]
                 if not any(x1 < y2 - EPS and x2 < y1 - EPS for x1, y1 in o1 for x2, y2 in o2):
                     return Verdict(False, f"{n1}() and {n2}() ran one after the other, not at the same time.",
                                    diagnose(observed, only={"sequential", "blocking-sleep"}) or
-                                   [Finding("sequential", "", "Start every worker first, and only then wait for them.")],
+                                   [Finding("sequential", "",
+                                            "Start every worker first, and only then wait for them.")],
                                    show_timeline=True)
         return OK
 
@@ -256,9 +259,11 @@ class Join(Check):
         if findings or late or observed.alive_at_return:
             msg = "main() returned before all of its workers had finished."
             if late:
-                msg += f" {observed.ctx(late[0].ctx).label} was still printing afterwards ({late[0].text!r} at {_fmt_t(late[0].t)})."
-            return Verdict(False, msg, findings or [Finding("not-joined", "", "Wait for every worker before main() "
-                                                            "goes on: join() each thread or process, await each task.")],
+                msg += (f" {observed.ctx(late[0].ctx).label} was still printing afterwards "
+                        f"({late[0].text!r} at {_fmt_t(late[0].t)}).")
+            return Verdict(False, msg, findings or [Finding(
+                "not-joined", "", "Wait for every worker before main() "
+                "goes on: join() each thread or process, await each task.")],
                            show_timeline=True)
         return OK
 

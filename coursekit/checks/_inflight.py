@@ -50,7 +50,8 @@ class InFlight(Check):
         m = self.key.search(ref.text)
         return m.group(1) if m and m.groups() else (m.group(0) if m else None)
 
-    def _intervals(self, pairs: list[tuple[Line, Line]], side: int) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
+    def _intervals(self, pairs: list[tuple[Line, Line]],
+                   side: int) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
         times: dict[str, list[float]] = {}
         names: dict[str, str] = {}
         for pair in pairs:

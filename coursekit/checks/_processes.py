@@ -261,7 +261,7 @@ class SharedUpdates(Check):
                            "into each process, so the main program never sees the workers' updates.",
                            [Finding("not-shared", "", "Create the counter with multiprocessing.Value and pass it "
                                     "to every worker.")])
-        for name, accesses in sorted(objs.items()):
+        for _obj, accesses in sorted(objs.items()):
             result = replay(accesses)
             if result.lost:
                 lost = result.lost[0]

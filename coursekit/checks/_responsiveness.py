@@ -35,12 +35,12 @@ class Responsive(Check):
             o, e = late[0]
             return Verdict(False, f"The heartbeat {o.text!r} came at {o.t:g} s instead of {e.t:g} s: something "
                            "blocks the event loop, so no other task could run in the meantime.",
-                           blocking + [fix], show_timeline=True)
+                           [*blocking, fix], show_timeline=True)
         if missing:
             msg = f"The heartbeat {missing[0].text!r} (due at {missing[0].t:g} s) never came."
             if blocking:
                 return Verdict(False, msg + " A blocking call blocks the event loop, so the heartbeat could not run.",
-                               blocking + [fix] + diagnose(observed, only=RUN_FINDINGS), show_timeline=True)
+                               [*blocking, fix, *diagnose(observed, only=RUN_FINDINGS)], show_timeline=True)
             found = RUN_FINDINGS | {"pending-task", "never-awaited"}
             return Verdict(False, msg, diagnose(observed, only=found), show_timeline=True)
         return OK

@@ -16,9 +16,10 @@ counts only the sleeps called from outside the student's file, so that a student
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from coursekit._timeline import Timeline, is_main
-from coursekit.checks._core import EPS, MODEL_WORKER, MODEL_FINDINGS, OK, RUN_FINDINGS, Check, Verdict, match_lines
+from coursekit.checks._core import EPS, MODEL_FINDINGS, MODEL_WORKER, OK, RUN_FINDINGS, Check, Verdict, match_lines
 from coursekit.diagnose import Finding, diagnose
 
 _PLURAL = {"thread": "threads", "process": "processes", "task": "tasks"}
@@ -41,7 +42,7 @@ def _workers(tl: Timeline) -> list[str]:
 WORK_KINDS = ("all", "given")
 
 
-def work_sleeps(tl: Timeline, work: str) -> list[dict]:
+def work_sleeps(tl: Timeline, work: str) -> list[dict[str, Any]]:
     """The sleep events that stand for work: all of them, or only those the grader's own code made."""
     if work not in WORK_KINDS:
         raise ValueError(f"work must be one of {WORK_KINDS}, not {work!r}")

@@ -10,7 +10,7 @@ LIMITS = [20_000, 5_000, 30_000, 10_000, 25_000, 2_000]
 def drive(student):
     """Count the primes of six limits with two workers; print and return the counts."""
     counts = list(student.prime_counts(list(LIMITS), 2))
-    for limit, count in zip(LIMITS, counts):
+    for limit, count in zip(LIMITS, counts, strict=False):  # the student may return too few or too many
         print(f"primes below {limit}: {count}")
     return counts
 

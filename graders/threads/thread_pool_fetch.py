@@ -35,7 +35,8 @@ grader = Grader(
         checks.Runs(),
         checks.Returns("fetch_all()", advice="Read the futures in the order you submitted them, and catch the "
                        "exception future.result() re-raises: store f\"error: {exc}\" for that url, keep the rest."),
-        checks.ExactlyOnce("fetched ", what="url", advice="Submit each url once, and never call fetch yourself: report a failed fetch, do not retry it."),
+        checks.ExactlyOnce("fetched ", what="url", advice="Submit each url once, and never call fetch yourself: "
+                           "report a failed fetch, do not retry it."),
         checks.Busy(work="given"),
         checks.Timing(),
         checks.Workers(work="given"),

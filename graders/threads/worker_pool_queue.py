@@ -31,7 +31,8 @@ grader = Grader(
         checks.Runs(),
         checks.Returns("run_pool()", advice="If the values are right but out of order: store each result "
                        "at its item's index (results[index] = ...), not in the order the workers finish."),
-        checks.ExactlyOnce("processed ", advice="Put each item in the queue once; each worker takes its items from the queue, never from the list."),
+        checks.ExactlyOnce("processed ", advice="Put each item in the queue once; each worker takes its items "
+                           "from the queue, never from the list."),
         checks.Busy(work="given"),
         checks.Timing(),
         checks.Workers(work="given"),
