@@ -20,7 +20,8 @@ The lesson
     consumer).  A task left pending when ``main()`` returns is cancelled abruptly by ``asyncio.run``.
     Docs: https://docs.python.org/3/library/asyncio-queue.html (its example is this exercise)
 
-Check your work:  pytest exercises/coroutines/   (or: python exercises/coroutines/async_queue_pipeline.py)
+Check your work:  course check coroutines/async_queue_pipeline   (or: pytest exercises/coroutines/async_queue_pipeline.py)
+Run it and watch:  python exercises/coroutines/async_queue_pipeline.py
 """
 
 import asyncio

@@ -14,7 +14,8 @@ The lesson
     let the semaphore hold them back: waiting tasks get a permit in the order they asked for it.
     Docs: https://docs.python.org/3/library/asyncio-sync.html#asyncio.Semaphore
 
-Check your work:  pytest exercises/coroutines/   (or: python exercises/coroutines/bounded_semaphore.py)
+Check your work:  course check coroutines/bounded_semaphore   (or: pytest exercises/coroutines/bounded_semaphore.py)
+Run it and watch:  python exercises/coroutines/bounded_semaphore.py
 """
 
 import asyncio

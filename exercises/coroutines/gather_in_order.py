@@ -14,7 +14,8 @@ The lesson
     arguments, not one list.
     Docs: https://docs.python.org/3/library/asyncio-task.html#running-tasks-concurrently
 
-Check your work:  pytest exercises/coroutines/   (or: python exercises/coroutines/gather_in_order.py)
+Check your work:  course check coroutines/gather_in_order   (or: pytest exercises/coroutines/gather_in_order.py)
+Run it and watch:  python exercises/coroutines/gather_in_order.py
 """
 
 import asyncio

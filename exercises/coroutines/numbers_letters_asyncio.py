@@ -11,7 +11,8 @@ The lesson
     task; ``await task`` (or ``asyncio.gather``) waits for it.  A task nobody awaits is cancelled when
     ``asyncio.run`` ends.
 
-Check your work:  pytest exercises/coroutines/   (or: python exercises/coroutines/numbers_letters_asyncio.py)
+Check your work:  course check coroutines/numbers_letters_asyncio   (or: pytest exercises/coroutines/numbers_letters_asyncio.py)
+Run it and watch:  python exercises/coroutines/numbers_letters_asyncio.py
 """
 
 import asyncio

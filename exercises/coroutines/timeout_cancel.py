@@ -18,7 +18,8 @@ The lesson
     Docs: https://docs.python.org/3/library/asyncio-task.html#timeouts and
     https://docs.python.org/3/library/asyncio-task.html#task-cancellation
 
-Check your work:  pytest exercises/coroutines/   (or: python exercises/coroutines/timeout_cancel.py)
+Check your work:  course check coroutines/timeout_cancel   (or: pytest exercises/coroutines/timeout_cancel.py)
+Run it and watch:  python exercises/coroutines/timeout_cancel.py
 """
 
 import asyncio

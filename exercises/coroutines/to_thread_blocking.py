@@ -15,7 +15,8 @@ The lesson
     function and its arguments separately: ``to_thread(f(x))`` would call ``f`` right away, on the loop.
     Docs: https://docs.python.org/3/library/asyncio-task.html#running-in-threads
 
-Check your work:  pytest exercises/coroutines/   (or: python exercises/coroutines/to_thread_blocking.py)
+Check your work:  course check coroutines/to_thread_blocking   (or: pytest exercises/coroutines/to_thread_blocking.py)
+Run it and watch:  python exercises/coroutines/to_thread_blocking.py
 """
 
 import asyncio

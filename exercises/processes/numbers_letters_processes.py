@@ -11,7 +11,8 @@ The lesson
     "finish" it: that kills it mid-work.  Keep the ``if __name__ == "__main__":`` guard: with the ``spawn``
     and ``forkserver`` start methods, each child imports this module again.
 
-Check your work:  pytest exercises/processes/   (or: python exercises/processes/numbers_letters_processes.py)
+Check your work:  course check processes/numbers_letters_processes   (or: pytest exercises/processes/numbers_letters_processes.py)
+Run it and watch:  python exercises/processes/numbers_letters_processes.py
 """
 
 import multiprocessing  # noqa: F401  (you will need it)

@@ -20,7 +20,8 @@ The lesson
     (The grader does not time your program: the grading machine may have a single core.  It checks that the
     pool was given several calls at once, that they ran in worker processes, and the results.)
 
-Check your work:  pytest exercises/processes/   (or: python exercises/processes/prime_counts_pool.py)
+Check your work:  course check processes/prime_counts_pool   (or: pytest exercises/processes/prime_counts_pool.py)
+Run it and watch:  python exercises/processes/prime_counts_pool.py
 """
 
 import multiprocessing  # noqa: F401  (you will need it, or concurrent.futures)

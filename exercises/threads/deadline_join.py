@@ -15,7 +15,8 @@ The lesson
     Docs: https://docs.python.org/3/library/threading.html#threading.Thread.join
           https://docs.python.org/3/library/threading.html#threading.Thread.daemon
 
-Check your work:  pytest exercises/threads/   (or run this file: python exercises/threads/deadline_join.py)
+Check your work:  course check threads/deadline_join   (or: pytest exercises/threads/deadline_join.py)
+Run it and watch:  python exercises/threads/deadline_join.py
 """
 
 import threading  # noqa: F401  (you will need it)

@@ -21,7 +21,8 @@ The lesson
     Docs: https://docs.python.org/3/library/threading.html#condition-objects
           https://go.dev/tour/concurrency/2  (Go channels)  https://go.dev/ref/spec#Close
 
-Check your work:  pytest exercises/threads/   (or run this file: python exercises/threads/go_channel.py)
+Check your work:  course check threads/go_channel   (or: pytest exercises/threads/go_channel.py)
+Run it and watch:  python exercises/threads/go_channel.py
 """
 
 import threading

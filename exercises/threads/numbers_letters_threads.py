@@ -10,7 +10,8 @@ The lesson
     ``t.join()`` waits until the thread has finished.  Start *both* threads before you join either one,
     otherwise they run one after the other.  Only when both are joined is the work really done.
 
-Check your work:  pytest exercises/threads/   (or run this file and watch: python exercises/threads/numbers_letters_threads.py)
+Check your work:  course check threads/numbers_letters_threads   (or: pytest exercises/threads/numbers_letters_threads.py)
+Run it and watch:  python exercises/threads/numbers_letters_threads.py
 """
 
 import threading  # noqa: F401  (you will need it)

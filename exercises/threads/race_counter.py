@@ -18,7 +18,8 @@ The lesson
     Docs: https://docs.python.org/3/library/threading.html#lock-objects
           https://docs.python.org/3/library/threading.html#using-locks-conditions-and-semaphores-in-the-with-statement
 
-Check your work:  pytest exercises/threads/   (or run this file: python exercises/threads/race_counter.py)
+Check your work:  course check threads/race_counter   (or: pytest exercises/threads/race_counter.py)
+Run it and watch:  python exercises/threads/race_counter.py
 """
 
 import threading

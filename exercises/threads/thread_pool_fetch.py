@@ -15,7 +15,8 @@ The lesson
     Docs: https://docs.python.org/3/library/concurrent.futures.html#threadpoolexecutor
           https://docs.python.org/3/library/concurrent.futures.html#future-objects
 
-Check your work:  pytest exercises/threads/   (or run this file: python exercises/threads/thread_pool_fetch.py)
+Check your work:  course check threads/thread_pool_fetch   (or: pytest exercises/threads/thread_pool_fetch.py)
+Run it and watch:  python exercises/threads/thread_pool_fetch.py
 """
 
 import time

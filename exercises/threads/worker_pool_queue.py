@@ -17,7 +17,8 @@ The lesson
     Docs: https://docs.python.org/3/library/queue.html#queue.Queue
           https://docs.python.org/3/library/threading.html#thread-objects
 
-Check your work:  pytest exercises/threads/   (or run this file: python exercises/threads/worker_pool_queue.py)
+Check your work:  course check threads/worker_pool_queue   (or: pytest exercises/threads/worker_pool_queue.py)
+Run it and watch:  python exercises/threads/worker_pool_queue.py
 """
 
 import queue  # noqa: F401  (you will need it)

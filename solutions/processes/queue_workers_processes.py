@@ -17,7 +17,8 @@ The lesson
     Docs: https://docs.python.org/3/library/multiprocessing.html#exchanging-objects-between-processes and
     https://docs.python.org/3/library/multiprocessing.html#programming-guidelines
 
-Check your work:  pytest exercises/processes/   (or: python exercises/processes/queue_workers_processes.py)
+Check your work:  course check processes/queue_workers_processes   (or: pytest exercises/processes/queue_workers_processes.py)
+Run it and watch:  python exercises/processes/queue_workers_processes.py
 """
 
 import multiprocessing

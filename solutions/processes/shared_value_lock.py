@@ -20,7 +20,8 @@ The lesson
     (The grader does not rely on the race happening to strike: it records every read and write of the counter
     on the logical clock and replays them in order, so a missing or misplaced lock is caught every time.)
 
-Check your work:  pytest exercises/processes/   (or: python exercises/processes/shared_value_lock.py)
+Check your work:  course check processes/shared_value_lock   (or: pytest exercises/processes/shared_value_lock.py)
+Run it and watch:  python exercises/processes/shared_value_lock.py
 """
 
 import multiprocessing
