@@ -65,6 +65,7 @@ class ExerciseFile(pytest.File):
         super().__init__(**kwargs)
         self.exercise = exercise
         self._result: ExerciseResult | None = None
+        self.shown: dict[str, str] = {}  # a message or picture already shown for this file -> the check it was under
 
     def collect(self) -> Any:
         grader = load_grader(self.exercise)
@@ -99,13 +100,20 @@ class CheckItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CheckFailed):
             r = excinfo.value.result
-            text = f"[{self.name}] {r.title}\n\n{explanation(r)}"
+            text = f"[{self.name}] {r.title}\n\n{self._once(explanation(r), 'the same as')}"
             if r.lanes:
-                text += f"\n\n{TIMELINE_HEADING}\n{self._picture(r)}"
+                picture = self._once(self._picture(r), "the same timeline as")
+                text += f"\n\n{TIMELINE_HEADING}\n{picture}" if picture == self._picture(r) else f"\n\n{picture}"
             return text
         if isinstance(excinfo.value, GraderError):
             return f"The grader itself is broken (not your fault; tell your instructor):\n{excinfo.value}"
         return str(super().repr_failure(excinfo, style=style))
+
+    def _once(self, text: str, same: str) -> str:
+        """``text`` the first time this file's failures show it; later, a pointer to where it was shown (one
+        mistake often fails several checks, and the same explanation and picture under each would bury it)."""
+        first = self.exercise_file.shown.setdefault(text, self.name)
+        return text if first == self.name else f"({same} [{first}] above)"
 
     def _picture(self, result: CheckResult) -> str:
         """Box characters and colour when pytest writes to a terminal with colour; plain ASCII otherwise."""

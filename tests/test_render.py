@@ -16,6 +16,7 @@ from _course_copy import ROOT, copy_course
 from coursekit import render
 from coursekit.grading import grade_exercise
 from coursekit.registry import load_course
+from coursekit.render import TIMELINE_HEADING
 from coursekit.results import Status
 
 EX = "threads/numbers_letters_threads"
@@ -106,5 +107,7 @@ def test_pytest_on_one_exercise_file_never_imports_the_students_code_itself(tmp_
     pids = marker.read_text().split()
     assert pids and str(runs[0].pid) not in pids, out  # the harness imported it; pytest did not
     assert "ERROR collecting" not in out and runs[0].returncode == 1
+    # three checks fail on one mistake: the picture is drawn under the first, and pointed to from the others
+    assert out.count(TIMELINE_HEADING) == 1 and out.count("(the same timeline as [timing] above)") == 2
     assert "Python cannot read your file: invalid syntax at line 1" in broken_out
     assert "ERROR collecting" not in broken_out and "_pytest" not in broken_out + broken_err
