@@ -280,6 +280,10 @@ def test_gradescope_export_grades_a_submission(tmp_path):
     assert len(data["tests"]) == sum(len(e.points) for e in whole) and data["output_format"] == "md"
     assert data["extra_data"]["exercises"][THREADS] == "graded"
     assert data["extra_data"]["exercises"]["coroutines/numbers_letters_asyncio"] == "not submitted"
+    # the page's top shows the totals and tables; each failure's message is under its own test, not twice
+    failed = [t["output"] for t in data["tests"] if t["status"] == "failed" and t["output"]]
+    assert failed and "| check | points | result |" in data["output"]
+    assert not any(message in data["output"] for message in failed)
 
 
 def test_the_audit_guard_alone_contains_the_attacks():

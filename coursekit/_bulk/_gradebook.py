@@ -116,16 +116,26 @@ def _md(text: str) -> str:
 
 
 def feedback(result: ClassResult, sr: StudentResult) -> str:
+    """What a student reads (``feedback.md``): the total, then per exercise its checks, what failed and why."""
+    return _feedback(result, sr, with_messages=True)
+
+
+def summary(result: ClassResult, sr: StudentResult) -> str:
+    """``feedback`` without the failure messages: for Gradescope's page, where each test shows its own."""
+    return _feedback(result, sr, with_messages=False)
+
+
+def _feedback(result: ClassResult, sr: StudentResult, *, with_messages: bool) -> str:
     lines = [f"# Feedback: {_md(sr.student)}", "",
              f"**Total: {points(sr.total)} / {points(result.max_total)}**", ""]
     if sr.submission.notes:
         lines += ["About your submission:", ""] + [f"- {_md(n)}" for n in sr.submission.notes] + [""]
     for ex in result.exercises:
-        lines += _exercise_feedback(ex, sr.exercises[ex.id], sr.how[ex.id])
+        lines += _exercise_feedback(ex, sr.exercises[ex.id], sr.how[ex.id], with_messages)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _exercise_feedback(ex: Exercise, r: ExerciseResult, how: str) -> list[str]:
+def _exercise_feedback(ex: Exercise, r: ExerciseResult, how: str, with_messages: bool) -> list[str]:
     lines = [f"## {ex.order}. {_md(ex.title)} (`{ex.id}`): {points(r.score)} / {points(r.max_score)}", ""]
     if how in ("not submitted", "rejected"):
         return [*lines, _md(r.checks[0].message), ""]
@@ -135,7 +145,7 @@ def _exercise_feedback(ex: Exercise, r: ExerciseResult, how: str) -> list[str]:
         lines.append(f"| {c.name}: {_md(c.title)} | {points(c.points)} / {points(c.max_points)} | {mark} |")
     lines.append("")
     shown: set[str] = set()
-    for c in r.checks:
+    for c in r.checks if with_messages else ():
         if c.status is Status.PASSED or not c.message or c.message in shown:
             continue
         shown.add(c.message)

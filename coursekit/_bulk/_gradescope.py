@@ -70,7 +70,7 @@ def build_zip(course: Course, out: Path) -> list[str]:
 def run(root: Path) -> int:
     """Grade ``root/submission`` into ``root/results/results.json``; always writes it, always returns 0."""
     from coursekit._bulk._engine import grade_class
-    from coursekit._bulk._gradebook import feedback, gradescope_results
+    from coursekit._bulk._gradebook import gradescope_results, summary
 
     results_dir = root / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -87,7 +87,7 @@ def run(root: Path) -> int:
             result = grade_class(course, klass, Path(tmp) / "out", match_names=True)
             student = result.students[0]
             data = gradescope_results(result, student)
-            data["output"] = feedback(result, student)
+            data["output"] = summary(result, student)  # each test carries its own failure message
             data["output_format"] = "md"
             del data["extra_data"]["student"]
     except Exception as exc:  # noqa: BLE001 - Gradescope must always get a results.json
