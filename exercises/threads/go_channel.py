@@ -8,7 +8,8 @@ Write ``Channel(capacity=0)``, a channel with Go's semantics:
   receiver has taken *this* value: sender and receiver meet.  ``send`` on a closed channel raises ``Closed``.
 - ``recv()``: returns the oldest value, waiting while there is none.  On a closed channel it still returns what
   was sent before ``close()``, and raises ``Closed`` only when nothing is left.
-- ``close()``: no more sends; wakes *every* thread waiting in ``recv`` (they raise ``Closed``).
+- ``close()``: no more sends; wakes *every* waiting thread: those in ``recv`` raise ``Closed``, and a ``send``
+  still waiting for room or a receiver returns (its value stays, for ``recv`` to take; Go would panic there).
 - ``for value in channel``: receives until the channel is closed and empty.
 
 The lesson
