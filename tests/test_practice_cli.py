@@ -261,6 +261,17 @@ def test_a_terminal_gets_symbols_and_colour_and_no_color_turns_colour_off(course
     assert "\u2717 join" in out and "\u25cf" in out
 
 
+def test_a_narrow_terminal_wraps_each_column_under_itself(course, monkeypatch):
+    write_exercise(course, WRONG / "no_join.py")
+    monkeypatch.setenv("COLUMNS", "64")
+    lines = run("check", EX).output.splitlines()
+    assert lines[0].startswith(EX) and lines[0].endswith("points")  # the score is never cut from its word
+    checks = lines[1:lines.index("") if "" in lines else None]
+    assert all(line.startswith("  ") for line in checks)  # a wrapped title stays in its column
+    assert any(line.startswith(" " * 10) for line in checks)  # ... and some title did wrap, at this width
+    assert all(line == line.rstrip() for line in lines), "no line is padded with trailing spaces"
+
+
 def test_every_command_the_students_readme_names_exists():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## For students"):readme.index("\n## ", readme.index("## For students") + 5)]

@@ -118,27 +118,41 @@ def progress_line(course: Course, statuses: dict[str, str], progress: Progress, 
 
 
 def _indent(text: str, by: int = 6) -> Padding:
-    return Padding(Text(text), (0, 0, 0, by))
+    return Padding(Text(text), (0, 0, 0, by), expand=False)  # (expand would pad every line to the full width)
+
+
+def _row(*cells: tuple[Text, int | None]) -> Table:
+    """One line of cells of fixed widths (``None``: the rest of the line, wrapping within its own column), so
+    that a narrow terminal wraps a title under itself, never back to the left edge."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    for _, width in cells:
+        if width is None:
+            grid.add_column(ratio=1, overflow="fold")
+        else:
+            grid.add_column(width=width, no_wrap=True)
+    grid.add_row(*(text for text, _ in cells))
+    return grid
 
 
 def result_view(exercise: Exercise, result: ExerciseResult, console: Console, *, pictures: bool = True) -> Group:
     """One line per check (mark, name, points, title), the failures explained, then their timeline pictures."""
     rows: list[RenderableType] = []
-    head = Text(exercise.id, style="bold") + Text(f"  {exercise.title}  ")
-    head += Text(f"{result.score:g}/{result.max_score:g} points",
+    score = Text(f"{result.score:g}/{result.max_score:g} points",
                  style="bold green" if result.passed else "bold yellow")
-    rows.append(head)
+    rows.append(_row((Text(exercise.id, style="bold"), len(exercise.id) + 1), (Text(exercise.title), None),
+                     (Text(" ") + score, len(score) + 1)))
     failed = [c for c in result.checks if c.status is not Status.PASSED]
     words = {c.name: explanation(c) for c in failed}
     shared = len(failed) > 1 and len(set(words.values())) == 1
     width = max(len(c.name) for c in result.checks) if result.checks else 4
     said: dict[str, str] = {}
+    marks = 2 + max(mark(passed, console).cell_len for passed in (True, False))
     for c in result.checks:
-        line = Text("  ") + mark(c.status is Status.PASSED, console) + Text(f" {c.name:<{width}}  ")
-        line += Text(f"{c.points:g}/{c.max_points:g}".rjust(5) + "  ") + Text(c.title, style="dim")
+        title = Text(c.title, style="dim")
         if c.status is Status.ERROR:
-            line += Text("  (the grader could not judge this: tell your instructor)", style="red")
-        rows.append(line)
+            title += Text("  (the grader could not judge this: tell your instructor)", style="red")
+        rows.append(_row((Text("  ") + mark(c.status is Status.PASSED, console), marks), (Text(c.name), width + 1),
+                         (Text(f"{c.points:g}/{c.max_points:g}".rjust(5)), 6), (title, None)))
         if c.status is Status.PASSED or shared:
             continue
         text = words[c.name]
