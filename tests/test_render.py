@@ -14,6 +14,7 @@ import pytest
 from _course_copy import ROOT, copy_course
 
 from coursekit import render
+from coursekit._lanes import summarize
 from coursekit.grading import grade_exercise
 from coursekit.registry import load_course
 from coursekit.results import Status
@@ -49,8 +50,11 @@ def test_results_carry_a_json_picture_and_keep_their_words(failed):
     pic = by_name["join"].lanes
     labels = [ln["label"] for ln in pic["observed"]["lanes"]]
     assert labels == ["main", "thread print_numbers", "thread print_letters"]
-    assert pic["divergence"]["observed"] == {"t": 0.0, "lane": "t0", "text": "Done!"}
-    assert pic["divergence"]["expected"]["text"] == "Number: 1"
+    # 'Done!' at 0 s is the first difference: at 0 s the reference prints nothing; it prints 'Done!' at 7.5 s.
+    assert pic["divergence"]["t"] == 0.0
+    assert pic["divergence"]["observed"] == {"t": 0.0, "lane": "t0", "text": "Done!", "i": 0, "other_t": 7.5,
+                                             "here_in_other": 0}
+    assert pic["divergence"]["expected"] is None
     main_exp = pic["expected"]["lanes"][0]
     assert main_exp["waits"] and main_exp["waits"][-1]["t1"] == pytest.approx(7.5)
     assert "never waited for" in by_name["join"].message
@@ -84,7 +88,71 @@ def test_pytest_exercises_shows_the_lanes_plain_when_piped_in_colour_when_asked(
     runs = [_pytest_exercises(course), _pytest_exercises(course, PY_COLORS="1")]  # side by side: half the wait
     (piped, _), (coloured, _) = [proc.communicate(timeout=300) for proc in runs]
     assert runs[0].returncode == 1
-    assert "first difference: your program printed 'Done!' at 0 s (main)" in piped
+    assert "first difference, at 0 s: your program printed 'Done!' (main), which is due at 7.5 s." in \
+        " ".join(piped.split())  # the terminal is 80 columns wide: the sentence may wrap
     assert re.search(r"^  thread print_letters\s+\|-+o", piped, re.MULTILINE)
     assert "\x1b" not in piped and "Traceback" not in piped
     assert COLOUR_CODE.search(coloured) and "\u25cf" in coloured
+
+
+def _timeline(*lines):
+    """A finished run that printed ``lines`` ((t, context, text), ...): enough for the picture's model."""
+    from coursekit._timeline import Context, Line, Timeline
+
+    contexts = {"t0": Context("t0", "main", "", "", 0.0, None)}
+    for _, cid, _ in lines:
+        if cid != "t0":
+            contexts[cid] = Context(cid, "task", f"job_{cid}", "t0", 0.0, 9.0)
+    return Timeline(model="coroutines", contexts=contexts, lines=[Line(t, c, x, "main") for t, c, x in lines],
+                    err_lines=[], joins=[], kills=[], problems=[], crashes=[], errors=[], unstarted=[],
+                    returned_at=9.0, alive_at_return=[], main_is_async=True, completed=True)
+
+
+def test_a_moment_is_compared_as_a_multiset_and_the_missing_line_is_named():
+    expected = _timeline((1, "a", "a: started"), (3, "a", "a: done"), (3, "t0", "timed out"), (3, "b", "b: started"),
+                         (4, "b", "b: done"))
+    swapped = _timeline((1, "a", "a: started"), (3, "b", "b: started"), (3, "a", "a: done"), (3, "t0", "timed out"),
+                        (4, "b", "b: done"))
+    assert render.first_divergence(swapped, expected) is None  # lines due at one moment may come in any order
+    missing = _timeline((1, "a", "a: started"), (3, "a", "a: done"), (3, "b", "b: started"), (4, "b", "b: done"))
+    pic = summarize(missing, expected)
+    div = pic["divergence"]
+    assert (div["t"], div["observed"], div["expected"]["text"]) == (3, None, "timed out")
+    # The marked row is the missing line beside an empty cell, and every other row pairs equal lines.
+    rows = pic["rows"]
+    assert rows[div["row"]] == [None, 2]
+    assert all(missing.lines[j].text == expected.lines[k].text for j, k in rows if j is not None and k is not None)
+    text = render.picture_text(pic)
+    assert ("first difference, at 3 s: your program did not print 'timed out' (main), which is expected then; "
+            "it never printed it.") in " ".join(text.split())
+    marked = [line for line in text.splitlines() if line.startswith("v ") and "first difference" not in line]
+    assert len(marked) == 1 and "timed out" in marked[0] and "b: started" not in marked[0]
+
+
+def test_a_line_printed_at_the_wrong_moment_is_named_with_both_times():
+    expected = _timeline((1, "a", "x"), (2, "a", "y"))
+    early = _timeline((1, "a", "x"), (1, "a", "y"))
+    div = summarize(early, expected)["divergence"]
+    assert render.divergence_text(summarize(early, expected)) == (
+        "first difference, at 1 s: your program printed 'y' (task job_a), which is due at 2 s.")
+    assert div["expected"] is None and div["observed"]["i"] == 1
+    late = _timeline((1, "a", "x"), (3, "a", "y"))
+    assert render.divergence_text(summarize(late, expected)) == (
+        "first difference, at 2 s: your program did not print 'y' (task job_a), which is expected then; "
+        "it printed it at 3 s.")
+    wrong = _timeline((1, "a", "x"), (2, "a", "z"))
+    assert render.divergence_text(summarize(wrong, expected)) == (
+        "first difference, at 2 s: your program printed 'z' (task job_a) where 'y' (task job_a) was expected.")
+
+
+def test_the_catalogue_case_names_the_missing_timeout_line():
+    """swallows_cancelled_error.py prints the same lines at 3 s except the timeout message: that is the first
+    difference, in the sentence and on the marked row (it used to name 'b: finished' at 4 s)."""
+    ex = "coroutines/timeout_cancel"
+    result = grade_exercise(load_course(ROOT).get(ex),
+                            ROOT / "tests" / "catalogue" / ex / "wrong" / "swallows_cancelled_error.py")
+    pic = next(c.lanes for c in result.checks if c.lanes)
+    text = render.picture_text(pic)
+    assert "first difference, at 3 s: your program did not print 'slow: timed out after 2 s' (main)" in text
+    marked = [line for line in text.splitlines() if line.startswith("v ") and "first difference" not in line]
+    assert len(marked) == 1 and re.search(r"^v\s+\|\s+3 s\s+main\s+slow: timed out", marked[0]), marked
