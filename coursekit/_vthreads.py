@@ -139,7 +139,8 @@ class ThreadsModel:
                 on = f.blocked_on if f.state == BLOCKED else f.state
                 frame = frames.get(f.ident) if f.ident is not None else None
                 # no frame yet (a thread not yet running): say nothing rather than point at the caller's line
-                out.append({"id": f.wid, "on": on, "where": self.probe.where(frame) if frame is not None else ""})
+                out.append({"id": f.wid, "on": on, "where": self.probe.where(frame) if frame is not None else "",
+                            "code": self.probe.code_at(frame)})
         return out
 
     def run_atexit(self) -> None:
@@ -176,7 +177,8 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
             frame = frames.get(f.ident) if f.ident is not None else None
             return probe.where(frame) if frame is not None else ""
 
-        waits = [{"id": f.wid, "on": f.blocked_on, "where": where(f)} for f in fibers]
+        waits = [{"id": f.wid, "on": f.blocked_on, "where": where(f),
+                  "code": probe.code_at(frames.get(f.ident) if f.ident is not None else None)} for f in fibers]
         extra = getattr(probe, "extra_waits", None)  # asyncio: which tasks wait, and at which await
         if extra is not None:
             waits = [w for w in waits if w["on"] != "event loop"] + extra()

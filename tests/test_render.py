@@ -156,3 +156,25 @@ def test_the_catalogue_case_names_the_missing_timeout_line():
     assert "first difference, at 3 s: your program did not print 'slow: timed out after 2 s' (main)" in text
     marked = [line for line in text.splitlines() if line.startswith("v ") and "first difference" not in line]
     assert len(marked) == 1 and re.search(r"^v\s+\|\s+3 s\s+main\s+slow: timed out", marked[0]), marked
+
+
+def test_a_wait_is_named_by_the_line_the_student_wrote_and_counts_of_a_stuck_run_say_so():
+    """one_sentinel.py deadlocks in its first call: its workers block in `tasks.get()` (a queue, whose get()
+    waits in a lock inside the queue module), and it never gets to start the later calls' threads."""
+    ex = "threads/worker_pool_queue"
+    result = grade_exercise(load_course(ROOT).get(ex), ROOT / "tests" / "catalogue" / ex / "wrong" / "one_sentinel.py")
+    by_name = {c.name: render.explanation(c) for c in result.checks}
+    assert "thread worker waits at `task = tasks.get()` (one_sentinel.py:16 in worker)" in by_name["runs"]
+    assert "main waits at `thread.join()`" in by_name["runs"]
+    assert "waits in lock" not in by_name["runs"]
+    workers = by_name["workers"]
+    assert "Your program started 3 threads; expected 7." not in workers
+    assert "stopped before it finished" in workers and "it had started 3 threads by then" in workers
+    assert "Deadlock" in workers and "\n- ." not in workers
+
+
+def test_a_finding_with_only_advice_reads_as_the_advice():
+    from coursekit.diagnose import Finding
+
+    assert Finding("leak", "", "Join every thread.").text() == "Join every thread."
+    assert Finding("leak", "It leaked", "Join every thread.").text() == "It leaked. Join every thread."
