@@ -131,8 +131,9 @@ def timeline_svg(picture: dict[str, Any]) -> str:
                 out.append(f'<path d="M{xb} {y - 6} l 8 6 l -8 6 z" fill="{colour}"><title>never ended</title></path>')
             for w in ln["waits"]:
                 out.append(f'<line class="wait" x1="{x(w["t0"])}" y1="{y}" x2="{x(w["t1"])}" y2="{y}" '
-                           f'stroke="{colour}" stroke-width="2" stroke-dasharray="3 3"><title>waiting in join() for '
-                           f'{_esc(w["label"])}, {_esc(_fmt_t(w["t0"]))} to {_esc(_fmt_t(w["t1"]))}</title></line>')
+                           f'stroke="{colour}" stroke-width="2" stroke-dasharray="3 3"><title>waiting '
+                           f'{_esc(w.get("what") or "in join() for " + w["label"])}, {_esc(_fmt_t(w["t0"]))} to '
+                           f'{_esc(_fmt_t(w["t1"]))}</title></line>')
             last_label_end = -1e9
             for p in ln["prints"]:
                 px = x(p["t"])

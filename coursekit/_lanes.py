@@ -88,6 +88,21 @@ def _lane_label(tl: Timeline, cid: str) -> str:
     return f"{c.kind} {target}"
 
 
+_NOT_WAITING = ("", "running", "runnable", "sleep", "event loop")  # states of a fiber that is not blocked
+
+
+def _last_seen(tl: Timeline, cid: str, start: float) -> float:
+    """When a context was last seen doing something (a line, the end of a sleep, a join, starting a worker): a
+    context blocked at the end of a run has waited since then (the trace has no event for a wait that never
+    returned)."""
+    seen = [start]
+    for ev in tl.events:
+        if ev.get("id") == cid and ev.get("e") in ("line", "sleep", "join", "cancel", "kill"):
+            seen.append(float(ev.get("t", 0.0)) + (float(ev.get("d", 0.0)) if ev.get("e") == "sleep" else 0.0))
+    seen += [c.start for c in tl.contexts.values() if c.parent == cid or (is_main(cid) and is_main(c.parent))]
+    return max(seen)
+
+
 def _side(tl: Timeline) -> dict[str, Any]:
     main_id = next((x.ctx for x in tl.lines if is_main(x.ctx)), "t0" if tl.model != "processes" else "main")
     lanes: dict[str, dict[str, Any]] = {}
@@ -130,7 +145,19 @@ def _side(tl: Timeline) -> dict[str, Any]:
             stop = max(stop, target_end)
         if stop > start + EPS and (who in lanes or is_main(who)):
             lane(who)["waits"].append({"t0": start, "t1": stop, "on": j["target"],
-                                       "label": _lane_label(tl, j["target"]), "done": bool(j.get("done"))})
+                                       "label": _lane_label(tl, j["target"]), "done": bool(j.get("done")),
+                                       "what": f"in join() for {_lane_label(tl, j['target'])}"})
+    for p in tl.problems:  # a run stopped (deadlock, hang, time limit) while these waited: they wait to the end
+        for w in p.get("waits") or []:
+            cid = main_id if is_main(w.get("id", "")) else w.get("id", "")
+            if w.get("on") in _NOT_WAITING or not (cid in lanes or cid in tl.contexts):
+                continue
+            stop = float(p.get("t", end_of_run))
+            start = min(stop, _last_seen(tl, cid, lane(cid)["start"]))
+            if stop >= start:  # blocked at the very moment the run stopped: still drawn (one column)
+                what = f"at `{w['code']}`" if w.get("code") else f"in {w.get('on')}"
+                lane(cid)["waits"].append({"t0": start, "t1": stop, "on": w.get("on", ""), "label": what,
+                                           "done": False, "what": what})
     for crash in tl.crashes:
         if crash.get("phase") == "import":
             continue

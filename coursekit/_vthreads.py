@@ -327,7 +327,13 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
             if real_process_time() - cpu_since > stall_s or real_monotonic() - since > 4 * stall_s:
                 fiber = sched.current
                 frame = sys._current_frames().get(fiber.ident or -1)
-                probe.emit("problem", kind="stuck", id=fiber.wid, where=probe.where(frame), detail=f"{stall_s:g}")
+                frames = sys._current_frames()
+                waits = [{"id": f.wid, "on": f.blocked_on if f.state == BLOCKED else f.state,
+                          "where": probe.where(frames[f.ident]) if frames.get(f.ident or -1) else "",
+                          "code": probe.code_at(frames.get(f.ident or -1))}
+                         for f in sched.fibers if f.state != DONE]  # main blocked in join: the picture draws it
+                probe.emit("problem", kind="stuck", id=fiber.wid, where=probe.where(frame), detail=f"{stall_s:g}",
+                           waits=waits)
                 finish(0)
 
     _thread.start_new_thread(watchdog, ())

@@ -178,3 +178,18 @@ def test_a_finding_with_only_advice_reads_as_the_advice():
 
     assert Finding("leak", "", "Join every thread.").text() == "Join every thread."
     assert Finding("leak", "It leaked", "Join every thread.").text() == "It leaked. Join every thread."
+
+
+def test_a_lane_blocked_when_the_run_stopped_is_drawn_waiting():
+    """deadlock.py: main blocks in t1.join() at 0 s and each thread in a lock; the message says so, and the
+    lanes draw it (they used to be drawn running to the end)."""
+    result = grade_exercise(load_course(ROOT).get(EX), WRONG / "deadlock.py")
+    runs = next(c for c in result.checks if c.name == "runs")
+    assert "main waits at `t1.join()`" in runs.message
+    main = runs.lanes["observed"]["lanes"][0]
+    assert main["label"] == "main" and main["waits"] and main["waits"][-1]["t0"] == 0.0
+    assert main["waits"][-1]["t1"] == runs.lanes["observed"]["end"]
+    text = render.picture_text(runs.lanes)
+    observed = text.split("\nexpected")[0]
+    assert re.search(r"^  main\s+\|\.+>$", observed, re.M), observed
+    assert re.search(r"^  thread print_numbers\s+\|-+\.+>$", observed, re.M), observed
