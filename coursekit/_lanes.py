@@ -82,7 +82,10 @@ def _lane_label(tl: Timeline, cid: str) -> str:
     c = tl.ctx(cid)
     if c.kind == "main":
         return "main"
-    target = c.target or "?"
+    if not c.target:  # started with no function (`target=f()`): its own name, and why it has no function
+        name = next((ev.get("name") for ev in tl.events if ev.get("e") == "spawn" and ev.get("id") == cid), "")
+        return f"{c.kind} {name or cid} (no target)"
+    target = c.target
     if target.endswith("Process.run") and ":" in c.id:  # a Process subclass or target-less process: use its name
         target = c.id.split(":", 1)[1]
     return f"{c.kind} {target}"
@@ -116,6 +119,7 @@ def _side(tl: Timeline) -> dict[str, Any]:
             main = is_main(cid)
             lanes[cid] = {
                 "id": cid, "label": _lane_label(tl, cid), "kind": "main" if main else c.kind,
+                "no_target": not main and not c.target,
                 "start": 0.0 if main else c.start,
                 "end": tl.returned_at if main else c.end,
                 "prints": [], "waits": [], "marks": [],
@@ -157,7 +161,7 @@ def _side(tl: Timeline) -> dict[str, Any]:
             if stop >= start:  # blocked at the very moment the run stopped: still drawn (one column)
                 what = f"at `{w['code']}`" if w.get("code") else f"in {w.get('on')}"
                 lane(cid)["waits"].append({"t0": start, "t1": stop, "on": w.get("on", ""), "label": what,
-                                           "done": False, "what": what})
+                                           "done": False, "what": what, "blocked": True})
     for crash in tl.crashes:
         if crash.get("phase") == "import":
             continue

@@ -148,7 +148,7 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
     g = BOX if unicode else ASCII
     colours = lane_colours(picture)
     labels = [ln["label"] for side in ("observed", "expected") for ln in picture[side]["lanes"]]
-    lw = min(26, max([len(x) for x in labels] + [len(TITLES["observed"])]))
+    lw = min(28, max([len(x) for x in labels] + [len(TITLES["observed"])]))
     indent = 2
     ncols = max(12, width - indent - lw - 3)
     times = _times(picture)
@@ -160,6 +160,7 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
     div = picture.get("divergence") or {}
 
     rows: list[RenderableType] = []
+    drawn: set[str] = set()  # every glyph the lanes use: the legend explains exactly those
     ruler = [" "] * (used + 8)
     for c in sorted(tick_cols):
         label = f"{c * scale:g}"
@@ -185,6 +186,7 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
                                          g=g, colour=colour, div_index=div_index,
                                          div_mark=mark if div.get("what") == "return" else None):
                 row.append(ch, style=style)
+                drawn.add(ch)
             rows.append(row)
         if len(data["lanes"]) > MAX_LANES:
             rows.append(Text(f"{' ' * indent}... and {len(data['lanes']) - MAX_LANES} more lanes", style="dim"))
@@ -192,12 +194,49 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
     caption = divergence_text(picture)
     if caption:
         rows.append(Text(f"{g.marker} ", style="bold red") + Text(caption))
-    legend = (f"{g.printed} printed  {g.run} running  {g.wait} in join()  {g.crash} crash/kill  "
-              f"{g.still_running} never ended  1 col = {scale:g} s" + ("" if exact else " (rounded)"))
-    rows.append(Text(legend, style="dim"))
+    shown = [ln for side in ("observed", "expected") for ln in picture[side]["lanes"][:MAX_LANES]]
+    for line in legend_lines(drawn, g, shown, scale=scale, exact=exact, width=width):
+        rows.append(Text(line, style="dim"))
     rows.append(Text(""))
     rows.append(lines_table(picture, unicode=unicode, colours=colours, width=width))
     return Group(*rows)
+
+
+def legend_lines(drawn: set[str], g: Glyphs, lanes: list[dict[str, Any]], *, scale: float, exact: bool,
+                 width: int = PLAIN_WIDTH) -> list[str]:
+    """The legend under the lanes: every glyph drawn, and only those, then the scale (wrapped to ``width``).
+
+    Why only those: a legend of ten symbols for a picture that uses three is noise; and a glyph that is drawn
+    but not explained (a digit for several lines in one column, a tick of the axis) is a riddle.
+    """
+    waits = [w for ln in lanes for w in ln["waits"]]
+    blocked = any(w.get("blocked") for w in waits)
+    joined = any(not w.get("blocked") for w in waits)
+    counts = sorted({ch for ch in drawn if ch.isdigit()})
+    entries = [
+        (g.printed in drawn, f"{g.printed} printed a line"),
+        (bool(counts), f"{'/'.join(counts)} that many lines printed within one column"),
+        ("+" in drawn and g.printed != "+", "+ 10 or more lines printed within one column"),
+        (g.run in drawn, f"{g.run} running"),
+        (g.wait in drawn, f"{g.wait} " + ("waiting in join() or blocked (waiting when the run stopped)"
+                                          if joined and blocked else "blocked (waiting when the run stopped)"
+                                          if blocked else "waiting in join()")),
+        (g.start in drawn or g.end in drawn, f"{g.start} started / ended" if g.start == g.end else
+         f"{g.start} started  {g.end} ended"),
+        (g.crash in drawn, f"{g.crash} crashed or killed"),
+        (g.still_running in drawn, f"{g.still_running} never ended"),
+        (g.grid.strip() != "" and g.grid in drawn, f"{g.grid} a tick of the time axis"),
+    ]
+    parts = [text for shown, text in entries if shown]
+    if any(ln.get("no_target") for ln in lanes):
+        parts.append("(no target): a worker started with no function to run")
+    parts.append(f"1 col = {scale:g} s" + ("" if exact else " (rounded)"))
+    out = [""]
+    for part in parts:
+        if out[-1] and len(out[-1]) + 2 + len(part) > width:
+            out.append("")
+        out[-1] += ("  " if out[-1] else "") + part
+    return out
 
 
 def divergence_text(picture: dict[str, Any]) -> str:
@@ -342,6 +381,6 @@ def failure_message(verdict: Verdict, observed: Timeline, expected: Timeline, *,
     return text
 
 
-__all__ = ["ASCII", "BOX", "TIMELINE_HEADING", "choose_scale", "divergence_text", "explanation",
+__all__ = ["ASCII", "BOX", "TIMELINE_HEADING", "choose_scale", "divergence_text", "explanation", "legend_lines",
            "failure_message", "first_divergence", "lanes_renderable", "lines_table", "picture_text", "table_rows",
            "to_text"]

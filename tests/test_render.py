@@ -193,3 +193,31 @@ def test_a_lane_blocked_when_the_run_stopped_is_drawn_waiting():
     observed = text.split("\nexpected")[0]
     assert re.search(r"^  main\s+\|\.+>$", observed, re.M), observed
     assert re.search(r"^  thread print_numbers\s+\|-+\.+>$", observed, re.M), observed
+
+
+def _lane_glyphs(text: str) -> set[str]:
+    """The glyphs drawn on the lanes of a picture (the rows under 'your program' and 'expected')."""
+    glyphs: set[str] = set()
+    lanes = re.findall(r"^  (?:main|thread|process|task) .*?  (\S.*)$|^  main\s+(\S.*)$", text, re.M)
+    for a, b in lanes:
+        glyphs |= set(a or b) - {" "}
+    return glyphs
+
+
+@pytest.mark.parametrize("case", ["target_called.py", "infinite_sleep_loop.py", "deadlock.py"])
+def test_every_glyph_drawn_is_in_the_legend_and_every_lane_has_a_name(case):
+    result = grade_exercise(load_course(ROOT).get(EX), WRONG / case)
+    pic = next(c.lanes for c in result.checks if c.lanes)
+    for unicode in (False, True):
+        text = render.picture_text(pic, unicode=unicode)
+        legend = " ".join(line for line in text.splitlines()
+                          if "1 col =" in line or re.match(r"^\S+ (printed|running|waiting|blocked|started|\d)", line))
+        legend += " " + " ".join(text.split("1 col =")[0].splitlines()[-3:])  # a legend may wrap onto 2-3 lines
+        drawn = _lane_glyphs(text)
+        assert drawn, text
+        for glyph in drawn:
+            assert re.search(rf"(^|\s|/){re.escape(glyph)}(\s|/)", legend), (glyph, legend)
+        assert "thread ?" not in text
+    if case == "target_called.py":  # several lines in one column, and threads started with no function
+        assert "2" in _lane_glyphs(render.picture_text(pic))
+        assert "thread Thread-1 (no target)" in render.picture_text(pic)
