@@ -221,3 +221,27 @@ def test_every_glyph_drawn_is_in_the_legend_and_every_lane_has_a_name(case):
     if case == "target_called.py":  # several lines in one column, and threads started with no function
         assert "2" in _lane_glyphs(render.picture_text(pic))
         assert "thread Thread-1 (no target)" in render.picture_text(pic)
+
+
+def test_a_drivers_summary_is_said_call_by_call_not_as_its_dict():
+    """The race_counter grader's driver returns {call: value}; the student's function returned an int."""
+    ex = "threads/race_counter"
+    result = grade_exercise(load_course(ROOT).get(ex), ROOT / "tests" / "catalogue" / ex / "wrong" / "no_lock.py")
+    words = render.explanation(next(c for c in result.checks if c.name == "returns"))
+    lines = words.splitlines()
+    assert "{" not in words, words
+    assert re.fullmatch(r"count_in_threads\(4, 25\) returned \d+; expected 100\.", lines[0]), lines
+    assert re.search(r"^count_in_threads\(2, 10\) returned \d+; expected 20\.$", words, re.M), words
+    assert re.search(r"^counter\.value after count_in_threads\(4, 25\) was \[\d+\]; expected \[100\]\.$", words, re.M)
+
+
+def test_a_dict_returned_by_main_itself_is_shown_whole():
+    from coursekit import checks
+
+    observed, expected = _timeline((1, "t0", "x")), _timeline((1, "t0", "x"))
+    observed.result, expected.result = "{'a': 1}", "{'a': 2}"
+    verdict = checks.Returns("main()").evaluate(observed, expected)
+    assert verdict.message == "main() returned {'a': 1}; expected {'a': 2}."
+    observed.events = [{"e": "phase", "name": "main", "driver": True}]  # the same values from a grader's driver
+    verdict = checks.Returns("f()").evaluate(observed, expected)
+    assert verdict.message == "For 'a', f() returned 1; expected 2."
