@@ -121,7 +121,7 @@ class Harness:
             self.finish(0)
         probe.phase = "main"
         is_async = inspect.iscoroutinefunction(fn)
-        probe.emit("phase", name="main", is_async=is_async)
+        probe.emit("phase", name="main", is_async=is_async, driver=bool(spec.get("driver")))
         result: Any = None
         pending: list[str] = []
         try:

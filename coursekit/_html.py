@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from coursekit.registry import Course, Exercise
-from coursekit.render import divergence_text, explanation, lane_colours
+from coursekit.render import divergence_text, explanation, lane_colours, table_rows
 from coursekit.results import ExerciseResult, Status
 
 # Colours for lanes, in the order of rich's palette names used in the terminal (so a lane keeps its colour).
@@ -115,7 +115,7 @@ def timeline_svg(picture: dict[str, Any]) -> str:
         out.append(f'<text class="section" x="8" y="{y_start - 12}" font-weight="700" font-size="13" '
                    f'fill="#0f172a">{_esc(TITLES[side])}</text>')
         mark = div.get(side)
-        hit_index = div.get("index") if div.get("what") == "line" else None
+        hit_index = mark["i"] if div.get("what") == "line" and mark is not None else None
         for row, ln in enumerate(data["lanes"]):
             y = y_start + row * LANE_H + LANE_H / 2
             colour = colours.get(ln["label"], "#334155")
@@ -132,12 +132,13 @@ def timeline_svg(picture: dict[str, Any]) -> str:
                 out.append(f'<path d="M{xb} {y - 6} l 8 6 l -8 6 z" fill="{colour}"><title>never ended</title></path>')
             for w in ln["waits"]:
                 out.append(f'<line class="wait" x1="{x(w["t0"])}" y1="{y}" x2="{x(w["t1"])}" y2="{y}" '
-                           f'stroke="{colour}" stroke-width="2" stroke-dasharray="3 3"><title>waiting in join() for '
-                           f'{_esc(w["label"])}, {_esc(_fmt_t(w["t0"]))} to {_esc(_fmt_t(w["t1"]))}</title></line>')
+                           f'stroke="{colour}" stroke-width="2" stroke-dasharray="3 3"><title>waiting '
+                           f'{_esc(w.get("what") or "in join() for " + w["label"])}, {_esc(_fmt_t(w["t0"]))} to '
+                           f'{_esc(_fmt_t(w["t1"]))}</title></line>')
             last_label_end = -1e9
             for p in ln["prints"]:
                 px = x(p["t"])
-                hit = hit_index is not None and mark is not None and p["i"] == hit_index
+                hit = hit_index is not None and p["i"] == hit_index
                 ring = "#dc2626" if side == "observed" else "#16a34a"
                 if hit:
                     out.append(f'<circle class="divergence-ring" cx="{px}" cy="{y}" r="10" fill="none" '
@@ -157,17 +158,18 @@ def timeline_svg(picture: dict[str, Any]) -> str:
                 out.append(f'<circle class="divergence-ring" cx="{x(mark["t"])}" cy="{y}" r="10" fill="none" '
                            f'stroke="{"#dc2626" if side == "observed" else "#16a34a"}" stroke-width="2.5"/>')
             out.append("</g>")
-        if mark is not None:
-            xm = x(mark["t"])
+        moment = div["t"] if div.get("what") == "line" else mark["t"] if mark is not None else None
+        if moment is not None:  # a line divergence is one moment, marked on both runs
+            xm = x(moment)
             colour = "#dc2626" if side == "observed" else "#16a34a"
             out.append(f'<line class="divergence" data-side="{side}" x1="{xm}" y1="{y_start - 8}" x2="{xm}" '
                        f'y2="{y_start + max(1, len(data["lanes"])) * LANE_H}" stroke="{colour}" stroke-width="2" '
-                       f'stroke-dasharray="6 3"><title>first difference at {_esc(_fmt_t(mark["t"]))}</title></line>')
+                       f'stroke-dasharray="6 3"><title>first difference at {_esc(_fmt_t(moment))}</title></line>')
             anchor = "end" if xm > x1 - 140 else "start"
             dx = -6 if anchor == "end" else 6
             out.append(f'<text class="divergence-label" x="{xm + dx}" y="{y_start - 10}" text-anchor="{anchor}" '
                        f'fill="{colour}" font-weight="700" font-size="11">first difference, '
-                       f'{_esc(_fmt_t(mark["t"]))}</text>')
+                       f'{_esc(_fmt_t(moment))}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -176,16 +178,16 @@ def lines_table_html(picture: dict[str, Any]) -> str:
     obs, exp = picture["observed"]["lines"], picture["expected"]["lines"]
     names = {side: {ln["id"]: ln["label"] for ln in picture[side]["lanes"]} for side in ("observed", "expected")}
     div = picture.get("divergence") or {}
-    mark = div.get("index") if div.get("what") == "line" else None
+    mark = div.get("row", div.get("index")) if div.get("what") == "line" else None
     out = ['<table class="lines"><thead><tr><th>t</th><th>your program</th><th>printed</th><th class="sep"></th>'
            '<th>t</th><th>expected</th><th>printed</th></tr></thead><tbody>']
-    for i in range(max(len(obs), len(exp))):
+    for i, pair in enumerate(table_rows(picture)):
         cells = []
-        for side, rows in (("observed", obs), ("expected", exp)):
+        for side, rows, index in (("observed", obs, pair[0]), ("expected", exp, pair[1])):
             if side == "expected":
                 cells.append('<td class="sep"></td>')
-            if i < len(rows):
-                r = rows[i]
+            if index is not None:
+                r = rows[index]
                 cells.append(f'<td class="t">{_esc(_fmt_t(r["t"]))}</td><td class="lane">'
                              f'{_esc(names[side].get(r["lane"], r["lane"]))}</td>'
                              f'<td class="text {side}">{_esc(r["text"])}</td>')

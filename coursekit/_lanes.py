@@ -7,8 +7,9 @@ knowing how a trace is read.
 
 One lane per context that ran code (main, each thread, process or task), in the order they started; on each
 lane the moments it printed, when it waited for another (join), and where it crashed or was killed.  The first
-divergence is where the observed lines first leave the expected ones (a swap of lines due at the same moment is
-not a divergence), or, when every line matches, the moment main() returned.
+divergence is the first moment where the two runs printed different lines (each moment compared as a multiset:
+a swap of lines due at the same moment is not a divergence), or, when every line matches, the moment main()
+returned.
 """
 
 from __future__ import annotations
@@ -17,32 +18,63 @@ from typing import Any
 
 from coursekit._timeline import Timeline, is_main
 
-PICTURE_VERSION = 1
+PICTURE_VERSION = 2  # 2: rows (lines paired per moment), a line divergence names its moment
 EPS = 1e-6
 MAX_LINES = 500  # a picture keeps the first lines only: a program that floods its output must not flood results
 # Tasks the event loop makes for itself at shutdown: they are not the student's, and would only add empty lanes.
 _INTERNAL_TARGETS = ("BaseEventLoop.",)
 
 
+def _moments(observed: Timeline, expected: Timeline) -> dict[float, float]:
+    """Each time printed on either side -> its moment (times within EPS of each other are one moment)."""
+    out: dict[float, float] = {}
+    for t in sorted({x.t for x in observed.lines} | {x.t for x in expected.lines}):
+        prev = out[max(out)] if out else None
+        out[t] = prev if prev is not None and t - prev <= EPS else t
+    return out
+
+
+def align(observed: Timeline, expected: Timeline) -> list[tuple[int | None, int | None]]:
+    """Rows of (observed index, expected index): lines printed at one moment paired by text, moment by moment.
+
+    Lines due at the same moment may come in either order, so a moment is compared as a multiset: a pair is the
+    k-th observed occurrence of a text at that moment with its k-th expected occurrence there.  Rows follow the
+    expected order; an observed line with no partner (``(j, None)``: extra) sits after the observed line it came
+    after, an expected line with no partner (``(None, k)``: missing) where the reference printed it.
+    """
+    moment = _moments(observed, expected)
+    by_moment: dict[float, tuple[list[int], list[int]]] = {}
+    for j, x in enumerate(observed.lines):
+        by_moment.setdefault(moment[x.t], ([], []))[0].append(j)
+    for k, x in enumerate(expected.lines):
+        by_moment.setdefault(moment[x.t], ([], []))[1].append(k)
+    rows: list[tuple[int | None, int | None]] = []
+    for m in sorted(by_moment):
+        obs, exp = by_moment[m]
+        free: dict[str, list[int]] = {}
+        for j in obs:
+            free.setdefault(observed.lines[j].text, []).append(j)
+        here: list[tuple[int | None, int | None]] = []
+        for k in exp:
+            partners = free.get(expected.lines[k].text)
+            here.append((partners.pop(0) if partners else None, k))
+        paired = {j for j, _ in here if j is not None}
+        for j in (j for j in obs if j not in paired):
+            before = [r for r, (o, _) in enumerate(here) if o is not None and o < j]
+            here.insert(before[-1] + 1 if before else 0, (j, None))
+        rows += here
+    return rows
+
+
 def first_divergence(observed: Timeline, expected: Timeline) -> int | None:
-    """The first row where the observed run leaves the expected one (a swap of simultaneous lines is fine)."""
-    obs, exp = observed.lines, expected.lines
-    i = 0
-    while i < max(len(obs), len(exp)):
-        if i >= len(obs) or i >= len(exp):
-            return i
-        t = exp[i].t
-        j = i
-        while j < len(exp) and abs(exp[j].t - t) <= EPS:
-            j += 1
-        group_exp = sorted(x.text for x in exp[i:j])
-        group_obs = obs[i:j]
-        if sorted(x.text for x in group_obs) != group_exp or any(abs(x.t - t) > EPS for x in group_obs):
-            for k in range(i, j):
-                if k >= len(obs) or abs(obs[k].t - t) > EPS or obs[k].text not in group_exp:
-                    return k
-            return i
-        i = j
+    """The first row of ``align(observed, expected)`` where one run printed a line the other did not then.
+
+    Moments are compared in time order, each as a multiset of lines, so a swap of lines due at the same moment
+    is not a divergence, and the row found always names a line that really is missing or extra at its moment.
+    """
+    for r, (j, k) in enumerate(align(observed, expected)):
+        if j is None or k is None:
+            return r
     return None
 
 
@@ -50,10 +82,28 @@ def _lane_label(tl: Timeline, cid: str) -> str:
     c = tl.ctx(cid)
     if c.kind == "main":
         return "main"
-    target = c.target or "?"
+    if not c.target:  # started with no function (`target=f()`): its own name, and why it has no function
+        name = next((ev.get("name") for ev in tl.events if ev.get("e") == "spawn" and ev.get("id") == cid), "")
+        return f"{c.kind} {name or cid} (no target)"
+    target = c.target
     if target.endswith("Process.run") and ":" in c.id:  # a Process subclass or target-less process: use its name
         target = c.id.split(":", 1)[1]
     return f"{c.kind} {target}"
+
+
+_NOT_WAITING = ("", "running", "runnable", "sleep", "event loop")  # states of a fiber that is not blocked
+
+
+def _last_seen(tl: Timeline, cid: str, start: float) -> float:
+    """When a context was last seen doing something (a line, the end of a sleep, a join, starting a worker): a
+    context blocked at the end of a run has waited since then (the trace has no event for a wait that never
+    returned)."""
+    seen = [start]
+    for ev in tl.events:
+        if ev.get("id") == cid and ev.get("e") in ("line", "sleep", "join", "cancel", "kill"):
+            seen.append(float(ev.get("t", 0.0)) + (float(ev.get("d", 0.0)) if ev.get("e") == "sleep" else 0.0))
+    seen += [c.start for c in tl.contexts.values() if c.parent == cid or (is_main(cid) and is_main(c.parent))]
+    return max(seen)
 
 
 def _side(tl: Timeline) -> dict[str, Any]:
@@ -69,6 +119,7 @@ def _side(tl: Timeline) -> dict[str, Any]:
             main = is_main(cid)
             lanes[cid] = {
                 "id": cid, "label": _lane_label(tl, cid), "kind": "main" if main else c.kind,
+                "no_target": not main and not c.target,
                 "start": 0.0 if main else c.start,
                 "end": tl.returned_at if main else c.end,
                 "prints": [], "waits": [], "marks": [],
@@ -98,7 +149,19 @@ def _side(tl: Timeline) -> dict[str, Any]:
             stop = max(stop, target_end)
         if stop > start + EPS and (who in lanes or is_main(who)):
             lane(who)["waits"].append({"t0": start, "t1": stop, "on": j["target"],
-                                       "label": _lane_label(tl, j["target"]), "done": bool(j.get("done"))})
+                                       "label": _lane_label(tl, j["target"]), "done": bool(j.get("done")),
+                                       "what": f"in join() for {_lane_label(tl, j['target'])}"})
+    for p in tl.problems:  # a run stopped (deadlock, hang, time limit) while these waited: they wait to the end
+        for w in p.get("waits") or []:
+            cid = main_id if is_main(w.get("id", "")) else w.get("id", "")
+            if w.get("on") in _NOT_WAITING or not (cid in lanes or cid in tl.contexts):
+                continue
+            stop = float(p.get("t", end_of_run))
+            start = min(stop, _last_seen(tl, cid, lane(cid)["start"]))
+            if stop >= start:  # blocked at the very moment the run stopped: still drawn (one column)
+                what = f"at `{w['code']}`" if w.get("code") else f"in {w.get('on')}"
+                lane(cid)["waits"].append({"t0": start, "t1": stop, "on": w.get("on", ""), "label": what,
+                                           "done": False, "what": what, "blocked": True})
     for crash in tl.crashes:
         if crash.get("phase") == "import":
             continue
@@ -115,19 +178,47 @@ def _side(tl: Timeline) -> dict[str, Any]:
             "main": main_id, "lines_left_out": max(0, len(tl.lines) - MAX_LINES)}
 
 
+def _elsewhere(lines: list[Any], text: str, t: float, partner_of: dict[int, int | None]) -> float | None:
+    """When a line of ``text`` was printed at another moment with no partner there (None: never)."""
+    for i, x in enumerate(lines):
+        if x.text == text and abs(x.t - t) > EPS and partner_of.get(i) is None:
+            return float(x.t)
+    return None
+
+
 def summarize(observed: Timeline, expected: Timeline) -> dict[str, Any]:
-    """The picture of a failed check: observed and expected lanes, and where they first part (JSON-able)."""
+    """The picture of a failed check: observed and expected lanes, and where they first part (JSON-able).
+
+    ``rows`` pairs the two runs' lines for a side-by-side list (see ``align``).  A line divergence names the
+    first moment ``t`` where the runs printed different lines, the first line your program printed there that
+    was not expected then (``observed``, or None) and the first expected line it did not print then
+    (``expected``, or None); ``row`` is the row of ``rows`` to mark, ``extra`` and ``missing`` how many lines
+    differ at that moment.
+    """
     obs, exp = _side(observed), _side(expected)
     divergence: dict[str, Any] | None = None
-    k = first_divergence(observed, expected)
-    if k is not None:
-        def at(tl: Timeline, side: dict[str, Any]) -> dict[str, Any] | None:
-            if k >= len(tl.lines):
-                return None
-            x = tl.lines[k]
-            return {"t": x.t, "lane": side["main"] if is_main(x.ctx) else x.ctx, "text": x.text}
+    rows = align(observed, expected)
+    r0 = first_divergence(observed, expected)
+    if r0 is not None:
+        ob_partner = {j: k for j, k in rows if j is not None}
+        ex_partner = {k: j for j, k in rows if k is not None}
+        first = rows[r0]
+        t = observed.lines[first[0]].t if first[0] is not None else expected.lines[first[1]].t  # type: ignore[index]
+        at_t = [(j, k) for j, k in rows[r0:] if (j is None) != (k is None)
+                and abs((observed.lines[j] if j is not None else expected.lines[k]).t - t) <= EPS]  # type: ignore[index]
+        extra = [j for j, k in at_t if j is not None]
+        missing = [k for j, k in at_t if k is not None]
 
-        divergence = {"what": "line", "index": k, "observed": at(observed, obs), "expected": at(expected, exp)}
+        def mark(tl: Timeline, side: dict[str, Any], i: int, other: Timeline, partner: dict[int, int | None]
+                 ) -> dict[str, Any]:
+            x = tl.lines[i]
+            return {"t": x.t, "lane": side["main"] if is_main(x.ctx) else x.ctx, "text": x.text, "i": i,
+                    "other_t": _elsewhere(other.lines, x.text, x.t, partner),
+                    "here_in_other": sum(1 for y in other.lines if y.text == x.text and abs(y.t - x.t) <= EPS)}
+
+        divergence = {"what": "line", "t": t, "row": r0, "index": r0, "extra": len(extra), "missing": len(missing),
+                      "observed": mark(observed, obs, extra[0], expected, ex_partner) if extra else None,
+                      "expected": mark(expected, exp, missing[0], observed, ob_partner) if missing else None}
     elif (observed.returned_at is None) != (expected.returned_at is None) or (
             observed.returned_at is not None and expected.returned_at is not None
             and abs(observed.returned_at - expected.returned_at) > EPS):
@@ -136,7 +227,15 @@ def summarize(observed: Timeline, expected: Timeline) -> dict[str, Any]:
                       {"t": observed.returned_at, "lane": obs["main"], "text": "main() returned"},
                       "expected": None if expected.returned_at is None else
                       {"t": expected.returned_at, "lane": exp["main"], "text": "main() returned"}}
-    return {"version": PICTURE_VERSION, "unit": "s", "observed": obs, "expected": exp, "divergence": divergence}
+    kept: list[list[int | None]] = []
+    for r, (j, k) in enumerate(rows):  # the picture keeps the first lines only (MAX_LINES)
+        row = [j if j is not None and j < MAX_LINES else None, k if k is not None and k < MAX_LINES else None]
+        if divergence is not None and divergence.get("row") == r:
+            divergence["row"] = divergence["index"] = len(kept)
+        if row != [None, None]:
+            kept.append(row)
+    return {"version": PICTURE_VERSION, "unit": "s", "observed": obs, "expected": exp, "divergence": divergence,
+            "rows": kept}
 
 
-__all__ = ["PICTURE_VERSION", "first_divergence", "summarize"]
+__all__ = ["PICTURE_VERSION", "align", "first_divergence", "summarize"]

@@ -44,6 +44,21 @@ class Probe:
             f = f.f_back
         return ""
 
+    def code_at(self, frame: types.FrameType | None) -> str:
+        """The source text of the innermost student line on ``frame``'s stack (``""`` if none or unreadable).
+
+        Why: a wait is reported as the primitive the scheduler sees (a queue's get() blocks in a lock); the
+        student recognises what they wrote, so messages quote that line.
+        """
+        import linecache
+
+        f = frame
+        while f is not None:
+            if self.is_student(f.f_code):
+                return linecache.getline(f.f_code.co_filename, f.f_lineno).strip()[:120]
+            f = f.f_back
+        return ""
+
     def where_tb(self, tb: types.TracebackType | None) -> str:
         found = ""
         while tb is not None:

@@ -97,7 +97,8 @@ class AsyncModel:
                 chain = await_chain(task)
                 student = [f for f in chain if self.probe.is_student(f.f_code)]
                 where = self.probe.where(student[-1]) if student else ""
-                out.append({"id": tid, "on": "await", "where": where})
+                out.append({"id": tid, "on": "await", "where": where,
+                            "code": self.probe.code_at(student[-1]) if student else ""})
         return out
 
 

@@ -140,7 +140,8 @@ class ThreadsModel:
                 on = f.blocked_on if f.state == BLOCKED else f.state
                 frame = frames.get(f.ident) if f.ident is not None else None
                 # no frame yet (a thread not yet running): say nothing rather than point at the caller's line
-                out.append({"id": f.wid, "on": on, "where": self.probe.where(frame) if frame is not None else ""})
+                out.append({"id": f.wid, "on": on, "where": self.probe.where(frame) if frame is not None else "",
+                            "code": self.probe.code_at(frame)})
         return out
 
     def run_atexit(self) -> None:
@@ -177,7 +178,8 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
             frame = frames.get(f.ident) if f.ident is not None else None
             return probe.where(frame) if frame is not None else ""
 
-        waits = [{"id": f.wid, "on": f.blocked_on, "where": where(f)} for f in fibers]
+        waits = [{"id": f.wid, "on": f.blocked_on, "where": where(f),
+                  "code": probe.code_at(frames.get(f.ident) if f.ident is not None else None)} for f in fibers]
         extra = getattr(probe, "extra_waits", None)  # asyncio: which tasks wait, and at which await
         if extra is not None:
             waits = [w for w in waits if w["on"] != "event loop"] + extra()
@@ -327,7 +329,13 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
             if real_process_time() - cpu_since > stall_s or real_monotonic() - since > 4 * stall_s:
                 fiber = sched.current
                 frame = sys._current_frames().get(fiber.ident or -1)
-                probe.emit("problem", kind="stuck", id=fiber.wid, where=probe.where(frame), detail=f"{stall_s:g}")
+                frames = sys._current_frames()
+                waits = [{"id": f.wid, "on": f.blocked_on if f.state == BLOCKED else f.state,
+                          "where": probe.where(frames[f.ident]) if f.ident is not None and f.ident in frames else "",
+                          "code": probe.code_at(frames.get(f.ident or -1))}
+                         for f in sched.fibers if f.state != DONE]  # main blocked in join: the picture draws it
+                probe.emit("problem", kind="stuck", id=fiber.wid, where=probe.where(frame), detail=f"{stall_s:g}",
+                           waits=waits)
                 finish(0)
 
     _thread.start_new_thread(watchdog, ())

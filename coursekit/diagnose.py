@@ -30,6 +30,12 @@ def _at(where: str) -> str:
     return f" ({where})" if where else ""
 
 
+def _waits_in(wait: dict[str, Any]) -> str:
+    """What a blocked context waits in, as the student wrote it when the trace has the line (a queue's get()
+    blocks in a lock, but the student wrote `tasks.get()`), else the primitive the scheduler saw."""
+    return f"waits at `{wait['code']}`" if wait.get("code") else f"waits in {wait['on']}"
+
+
 def diagnose(tl: Timeline, *, only: Iterable[str] | None = None,
              pairs: list[tuple[Line, Line]] | None = None) -> list[Finding]:
     wanted = set(only) if only is not None else None
@@ -91,7 +97,7 @@ def diagnose(tl: Timeline, *, only: Iterable[str] | None = None,
             "without the grader being able to see it.",
             "Wait with sleep(), join(), a lock or a queue instead of spinning.")
     for p in problems.get("deadlock", []):
-        waits = "; ".join(f"{tl.ctx(w['id']).label} waits in {w['on']}{_at(w['where'])}" for w in p.get("waits", []))
+        waits = "; ".join(f"{tl.ctx(w['id']).label} {_waits_in(w)}{_at(w['where'])}" for w in p.get("waits", []))
         add("deadlock", f"Deadlock at {p['t']:g} s: every worker is waiting and nothing can wake them ({waits}).",
             "Make sure whatever they wait for (a lock release, a thread ending, an event, a queue item) can happen.")
     for p in problems.get("time-limit", []):

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 TIMELINE_HEADING = "Timeline (virtual seconds since main() started):"
 PLAIN_WIDTH = 100  # the width of the plain picture stored in a result's message
 MAX_LANES = 12
-MAX_ROWS = 14
+MAX_ROWS = 20  # rows of the side-by-side list (a line missing on one side takes a row of its own)
 _STEPS = sorted(m * 10.0**e for e in range(-4, 6) for m in (1, 1.25, 2, 2.5, 5))
 PALETTE = ("cyan", "magenta", "yellow", "green", "blue", "bright_red", "bright_cyan", "bright_magenta",
            "bright_yellow", "bright_green", "bright_blue", "red")
@@ -148,7 +148,7 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
     g = BOX if unicode else ASCII
     colours = lane_colours(picture)
     labels = [ln["label"] for side in ("observed", "expected") for ln in picture[side]["lanes"]]
-    lw = min(26, max([len(x) for x in labels] + [len(TITLES["observed"])]))
+    lw = min(28, max([len(x) for x in labels] + [len(TITLES["observed"])]))
     indent = 2
     ncols = max(12, width - indent - lw - 3)
     times = _times(picture)
@@ -160,6 +160,7 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
     div = picture.get("divergence") or {}
 
     rows: list[RenderableType] = []
+    drawn: set[str] = set()  # every glyph the lanes use: the legend explains exactly those
     ruler = [" "] * (used + 8)
     for c in sorted(tick_cols):
         label = f"{c * scale:g}"
@@ -170,8 +171,9 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
         data = picture[side]
         mark = div.get(side)
         header = Text(TITLES[side].ljust(lw + indent + 2), style="bold underline" if side == "observed" else "bold")
-        if mark is not None:
-            c = min(used - 1, round(mark["t"] / scale))
+        moment = div["t"] if div.get("what") == "line" else mark["t"] if mark is not None else None
+        if moment is not None:  # a line divergence is one moment, marked on both runs
+            c = min(used - 1, round(moment / scale))
             header.append(" " * c + g.marker, style="bold red")
         rows.append(header)
         lanes = data["lanes"][:MAX_LANES]
@@ -179,11 +181,12 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
             colour = colours.get(ln["label"], "")
             label = ln["label"] if len(ln["label"]) <= lw else ln["label"][: lw - 1] + "~"
             row = Text(" " * indent) + Text(label.ljust(lw), style=colour) + Text("  ")
-            div_index = div.get("index") if div.get("what") == "line" else None
+            div_index = mark["i"] if div.get("what") == "line" and mark is not None else None
             for ch, style in _lane_cells(ln, scale=scale, ncols=used, end_of_run=data["end"], ticks=tick_cols,
-                                         g=g, colour=colour, div_index=div_index if mark else None,
+                                         g=g, colour=colour, div_index=div_index,
                                          div_mark=mark if div.get("what") == "return" else None):
                 row.append(ch, style=style)
+                drawn.add(ch)
             rows.append(row)
         if len(data["lanes"]) > MAX_LANES:
             rows.append(Text(f"{' ' * indent}... and {len(data['lanes']) - MAX_LANES} more lanes", style="dim"))
@@ -191,15 +194,53 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
     caption = divergence_text(picture)
     if caption:
         rows.append(Text(f"{g.marker} ", style="bold red") + Text(caption))
-    legend = (f"{g.printed} printed  {g.run} running  {g.wait} in join()  {g.crash} crash/kill  "
-              f"{g.still_running} never ended  1 col = {scale:g} s" + ("" if exact else " (rounded)"))
-    rows.append(Text(legend, style="dim"))
+    shown = [ln for side in ("observed", "expected") for ln in picture[side]["lanes"][:MAX_LANES]]
+    for line in legend_lines(drawn, g, shown, scale=scale, exact=exact, width=width):
+        rows.append(Text(line, style="dim"))
     rows.append(Text(""))
-    rows.append(lines_table(picture, unicode=unicode, colours=colours))
+    rows.append(lines_table(picture, unicode=unicode, colours=colours, width=width))
     return Group(*rows)
 
 
+def legend_lines(drawn: set[str], g: Glyphs, lanes: list[dict[str, Any]], *, scale: float, exact: bool,
+                 width: int = PLAIN_WIDTH) -> list[str]:
+    """The legend under the lanes: every glyph drawn, and only those, then the scale (wrapped to ``width``).
+
+    Why only those: a legend of ten symbols for a picture that uses three is noise; and a glyph that is drawn
+    but not explained (a digit for several lines in one column, a tick of the axis) is a riddle.
+    """
+    waits = [w for ln in lanes for w in ln["waits"]]
+    blocked = any(w.get("blocked") for w in waits)
+    joined = any(not w.get("blocked") for w in waits)
+    counts = sorted({ch for ch in drawn if ch.isdigit()})
+    entries = [
+        (g.printed in drawn, f"{g.printed} printed a line"),
+        (bool(counts), f"{'/'.join(counts)} that many lines printed within one column"),
+        ("+" in drawn and g.printed != "+", "+ 10 or more lines printed within one column"),
+        (g.run in drawn, f"{g.run} running"),
+        (g.wait in drawn, f"{g.wait} " + ("waiting in join() or blocked (waiting when the run stopped)"
+                                          if joined and blocked else "blocked (waiting when the run stopped)"
+                                          if blocked else "waiting in join()")),
+        (g.start in drawn or g.end in drawn, f"{g.start} started / ended" if g.start == g.end else
+         f"{g.start} started  {g.end} ended"),
+        (g.crash in drawn, f"{g.crash} crashed or killed"),
+        (g.still_running in drawn, f"{g.still_running} never ended"),
+        (g.grid.strip() != "" and g.grid in drawn, f"{g.grid} a tick of the time axis"),
+    ]
+    parts = [text for shown, text in entries if shown]
+    if any(ln.get("no_target") for ln in lanes):
+        parts.append("(no target): a worker started with no function to run")
+    parts.append(f"1 col = {scale:g} s" + ("" if exact else " (rounded)"))
+    out = [""]
+    for part in parts:
+        if out[-1] and len(out[-1]) + 2 + len(part) > width:
+            out.append("")
+        out[-1] += ("  " if out[-1] else "") + part
+    return out
+
+
 def divergence_text(picture: dict[str, Any]) -> str:
+    """The first difference in words; it names the same lines the marked row of the list shows."""
     div = picture.get("divergence")
     if not div:
         return ""
@@ -207,22 +248,32 @@ def divergence_text(picture: dict[str, Any]) -> str:
 
     def say(side: str) -> str:
         m = div[side]
-        return f"{m['text']!r} at {_fmt_t(m['t'])} ({lanes[side].get(m['lane'], m['lane'])})"
+        return f"{m['text']!r} ({lanes[side].get(m['lane'], m['lane'])})"
 
     o, e = div.get("observed"), div.get("expected")
     if div["what"] == "return":
         got = f"main() returned at {_fmt_t(o['t'])}" if o else "main() never returned"
         want = f"at {_fmt_t(e['t'])}" if e else "it never returns"
         return f"first difference: {got}; expected {want}."
+    head = f"first difference, at {_fmt_t(div['t'])}: "
     if o and e:
-        return f"first difference: your program printed {say('observed')}; expected {say('expected')}."
-    if e:
-        return f"first difference: your program printed nothing more; expected {say('expected')}."
-    return f"first difference: your program printed {say('observed')}; expected nothing more."
+        text = f"your program printed {say('observed')} where {say('expected')} was expected"
+    elif e:
+        text = f"your program did not print {say('expected')}, which is expected then; " + (
+            f"it printed it at {_fmt_t(e['other_t'])}" if e.get("other_t") is not None else "it never printed it")
+    else:
+        text = f"your program printed {say('observed')}, " + (
+            "one time more than expected then" if o.get("here_in_other") else
+            f"which is due at {_fmt_t(o['other_t'])}" if o.get("other_t") is not None else
+            "which the expected run never prints")
+    more = div.get("extra", 0) + div.get("missing", 0) - (o is not None) - (e is not None)
+    if more > 0:
+        text += f" ({more} more line{'s' if more > 1 else ''} differ{'' if more > 1 else 's'} at that moment)"
+    return head + text + "."
 
 
-def lines_table(picture: dict[str, Any], *, unicode: bool,
-                colours: dict[str, str] | None = None) -> RenderableType:
+def lines_table(picture: dict[str, Any], *, unicode: bool, colours: dict[str, str] | None = None,
+                width: int | None = None) -> RenderableType:
     """Every printed line with its exact time and lane, observed beside expected (a window around the mark)."""
     from rich.table import Table
     from rich.text import Text
@@ -231,35 +282,42 @@ def lines_table(picture: dict[str, Any], *, unicode: bool,
     obs, exp = picture["observed"], picture["expected"]
     names = {side: {ln["id"]: ln["label"] for ln in picture[side]["lanes"]} for side in ("observed", "expected")}
     div = picture.get("divergence") or {}
-    mark = div.get("index") if div.get("what") == "line" else None
-    n = max(len(obs["lines"]), len(exp["lines"]))
+    mark = div.get("row", div.get("index")) if div.get("what") == "line" else None
+    pairs = table_rows(picture)
+    n = len(pairs)
     start = 0 if n <= MAX_ROWS or mark is None else max(0, min(mark - 4, n - MAX_ROWS))
     stop = min(n, start + MAX_ROWS)
     t_width = max([len(_fmt_t(x["t"])) for x in obs["lines"] + exp["lines"]] + [1])
     text_width = max([len(x["text"]) for x in obs["lines"] + exp["lines"]] + [1])
+    lane_width = min(20, max([len(n.split(" ", 1)[-1]) for d in names.values() for n in d.values()]
+                             + [len("your program")]))
+    text_max = None
+    if width is not None:  # the printed text gives way first: the marker and the rule must never be squeezed out
+        text_max = max(12, (width - 1 - 2 * t_width - 2 * lane_width - 1 - 14) // 2)
     table = Table(box=None, show_header=True, pad_edge=False, padding=(0, 1), header_style="bold")
-    table.add_column("", no_wrap=True)
+    table.add_column("", no_wrap=True, min_width=1)
     for side in ("your program", "|", "expected"):
         if side == "|":
-            table.add_column("", no_wrap=True, style="dim")
+            table.add_column("", no_wrap=True, style="dim", min_width=1)
             continue
         table.add_column("t", justify="right", no_wrap=True, style="dim", min_width=t_width)
-        table.add_column(side, no_wrap=True, overflow="ellipsis", max_width=20)
-        table.add_column("printed", no_wrap=True, overflow="ellipsis", min_width=min(text_width, 12))
+        table.add_column(side, no_wrap=True, overflow="ellipsis", max_width=lane_width)
+        table.add_column("printed", no_wrap=True, overflow="ellipsis", min_width=min(text_width, 12),
+                         max_width=text_max)
     g = BOX if unicode else ASCII
     if start > 0:
         table.add_row("", "", "...", "", g.rule, "", "", "")
-    for i in range(start, stop):
-        cells: list[Any] = [(g.marker if i == mark else "", "bold red")]
-        for side, data in (("observed", obs), ("expected", exp)):
+    for r in range(start, stop):
+        cells: list[Any] = [(g.marker if r == mark else "", "bold red")]
+        for side, data, i in (("observed", obs, pairs[r][0]), ("expected", exp, pairs[r][1])):
             if side == "expected":
                 cells.append((g.rule, "dim"))
-            if i < len(data["lines"]):
+            if i is not None:
                 x = data["lines"][i]
                 label = names[side].get(x["lane"], x["lane"])
                 short = label.split(" ", 1)[-1]  # the lanes above say the kind; the colour ties the two
-                hit = "bold reverse red" if i == mark and side == "observed" else \
-                    "bold reverse green" if i == mark else ""
+                hit = "bold reverse red" if r == mark and side == "observed" else \
+                    "bold reverse green" if r == mark else ""
                 cells += [(_fmt_t(x["t"]), "dim"), (short, colours.get(label, "")), (x["text"], hit)]
             else:
                 cells += [("", ""), ("", ""), ("", "")]
@@ -267,6 +325,15 @@ def lines_table(picture: dict[str, Any], *, unicode: bool,
     if stop < n:
         table.add_row("", "", f"... ({n - stop} more)", "", g.rule, "", "", "")
     return table
+
+
+def table_rows(picture: dict[str, Any]) -> list[tuple[int | None, int | None]]:
+    """The side-by-side rows (observed index, expected index): lines paired per moment when the picture says
+    how (``rows``), else row k beside row k (pictures made before rows existed)."""
+    if "rows" in picture:
+        return [(j, k) for j, k in picture["rows"]]
+    n_obs, n_exp = len(picture["observed"]["lines"]), len(picture["expected"]["lines"])
+    return [(i if i < n_obs else None, i if i < n_exp else None) for i in range(max(n_obs, n_exp))]
 
 
 def to_text(renderable: RenderableType, *, width: int, color: bool) -> str:
@@ -314,5 +381,19 @@ def failure_message(verdict: Verdict, observed: Timeline, expected: Timeline, *,
     return text
 
 
-__all__ = ["ASCII", "BOX", "TIMELINE_HEADING", "choose_scale", "divergence_text", "explanation",
-           "failure_message", "first_divergence", "lanes_renderable", "lines_table", "picture_text", "to_text"]
+__all__ = [
+    "ASCII",
+    "BOX",
+    "TIMELINE_HEADING",
+    "choose_scale",
+    "divergence_text",
+    "explanation",
+    "failure_message",
+    "first_divergence",
+    "lanes_renderable",
+    "legend_lines",
+    "lines_table",
+    "picture_text",
+    "table_rows",
+    "to_text",
+]

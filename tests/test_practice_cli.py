@@ -103,7 +103,7 @@ def test_a_failure_is_explained_with_the_timeline_drawn_as_lanes(course):
     assert re.search(r"^your program\s+v$", out, re.MULTILINE) and re.search(r"^expected\s+v$", out, re.MULTILINE)
     for lane in ("main", "thread print_numbers", "thread print_letters"):
         assert len(re.findall(rf"^  {lane}\s+[|o]", out, re.MULTILINE)) == 2, lane
-    assert "first difference: your program printed 'Done!' at 0 s (main); expected 'Number: 1' at 1 s" in out
+    assert "first difference, at 0 s: your program printed 'Done!' (main), which is due at 7.5 s." in out
     assert out.isascii() and "\x1b" not in out
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from typing import Any
+
 from coursekit._timeline import Timeline
 from coursekit.checks._core import OK, RUN_FINDINGS, Check, Verdict
 from coursekit.diagnose import diagnose
@@ -26,8 +30,53 @@ class Returns(Check):
         if observed.result is None:
             return Verdict(False, f"{self.what} never returned, so there is no value to check.",
                            diagnose(observed, only=RUN_FINDINGS))
+        calls = _per_call(observed, expected)
+        if calls:
+            shown = [f"{self._call(key)} {_short(got)}; expected {_short(want)}."
+                     for key, got, want in calls[:MAX_CALLS]]
+            if len(calls) > MAX_CALLS:
+                shown.append(f"(and {len(calls) - MAX_CALLS} more call{'s' if len(calls) - MAX_CALLS > 1 else ''} "
+                             "differ)")
+            return Verdict(False, "\n".join(shown) + (f"\n{self.advice}" if self.advice else ""))
         return Verdict(False, f"{self.what} returned {observed.result}; expected {expected.result}."
                        + (f" {self.advice}" if self.advice else ""))
 
+    def _call(self, key: str) -> str:
+        """How one entry of a driver's summary reads: a key that names a call (``count_in_threads(4, 25)``)
+        'returned' its value, a key about something else (``counter.value after ...``) 'was' it, and a plain
+        label (``8 items, 3 workers``) names the case in which ``what`` was called."""
+        if re.fullmatch(r"[\w.]+\(.*\)", key.strip()):
+            return f"{key} returned"
+        if "(" in key:
+            return f"{key} was"
+        return f"For {key!r}, {self.what} returned"
+
     def __repr__(self) -> str:
         return f"Returns({self.what!r})"
+
+
+MAX_CALLS = 4
+
+
+def _short(value: Any, limit: int = 70) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _per_call(observed: Timeline, expected: Timeline) -> list[tuple[str, Any, Any]] | None:
+    """The entries that differ, when a grader's driver returned a summary of its calls (a dict from a
+    description of each call to what it returned) on both sides; None otherwise.
+
+    Why: the driver's summary is not what the student's function returned; the student should read what each
+    of their calls returned, not the repr of the grader's bookkeeping.
+    """
+    if not any(ev.get("e") == "phase" and ev.get("name") == "main" and ev.get("driver") for ev in observed.events):
+        return None
+    try:  # reprs of plain data only: literal_eval never runs code
+        got, want = ast.literal_eval(observed.result or ""), ast.literal_eval(expected.result or "")
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if not (isinstance(got, dict) and isinstance(want, dict) and got.keys() == want.keys()
+            and all(isinstance(k, str) for k in want)):
+        return None
+    return [(k, got[k], want[k]) for k in want if got[k] != want[k] or repr(got[k]) != repr(want[k])] or None

@@ -88,6 +88,18 @@ def busy_peak(tl: Timeline, work: str = "all") -> tuple[int, float, list[str]]:
     return peak, at, who
 
 
+def stopped_early(tl: Timeline) -> list[Finding] | None:
+    """What stopped a run that did not finish (a deadlock, a hang, a crash, the time limit), or None if it did.
+
+    Why: a count taken from a run cut short (workers started, work done) is what it had done *by then*, not a
+    mistake of its own; the check says so and names what stopped it instead of advice about the count.
+    """
+    if tl.returned_at is not None and tl.completed:
+        return None
+    return diagnose(tl, only=RUN_FINDINGS | {"stuck", "deadlock", "time-limit"}) or [
+        Finding("cut-short", "Your program ended before it finished.", "Let it run to the end.")]
+
+
 class Workers(Check):
     """The work runs in at least as many workers as in the reference, as many of them doing some of it, alive
     at the same time, and none of it in main."""
@@ -115,8 +127,13 @@ class Workers(Check):
         obs, exp = _workers(observed), _workers(expected)
         # Fewer workers than the reference is lost concurrency.  More is not judged here: a helper thread (a
         # feeder, a watcher) is fine, and too many workers busy at once is what ``Busy`` is for.
+        stopped = stopped_early(observed)
         if len(obs) < len(exp):
             started = f"{len(obs)} {words if len(obs) != 1 else kind}"
+            if stopped is not None:
+                return Verdict(False, f"Your program stopped before it finished, so its {words} could not all be "
+                               f"counted: it had started {started} by then; the reference starts {len(exp)} in all.",
+                               stopped)
             return Verdict(False, f"Your program started {started}; expected {len(exp)}.",
                            diagnose(observed, only=MODEL_FINDINGS | RUN_FINDINGS) or
                            [Finding("worker-count", "", "Start one for each piece of concurrent work the "
@@ -124,10 +141,17 @@ class Workers(Check):
         doing_exp = {s["id"] for s in exp_work if not is_main(s["id"])}
         doing_obs = {s["id"] for s in obs_work if not is_main(s["id"])}
         if len(doing_obs) < len(doing_exp):
+            if stopped is not None:
+                return Verdict(False, f"Your program stopped before it finished: by then {len(doing_obs)} of your "
+                               f"{len(obs)} {words} had done some of the work; in the reference {len(doing_exp)} "
+                               "share it.", stopped)
             return Verdict(False, f"Only {len(doing_obs)} of your {len(obs)} {words} did any of the work; expected "
                            f"{len(doing_exp)} to share it.", [Finding("idle-workers", "", "Give every worker its "
                                                                      "share (its own loop over the work).")])
         p_obs, p_exp = peak_alive(observed), peak_alive(expected)
+        if self.together and p_obs < p_exp and stopped is not None:
+            return Verdict(False, f"Your program stopped before it finished: by then at most {p_obs} of your "
+                           f"{words} had run at the same time; in the reference {p_exp} do.", stopped)
         if self.together and p_obs < p_exp:
             return Verdict(False, f"At most {p_obs} of your {words} {'was' if p_obs == 1 else 'were'} running at the "
                            f"same time; expected {p_exp}.",
@@ -160,6 +184,11 @@ class Busy(Check):
                                                                  "(max_workers, or the number of threads you start).")])
         if p_obs == 0:
             return Verdict(False, "None of the work was seen running.", diagnose(observed, only=RUN_FINDINGS))
+        stopped = stopped_early(observed)
+        if stopped is not None:
+            return Verdict(False, f"Your program stopped before it finished: by then at most {p_obs} job"
+                           f"{'s were' if p_obs > 1 else ' was'} running at once; the reference reaches {p_exp}.",
+                           stopped)
         return Verdict(False, f"At most {p_obs} job{'s were' if p_obs > 1 else ' was'} running at once; with this "
                        f"much work {p_exp} should be (the reference reaches {p_exp} at {_fmt(at_exp)}).",
                        diagnose(observed, only=MODEL_FINDINGS) or [Finding(

@@ -31,8 +31,8 @@ def drive(module):
         made.clear()
         value = module.count_in_threads(n_threads, times)
         print(f"count_in_threads({n_threads}, {times}) returned {value!r}")
-        counts[f"{n_threads} threads x {times}"] = value
-        counts[f"{n_threads} threads x {times}: counter.value"] = [c.value for c in made]
+        counts[f"count_in_threads({n_threads}, {times})"] = value
+        counts[f"counter.value after count_in_threads({n_threads}, {times})"] = [c.value for c in made]
     return counts
 
 

@@ -1,6 +1,6 @@
 """Reports every call as finished, even the ones still running at the deadline."""
 # expect-fail: returns
-# expect-message: 'slow': (true, none)
+# expect-message: for 'slow', run_with_deadline() returned (true, none)
 
 
 import threading

@@ -1,6 +1,6 @@
 """Uses the truth of the value: a function that returns 0 counts as unfinished."""
 # expect-fail: returns
-# expect-message: 'returns 0': (false, none)
+# expect-message: for 'returns 0', run_with_deadline() returned (false, none)
 
 
 import threading

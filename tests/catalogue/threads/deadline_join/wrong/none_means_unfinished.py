@@ -1,6 +1,6 @@
 """Decides 'finished' from the value: a function that returns None counts as unfinished."""
 # expect-fail: returns
-# expect-message: 'returns none': (false, none)
+# expect-message: for 'returns none', run_with_deadline() returned (false, none)
 
 
 import threading

@@ -1,6 +1,6 @@
 """No lock, and returns n_threads * times instead of the counter's value: the shared counter still lost updates."""
 # expect-fail: returns
-# expect-message: 4 threads x 25: counter.value': [30]
+# expect-message: counter.value after count_in_threads(4, 25) was [30]
 
 
 import threading
