@@ -112,8 +112,10 @@ def test_pytest_on_one_exercise_file_never_imports_the_students_code_itself(tmp_
     pids = marker.read_text().split()
     assert pids and str(runs[0].pid) not in pids, out  # the harness imported it; pytest did not
     assert "ERROR collecting" not in out and runs[0].returncode == 1
-    # three checks fail on one mistake: the picture is drawn under the first, and pointed to from the others
-    assert out.count(TIMELINE_HEADING) == 1 and out.count("(the same timeline as [timing] above)") == 2
+    # three checks fail on one mistake: each picture is drawn once, under the first check that shows it, and
+    # pointed to from the others (the same run of the program gives the same picture)
+    drawn, pointers = out.count(TIMELINE_HEADING), out.count("(the same timeline as [timing] above)")
+    assert drawn >= 1 and pointers >= 1 and drawn + pointers == 3, out
     assert "Python cannot read your file: invalid syntax at line 1" in broken_out
     assert "ERROR collecting" not in broken_out and "_pytest" not in broken_out + broken_err
 
