@@ -54,6 +54,16 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> 
     return ExerciseFile.from_parent(parent, path=module_path, exercise=exercise)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Exercises in course order (``pytest exercises/`` collects folders alphabetically: coroutines first), so
+    that the first failures a learner reads are those of the first exercise.  Other items keep their places."""
+    slots = [i for i, item in enumerate(items) if isinstance(item, CheckItem)]
+    checks = [item for item in items if isinstance(item, CheckItem)]
+    ordered = sorted(checks, key=lambda item: item.exercise_file.exercise.order)  # (sorted is stable)
+    for i, item in zip(slots, ordered, strict=True):
+        items[i] = item
+
+
 class CheckFailed(Exception):
     def __init__(self, result: CheckResult) -> None:
         super().__init__(result.message)

@@ -272,3 +272,15 @@ def test_a_dict_returned_by_main_itself_is_shown_whole():
     observed.events = [{"e": "phase", "name": "main", "driver": True}]  # the same values from a grader's driver
     verdict = checks.Returns("f()").evaluate(observed, expected)
     assert verdict.message == "For 'a', f() returned 1; expected 2."
+
+
+def test_pytest_exercises_runs_the_exercises_in_course_order(tmp_path):
+    course = copy_course(tmp_path / "course")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PYTHONPATH"] = str(ROOT)
+    listed = subprocess.run([sys.executable, "-m", "pytest", "exercises/", "--collect-only", "-q", "-p",
+                             "no:cacheprovider"], cwd=course, capture_output=True, text=True, env=env, check=False,
+                            timeout=300).stdout
+    files = [line.split("::")[0] for line in listed.splitlines() if "::" in line]
+    in_order = list(dict.fromkeys(files))
+    assert in_order == [f"exercises/{ex.id}.py" for ex in load_course(ROOT).exercises]
