@@ -826,7 +826,7 @@ def _watch() -> None:
         if count != last_count:
             last_count, cpu0 = count, time.process_time()
         elif time.process_time() - cpu0 >= stall:
-            where, on = _main_thread_position(probe)
+            where, on, _ = _main_thread_position(probe)
             probe.problem("stuck", detail=f"{stall:g} s of CPU time without progress", where=where, on=on,
                           t=max(_progress_of(me), 0.0), id=context_of_main())
             _stop_run()
@@ -844,10 +844,10 @@ def _watch() -> None:
         if tree_mark[1] is None or cpu - tree_mark[1] > 0.05 * stall or _tree_runnable(threading.get_native_id()):
             tree_mark, tree_since = (size, cpu), real_monotonic()
         elif real_monotonic() - tree_since >= stall:
-            where, on = _main_thread_position(probe)
+            where, on, code = _main_thread_position(probe)
             probe.problem("deadlock", detail="every process is waiting", where=where,
                           t=max(_progress_of(me), 0.0), id=context_of_main(),
-                          waits=[{"id": context_of_main(), "on": on, "where": where}])
+                          waits=[{"id": context_of_main(), "on": on, "where": where, "code": code}])
             _stop_run()
             return
 
@@ -856,16 +856,18 @@ def context_of_main() -> str:
     return "main" if _state.get("root") else f"p:{multiprocessing.process.current_process().name}"
 
 
-def _main_thread_position(probe: Probe) -> tuple[str, str]:
-    """Where the main thread is in the student's code, and the call it is inside (``join()``, ``get()``...)."""
+def _main_thread_position(probe: Probe) -> tuple[str, str, str]:
+    """Where the main thread is in the student's code, the call it is inside (``join()``, ``get()``...), and
+    the student's line there, as written (what a message quotes)."""
     frame = sys._current_frames().get(threading.main_thread().ident or 0)
+    code = probe.code_at(frame)
     inner = None
     while frame is not None:
         if probe.is_student(frame.f_code):
             where = f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno} in {frame.f_code.co_name}"
-            return where, f"{inner.f_code.co_name}()" if inner is not None else "a loop"
+            return where, f"{inner.f_code.co_name}()" if inner is not None else "a loop", code
         inner, frame = frame, frame.f_back
-    return "", "a call"
+    return "", "a call", code
 
 
 def _tree_activity(directory: str, with_cpu: bool = True) -> tuple[int, float]:
