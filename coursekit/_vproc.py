@@ -449,7 +449,8 @@ def _patch_processes(probe: Probe) -> None:
         if not hasattr(self, "_ck_end") and orig_alive(self) is False:
             said = _read_end(self.pid)
             if said is None:  # it died without ending (os._exit, a signal, a limit): it was last seen here
-                said = _progress_of(self.pid) if _progress_of(self.pid) >= 0 else None
+                seen = _progress_of(self.pid)
+                said = seen if seen >= 0 else None
             self._ck_end = said
         end: float | None = getattr(self, "_ck_end", None)
         killed: float | None = getattr(self, "_ck_killed_at", None)
