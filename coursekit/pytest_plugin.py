@@ -112,8 +112,9 @@ class CheckItem(pytest.Item):
             r = excinfo.value.result
             text = f"[{self.name}] {r.title}\n\n{self._once(explanation(r), 'the same as')}"
             if r.lanes:
-                picture = self._once(self._picture(r), "the same timeline as")
-                text += f"\n\n{TIMELINE_HEADING}\n{picture}" if picture == self._picture(r) else f"\n\n{picture}"
+                drawing = self._picture(r)
+                shown = self._once(drawing, "the same timeline as")
+                text += f"\n\n{TIMELINE_HEADING}\n{drawing}" if shown == drawing else f"\n\n{shown}"
             return text
         if isinstance(excinfo.value, GraderError):
             return f"The grader itself is broken (not your fault; tell your instructor):\n{excinfo.value}"
