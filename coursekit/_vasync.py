@@ -168,13 +168,11 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
             model.cancelled(self, msg, accepted)
             return accepted
 
-        if sys.version_info >= (3, 11):  # Task.uncancel() is new in 3.11
-
-            def uncancel(self) -> int:
-                # asyncio.timeout and TaskGroup take a cancellation back once they have turned it into their own
-                # error: the task then goes on by design, which must not look like a swallowed CancelledError.
-                self._ck_uncancelled = True
-                return super().uncancel()
+        def uncancel(self) -> int:
+            # asyncio.timeout and TaskGroup take a cancellation back once they have turned it into their own
+            # error: the task then goes on by design, which must not look like a swallowed CancelledError.
+            self._ck_uncancelled = True
+            return super().uncancel()
 
     def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
         parent = model.context()

@@ -173,7 +173,8 @@ def _patch_locks() -> None:
         return self._semlock.__exit__(*args)
 
     def getstate(self: Any) -> Any:
-        return (*orig_get(self), getattr(self, "_ck_name", None))
+        state: Any = orig_get(self)
+        return (*state, getattr(self, "_ck_name", None))
 
     def setstate(self: Any, state: Any) -> None:
         *rest, self._ck_name = state
@@ -183,7 +184,7 @@ def _patch_locks() -> None:
     SemLock._make_methods = make_methods  # type: ignore[attr-defined]
     SemLock.__enter__ = enter  # type: ignore[method-assign]
     SemLock.__exit__ = exit  # type: ignore[method-assign]
-    SemLock.__getstate__ = getstate  # type: ignore[attr-defined]
+    SemLock.__getstate__ = getstate  # type: ignore[method-assign]
     SemLock.__setstate__ = setstate  # type: ignore[attr-defined]
 
 

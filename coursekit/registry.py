@@ -7,17 +7,12 @@ reference solution at ``solutions/threads/...``, its grader at ``graders/threads
 from __future__ import annotations
 
 import re
-import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from coursekit._runner import MODELS, Limits
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 REGISTRY = "course.toml"
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*/[a-z][a-z0-9_]*$")

@@ -30,8 +30,8 @@ exercise's own grader and limits, ``jobs`` at a time.
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +42,6 @@ from coursekit._dev._mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants, p
 from coursekit.grading import TIE_POLICIES, ReferenceCache, _observe, grade_exercise, load_grader
 from coursekit.registry import REGISTRY, Exercise, RegistryError
 from coursekit.results import Status
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 KILLED, EQUIVALENT, ACCEPTED, SURVIVED, ERROR = "killed", "equivalent", "accepted", "survived", "error"
 
