@@ -150,6 +150,10 @@ def build(raw: RawRun) -> Timeline:
             tl.ended_how[ev["id"]] = ev.get("how", "done")
         elif kind == "cancel":  # line_index: how many lines were printed before it (what it caused comes after)
             tl.cancels.append({**ev, "line_index": len(tl.lines)})
+        elif kind == "swallow":  # the program caught that cancellation: the timeout that asked for it never knew
+            asked = [cancel for cancel in tl.cancels if cancel.get("target") == ev.get("target")][-1:]
+            for cancel in asked:
+                cancel["swallowed"] = True
         elif kind == "sleep":
             tl.sleeps.append(ev)
             tl.first_activity.setdefault(ev["id"], t)

@@ -69,6 +69,12 @@ class AsyncModel:
             how = "done"
         self.probe.emit("end", id=tid, how=how)
 
+    def swallowed(self, task: asyncio.Task[Any]) -> None:
+        """The cancellation of ``task`` was caught by the program and never reached the timeout that asked it."""
+        tid = self.tasks.get(task)
+        if tid is not None:
+            self.probe.emit("swallow", target=tid)
+
     def cancelled(self, task: asyncio.Task[Any], msg: Any, accepted: bool) -> None:
         """``task.cancel()`` was called: record who asked, when, and the student work it interrupts."""
         tid = self.tasks.get(task)
@@ -171,6 +177,12 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
         def uncancel(self) -> int:
             # asyncio.timeout and TaskGroup take a cancellation back once they have turned it into their own
             # error: the task then goes on by design, which must not look like a swallowed CancelledError.
+            # Unless the CancelledError never reached the timeout: asyncio.timeout's ``__aexit__`` (and, from
+            # 3.12 on, wait_for's, which runs the work in the caller's own task) takes the cancellation back with
+            # ``exc_type`` None when the work caught the CancelledError and returned as if nothing happened.
+            caller = sys._getframe(1)
+            if caller.f_code.co_name == "__aexit__" and caller.f_locals.get("exc_type", ...) is None:
+                model.swallowed(self)
             self._ck_uncancelled = True
             return super().uncancel()
 

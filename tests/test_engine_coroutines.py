@@ -4,6 +4,7 @@ checks (Cancellation, InFlight, ProcessedOnce, Responsive, Elapsed) judged again
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -52,7 +53,10 @@ def test_cancellation_names_the_interrupted_coroutine_whichever_api_cancels_it(t
         assert [(x.t, x.text) for x in tl.lines][-2:] == [(1.0, "a: cleaned up"), (1.0, "timed out")]
     assert with_timeout.cancels[0]["target"] == "t0"  # asyncio.timeout cancels the task running main itself
     inner = with_wait_for.cancels[0]["target"]
-    assert with_wait_for.ended_how[inner] == "cancelled"
+    if sys.version_info >= (3, 12):  # wait_for runs the work in the caller's own task, under asyncio.timeout
+        assert inner == "t0" and not with_wait_for.cancels[0].get("swallowed")
+    else:  # wait_for runs the work in a task of its own, and cancels that one
+        assert with_wait_for.ended_how[inner] == "cancelled"
     assert checks.Cancellation().evaluate(with_wait_for, with_timeout).passed
     assert checks.Cancellation().evaluate(with_timeout, with_wait_for).passed
 
@@ -303,3 +307,41 @@ def test_both_tie_policies_give_the_same_times_with_executor_threads(tmp_path):
     fifo = observe(tmp_path, source, tie="fifo")
     lifo = observe(tmp_path, source, tie="lifo")
     assert sorted((x.t, x.text) for x in fifo.lines) == sorted((x.t, x.text) for x in lifo.lines)
+
+
+def test_a_cancellation_swallowed_inside_asyncio_timeout_is_named(tmp_path):
+    # asyncio.timeout cancels the task running main() itself; the work catches the CancelledError and returns,
+    # so the timeout never learns of it and no TimeoutError comes (on every Python: timeout's __aexit__ takes
+    # the cancellation back with no exception in flight).
+    reference = observe(tmp_path, JOB + """
+    async def main():
+        try:
+            async with asyncio.timeout(1):
+                await job("a", 5)
+        except TimeoutError:
+            print("timed out")
+    """, name="reference")
+    swallowing = observe(tmp_path, """
+    import asyncio
+
+    async def job(name, seconds):
+        print(f"{name}: started")
+        try:
+            await asyncio.sleep(seconds)
+            print(f"{name}: finished")
+        except asyncio.CancelledError:
+            pass
+        finally:
+            print(f"{name}: cleaned up")
+
+    async def main():
+        try:
+            async with asyncio.timeout(1):
+                await job("a", 5)
+        except TimeoutError:
+            print("timed out")
+    """, name="swallowing")
+    assert [c.get("swallowed", False) for c in reference.cancels] == [False]
+    assert [c.get("swallowed", False) for c in swallowing.cancels] == [True]
+    verdict = checks.Cancellation().evaluate(swallowing, reference)
+    assert not verdict.passed and "caught the CancelledError" in verdict.message

@@ -74,10 +74,10 @@ class Cancellation(Check):
                            "still running when its time is up; check the timeout you pass.")], show_timeline=True)
         # Swallowed: a task cancelled (when the reference cancels that work) that went on and ended normally.
         for c in _cancels(observed):
-            if is_main(c["target"]):
+            if is_main(c["target"]) and not c.get("swallowed"):
                 continue  # asyncio.timeout cancels the task running it, which then goes on by design
             how = observed.ended_how.get(c["target"])
-            if how in ("done", "error"):
+            if how in ("done", "error") or c.get("swallowed"):
                 return Verdict(False, f"{_work(c)} was cancelled at {c['t']:g} s but did not stop: it caught the "
                                "CancelledError and carried on.", [Finding("swallowed-cancel", "", "Do not catch "
                                "asyncio.CancelledError (or a bare `except:`) without re-raising it; clean up in a "
