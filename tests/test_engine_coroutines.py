@@ -32,15 +32,32 @@ JOB = """
 """
 
 
-def test_cancellation_names_the_interrupted_coroutine_whichever_api_cancels_it(tmp_path):
-    with_timeout = observe(tmp_path, JOB + """
+TIMEOUT_MAIN = """
     async def main():
         try:
             async with asyncio.timeout(1):
                 await job("a", 5)
         except TimeoutError:
             print("timed out")
-    """, name="timeout")
+"""
+
+SWALLOWING_JOB = """
+    import asyncio
+
+    async def job(name, seconds):
+        print(f"{name}: started")
+        try:
+            await asyncio.sleep(seconds)
+            print(f"{name}: finished")
+        except asyncio.CancelledError:
+            pass
+        finally:
+            print(f"{name}: cleaned up")
+"""
+
+
+def test_cancellation_names_the_interrupted_coroutine_whichever_api_cancels_it(tmp_path):
+    with_timeout = observe(tmp_path, JOB + TIMEOUT_MAIN, name="timeout")
     with_wait_for = observe(tmp_path, JOB + """
     async def main():
         try:
@@ -76,19 +93,7 @@ def test_a_swallowed_cancellation_is_named_but_a_timeout_in_a_child_task_is_not(
     child = reference.cancels[0]["target"]
     assert reference.ended_how[child] == "absorbed"  # uncancel()ed by asyncio.timeout, then went on: by design
     assert checks.Cancellation().evaluate(reference, reference).passed
-    swallowed = observe(tmp_path, """
-    import asyncio
-
-    async def job(name, seconds):
-        print(f"{name}: started")
-        try:
-            await asyncio.sleep(seconds)
-            print(f"{name}: finished")
-        except asyncio.CancelledError:
-            pass
-        finally:
-            print(f"{name}: cleaned up")
-
+    swallowed = observe(tmp_path, SWALLOWING_JOB + """
     async def run(name, seconds):
         try:
             await asyncio.wait_for(job(name, seconds), 1)
@@ -313,34 +318,8 @@ def test_a_cancellation_swallowed_inside_asyncio_timeout_is_named(tmp_path):
     # asyncio.timeout cancels the task running main() itself; the work catches the CancelledError and returns,
     # so the timeout never learns of it and no TimeoutError comes (on every Python: timeout's __aexit__ takes
     # the cancellation back with no exception in flight).
-    reference = observe(tmp_path, JOB + """
-    async def main():
-        try:
-            async with asyncio.timeout(1):
-                await job("a", 5)
-        except TimeoutError:
-            print("timed out")
-    """, name="reference")
-    swallowing = observe(tmp_path, """
-    import asyncio
-
-    async def job(name, seconds):
-        print(f"{name}: started")
-        try:
-            await asyncio.sleep(seconds)
-            print(f"{name}: finished")
-        except asyncio.CancelledError:
-            pass
-        finally:
-            print(f"{name}: cleaned up")
-
-    async def main():
-        try:
-            async with asyncio.timeout(1):
-                await job("a", 5)
-        except TimeoutError:
-            print("timed out")
-    """, name="swallowing")
+    reference = observe(tmp_path, JOB + TIMEOUT_MAIN, name="reference")
+    swallowing = observe(tmp_path, SWALLOWING_JOB + TIMEOUT_MAIN, name="swallowing")
     assert [c.get("swallowed", False) for c in reference.cancels] == [False]
     assert [c.get("swallowed", False) for c in swallowing.cancels] == [True]
     verdict = checks.Cancellation().evaluate(swallowing, reference)
