@@ -14,6 +14,9 @@ returned.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+from collections import deque
 from typing import Any
 
 from coursekit._timeline import Timeline, is_main
@@ -28,9 +31,9 @@ _INTERNAL_TARGETS = ("BaseEventLoop.",)
 def _moments(observed: Timeline, expected: Timeline) -> dict[float, float]:
     """Each time printed on either side -> its moment (times within EPS of each other are one moment)."""
     out: dict[float, float] = {}
+    prev: float | None = None  # the moment of the previous (smaller) time
     for t in sorted({x.t for x in observed.lines} | {x.t for x in expected.lines}):
-        prev = out[max(out)] if out else None
-        out[t] = prev if prev is not None and t - prev <= EPS else t
+        prev = out[t] = prev if prev is not None and t - prev <= EPS else t
     return out
 
 
@@ -51,19 +54,36 @@ def align(observed: Timeline, expected: Timeline) -> list[tuple[int | None, int 
     rows: list[tuple[int | None, int | None]] = []
     for m in sorted(by_moment):
         obs, exp = by_moment[m]
-        free: dict[str, list[int]] = {}
+        free: dict[str, deque[int]] = {}
         for j in obs:
-            free.setdefault(observed.lines[j].text, []).append(j)
+            free.setdefault(observed.lines[j].text, deque()).append(j)
         here: list[tuple[int | None, int | None]] = []
         for k in exp:
             partners = free.get(expected.lines[k].text)
-            here.append((partners.pop(0) if partners else None, k))
+            here.append((partners.popleft() if partners else None, k))
         paired = {j for j, _ in here if j is not None}
-        for j in (j for j in obs if j not in paired):
-            before = [r for r, (o, _) in enumerate(here) if o is not None and o < j]
-            here.insert(before[-1] + 1 if before else 0, (j, None))
-        rows += here
+        rows += _place_extras(here, [j for j in obs if j not in paired])
     return rows
+
+
+def _place_extras(here: list[tuple[int | None, int | None]], extras: list[int]) -> list[tuple[int | None, int | None]]:
+    """``here`` with each extra observed line ``(j, None)`` just after the last row holding an observed line
+    printed before it (first of all if none), extras in the order printed.  In O(n log n): a flood prints
+    thousands of lines at one moment, and inserting them one by one would take minutes."""
+    if not extras:
+        return here
+    held = sorted((o, r) for r, (o, _) in enumerate(here) if o is not None)
+    keys = [o for o, _ in held]
+    after = list(itertools.accumulate((r + 1 for _, r in held), max))  # slot after the last row holding < key
+    slots: dict[int, list[tuple[int | None, int | None]]] = {}
+    for j in extras:
+        n = bisect.bisect_left(keys, j)
+        slots.setdefault(after[n - 1] if n else 0, []).append((j, None))
+    placed = list(slots.get(0, []))
+    for r, row in enumerate(here, start=1):
+        placed.append(row)
+        placed += slots.get(r, [])
+    return placed
 
 
 def first_divergence(observed: Timeline, expected: Timeline) -> int | None:
@@ -72,10 +92,11 @@ def first_divergence(observed: Timeline, expected: Timeline) -> int | None:
     Moments are compared in time order, each as a multiset of lines, so a swap of lines due at the same moment
     is not a divergence, and the row found always names a line that really is missing or extra at its moment.
     """
-    for r, (j, k) in enumerate(align(observed, expected)):
-        if j is None or k is None:
-            return r
-    return None
+    return _first_gap(align(observed, expected))
+
+
+def _first_gap(rows: list[tuple[int | None, int | None]]) -> int | None:
+    return next((r for r, (j, k) in enumerate(rows) if j is None or k is None), None)
 
 
 def _lane_label(tl: Timeline, cid: str) -> str:
@@ -198,7 +219,7 @@ def summarize(observed: Timeline, expected: Timeline) -> dict[str, Any]:
     obs, exp = _side(observed), _side(expected)
     divergence: dict[str, Any] | None = None
     rows = align(observed, expected)
-    r0 = first_divergence(observed, expected)
+    r0 = _first_gap(rows)
     if r0 is not None:
         ob_partner = {j: k for j, k in rows if j is not None}
         ex_partner = {k: j for j, k in rows if k is not None}

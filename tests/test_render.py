@@ -284,3 +284,28 @@ def test_pytest_exercises_runs_the_exercises_in_course_order(tmp_path):
     files = [line.split("::")[0] for line in listed.splitlines() if "::" in line]
     in_order = list(dict.fromkeys(files))
     assert in_order == [f"exercises/{ex.id}.py" for ex in load_course(ROOT).exercises]
+
+
+def test_extra_lines_are_placed_as_one_by_one_insertion_would_place_them():
+    """``_place_extras`` is the fast form (a flood prints thousands of lines at one moment) of: insert each extra
+    line, in the order printed, just after the last row that holds an observed line printed before it."""
+    import random
+
+    from coursekit._lanes import _place_extras
+
+    def one_by_one(here, extras):
+        here = list(here)
+        for j in extras:
+            before = [r for r, (o, _) in enumerate(here) if o is not None and o < j]
+            here.insert(before[-1] + 1 if before else 0, (j, None))
+        return here
+
+    rng = random.Random(7)  # noqa: S311 (test data, seeded)
+    for _ in range(2000):
+        observed = rng.sample(range(12), rng.randint(0, 12))
+        paired = observed[:rng.randint(0, len(observed))]
+        here = [(o, k) for k, o in enumerate(paired)] + [(None, k) for k in range(len(paired), rng.randint(0, 4) +
+                                                                                    len(paired))]
+        rng.shuffle(here)
+        extras = sorted(set(observed) - set(paired))
+        assert _place_extras(here, extras) == one_by_one(here, extras)
