@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from coursekit._dev._check import select  # noqa: E402
-from coursekit._dev._mutants import check_mutants_of  # noqa: E402
+from coursekit._dev.course_check import select  # noqa: E402
+from coursekit._dev.mutants import check_mutants_of  # noqa: E402
 from coursekit.grading import ReferenceCache, grade_exercise  # noqa: E402
 from coursekit.registry import load_course  # noqa: E402
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursekit import _runner
-from coursekit._lanes import summarize
-from coursekit._timeline import Timeline, build
+from coursekit._judge import runner
+from coursekit._judge.diagnose import diagnose
+from coursekit._judge.picture import summarize
+from coursekit._judge.timeline import Timeline, build
+from coursekit._view.text import failure_message, picture_text
 from coursekit.checks import Check
-from coursekit.diagnose import diagnose
 from coursekit.registry import Exercise
-from coursekit.render import failure_message, picture_text
 from coursekit.results import CheckResult, ExerciseResult, Status
 
 TIE_POLICIES = {"threads": ("fifo", "lifo"), "coroutines": ("fifo", "lifo"), "processes": ("fifo",)}
@@ -96,7 +96,7 @@ class ReferenceCache:
                 tamper = diagnose(tl, only={"tamper"})
                 if tamper:  # bulk grading's guard refused something the reference itself does
                     raise GraderError(f"{exercise.id}: the reference solution trips the bulk-grading guard "
-                                      f"(coursekit/_guard.py): {tamper[0].what}")
+                                      f"(coursekit/_engine/guard.py): {tamper[0].what}")
                 self._data[key] = tl
             return self._data[key]
 
@@ -106,8 +106,8 @@ _default_cache = ReferenceCache()
 
 def _observe(exercise: Exercise, grader: Grader, path: Path, tie: str) -> Timeline:
     driver = (grader.path, grader.driver.__name__) if grader.driver is not None and grader.path else None
-    spec = _runner.RunSpec(exercise.model, path, grader.call, grader.args, tie, exercise.limits, driver)
-    return build(_runner.run(spec))
+    spec = runner.RunSpec(exercise.model, path, grader.call, grader.args, tie, exercise.limits, driver)
+    return build(runner.run(spec))
 
 
 def grade_exercise(exercise: Exercise, submission: Path | None = None, *,

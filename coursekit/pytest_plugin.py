@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from coursekit._view.text import TIMELINE_HEADING, explanation, picture_text
 from coursekit.grading import GraderError, ReferenceCache, grade_exercise, load_grader
 from coursekit.registry import Course, Exercise, find_root, load_course
-from coursekit.render import TIMELINE_HEADING, explanation, picture_text
 from coursekit.results import CheckResult, ExerciseResult, Status
 
 course_key = pytest.StashKey[Course | None]()

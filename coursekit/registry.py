@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coursekit._runner import MODELS, Limits
+from coursekit._judge.runner import MODELS, Limits
 
 REGISTRY = "course.toml"
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*/[a-z][a-z0-9_]*$")

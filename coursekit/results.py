@@ -1,4 +1,4 @@
-"""Results of grading, as small value objects (presentation lives in ``coursekit.render``)."""
+"""Results of grading, as small value objects (presentation lives in ``coursekit._view.text``)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class CheckResult:
     message: str = ""  # for the student: what was seen, what was expected, what to change
     timeline: str = ""  # observed against expected, already laid out as text
     lanes: dict[str, Any] = field(default_factory=dict, hash=False)
-    """A failure's picture as JSON-able data (``coursekit._lanes.summarize``): each run's lanes on a time axis
+    """A failure's picture as JSON-able data (``coursekit._judge.picture.summarize``): each run's lanes on a time axis
     and the first divergence, for renderers (terminal, HTML) to draw; empty when there is nothing to draw."""
 
 

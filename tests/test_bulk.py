@@ -150,7 +150,7 @@ def test_hostile_submissions_score_no_more_than_the_stub(graded):
 
 def test_tampering_is_named_in_the_feedback(graded):
     for student, words in [("hostile_monkeypatch_kit", "imported the grader's module"),
-                           ("hostile_monkeypatch_sneaky", "changed the grader's coursekit._probe.Probe.emit"),
+                           ("hostile_monkeypatch_sneaky", "changed the grader's coursekit._engine.probe.Probe.emit"),
                            ("hostile_probe_direct", "wrote its own trace event"),
                            ("hostile_gc_walk", "walked the interpreter's objects"),
                            ("hostile_trace_forge", "grader's own files")]:
@@ -289,8 +289,8 @@ def test_gradescope_export_grades_a_submission(tmp_path):
 def test_the_audit_guard_alone_contains_the_attacks():
     """Without namespaces or another uid (a machine where grading cannot be root), the in-process guard must
     still zero every attack on the kit, and must not touch an honest submission."""
-    from coursekit import _runner
-    from coursekit._sandbox import Sandbox
+    from coursekit._judge import runner
+    from coursekit._judge.sandbox import Sandbox
     from coursekit.grading import ReferenceCache, grade_exercise
     from coursekit.registry import load_course
 
@@ -300,13 +300,13 @@ def test_the_audit_guard_alone_contains_the_attacks():
                "hostile_monkeypatch_sneaky", "hostile_overwrite_results", "hostile_probe_direct",
                "hostile_trace_forge"]
     cache = ReferenceCache()
-    _runner.use_sandbox(Sandbox(hide=(ROOT,), levels=("limits",)))
+    runner.use_sandbox(Sandbox(hide=(ROOT,), levels=("limits",)))
     try:
         honest = grade_exercise(exercise, CORRECT_THREADS, cache=cache)
         scores = {a: grade_exercise(exercise, FIXTURE / "submissions" / a / (THREADS + ".py"), cache=cache)
                   for a in attacks}
     finally:
-        _runner.use_sandbox(None)
+        runner.use_sandbox(None)
     assert honest.score == exercise.max_points and honest.run_info["sandbox"]["level"] == "limits"
     assert not honest.run_info["tampered"]
     assert {a: r.score for a, r in scores.items() if r.score > 0 or not r.run_info["tampered"]} == {}
@@ -374,7 +374,7 @@ def test_a_grader_with_a_driver_runs_sandboxed_and_stays_unreadable(tmp_path):
 
 def test_intake_reads_without_running_anything(tmp_path):
     """Intake alone (no grading): ids, layouts, and what is refused, each with a note."""
-    from coursekit._bulk._intake import collect
+    from coursekit._bulk.intake import collect
     from coursekit.registry import load_course
 
     exercises = list(load_course(ROOT).exercises)

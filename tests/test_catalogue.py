@@ -5,7 +5,7 @@ names the checks that must fail (``# expect-fail: overlap, timing``) and may nam
 must contain (``# expect-message: run() instead of start()``, case-insensitive), so that a message that stops
 naming the mistake is caught; a correct one must pass every check.
 
-The verdict logic lives in ``coursekit._dev._catalogue`` and is shared with ``course dev check``, so the test
+The verdict logic lives in ``coursekit._dev.catalogue`` and is shared with ``course dev check``, so the test
 suite and the instructor's command can never disagree; each test here is one item of that logic.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from coursekit._dev import _catalogue
+from coursekit._dev import catalogue
 from coursekit.grading import ReferenceCache
 from coursekit.registry import load_course
 
@@ -25,7 +25,7 @@ CACHE = ReferenceCache()
 
 
 def _entries(kind: str) -> list[pytest.param]:
-    return [pytest.param(e, id=e.name) for e in _catalogue.entries(COURSE, kind)]
+    return [pytest.param(e, id=e.name) for e in catalogue.entries(COURSE, kind)]
 
 
 def _assert_none(problems: list[str]) -> None:
@@ -34,19 +34,19 @@ def _assert_none(problems: list[str]) -> None:
 
 @pytest.mark.parametrize("exercise", COURSE.exercises, ids=lambda e: e.id)
 def test_reference_solution_passes_every_check(exercise):
-    _assert_none(_catalogue.judge_solution(exercise, CACHE))
+    _assert_none(catalogue.judge_solution(exercise, CACHE))
 
 
 @pytest.mark.parametrize("exercise", COURSE.exercises, ids=lambda e: e.id)
 def test_stub_fails_every_check_with_a_short_message(exercise):
-    _assert_none(_catalogue.judge_stub(exercise, CACHE))
+    _assert_none(catalogue.judge_stub(exercise, CACHE))
 
 
 @pytest.mark.parametrize("entry", _entries("correct"))
 def test_correct_alternative_is_accepted(entry):
-    _assert_none(_catalogue.judge_correct(entry, CACHE))
+    _assert_none(catalogue.judge_correct(entry, CACHE))
 
 
 @pytest.mark.parametrize("entry", _entries("wrong"))
 def test_wrong_submission_is_rejected_by_the_intended_check(entry):
-    _assert_none(_catalogue.judge_wrong(entry, CACHE))
+    _assert_none(catalogue.judge_wrong(entry, CACHE))

@@ -1,7 +1,7 @@
 """``course dev check`` and ``course new``: the instructor's tools find what is wrong, and say how to fix it.
 
 The course's own registry and files are checked here whole (cheap); solutions, stubs and the catalogue are
-graded by ``tests/test_catalogue.py`` through the same logic (``coursekit._dev._catalogue``); the mutant check
+graded by ``tests/test_catalogue.py`` through the same logic (``coursekit._dev.catalogue``); the mutant check
 runs on the seed trio (the full course is ``course dev check``).  The other tests work on throw-away courses
 made by ``course new`` in a temporary folder, so they can break things on purpose.
 """
@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from coursekit._dev import _catalogue
-from coursekit._dev._behaviour import behaviour
-from coursekit._dev._layout import layout_problems
-from coursekit._dev._mutants import ACCEPTED, EQUIVALENT, KILLED, SURVIVED, check_mutants
-from coursekit._dev._mutate import OPERATOR_NAMES, mutants
-from coursekit._dev._scaffold import ScaffoldError, scaffold
+from coursekit._dev import catalogue
+from coursekit._dev.behaviour import behaviour
+from coursekit._dev.layout import layout_problems
+from coursekit._dev.mutants import ACCEPTED, EQUIVALENT, KILLED, SURVIVED, check_mutants
+from coursekit._dev.mutate import OPERATOR_NAMES, mutants
+from coursekit._dev.scaffold import ScaffoldError, scaffold
 from coursekit.cli import main as course_cli
 from coursekit.grading import ReferenceCache
 from coursekit.registry import load_course
@@ -65,7 +65,7 @@ def test_every_mutant_of_the_seed_solutions_is_rejected_or_equivalent(ex_id):
 
 @pytest.mark.parametrize("ex_id", SEED)
 def test_the_seed_reference_solutions_behave_the_same_in_every_run(ex_id):
-    from coursekit._dev._determinism import exact_repeats
+    from coursekit._dev.determinism import exact_repeats
 
     problems = exact_repeats(COURSE.get(ex_id))
     assert not problems, "\n".join(problems)
@@ -190,8 +190,8 @@ def test_course_new_makes_a_working_exercise_for_each_model(tmp_path):
     cache = ReferenceCache()
     for exercise in course.exercises:
         assert exercise.exercise_path.read_text() != exercise.solution_path.read_text()
-        assert not _catalogue.judge_solution(exercise, cache), exercise.id
-        assert not _catalogue.judge_stub(exercise, cache), exercise.id
+        assert not catalogue.judge_solution(exercise, cache), exercise.id
+        assert not catalogue.judge_stub(exercise, cache), exercise.id
 
 
 def test_course_new_never_overwrites_and_writes_nothing_when_it_refuses(tmp_path):
@@ -243,8 +243,8 @@ def test_catalogue_judges_report_entries_whose_label_is_wrong(tmp_path):
     (cat / "wrong" / "no_header.py").write_text(solution)
     (cat / "correct" / "not_correct.py").write_text(ex.exercise_path.read_text())
     cache = ReferenceCache()
-    found = {e.path.stem: _catalogue.judge_entry(e, cache)
-             for k in _catalogue.KINDS for e in _catalogue.entries(course, k)}
+    found = {e.path.stem: catalogue.judge_entry(e, cache)
+             for k in catalogue.KINDS for e in catalogue.entries(course, k)}
     assert "['overlap'] should have rejected it but passed" in found["not_wrong"][0]
     assert "no '# expect-fail: <checks>' header" in found["no_header"][0]
     assert "a correct alternative is rejected by" in found["not_correct"][0]
@@ -366,7 +366,7 @@ if __name__ == "__main__":'''))
 
 
 def test_a_reference_that_behaves_differently_from_run_to_run_is_reported(tmp_path):
-    from coursekit._dev._determinism import judge_determinism
+    from coursekit._dev.determinism import judge_determinism
 
     root = _new_course(tmp_path, "threads/ping")
     exercise = load_course(root).get("threads/ping")

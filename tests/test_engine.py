@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import _runner
-from coursekit._timeline import build
+from coursekit._judge import runner
+from coursekit._judge.timeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def observe(tmp_path: Path, source: str, model: str = "threads", tie: str = "fifo", **limits):
     path = tmp_path / "prog.py"
     path.write_text(textwrap.dedent(source), encoding="utf-8")
-    spec = _runner.RunSpec(model, path, tie=tie, limits=_runner.Limits(**limits))
-    return build(_runner.run(spec))
+    spec = runner.RunSpec(model, path, tie=tie, limits=runner.Limits(**limits))
+    return build(runner.run(spec))
 
 
 def test_virtual_clock_is_exact_for_locks_conditions_and_queues(tmp_path):
@@ -152,7 +152,7 @@ def test_students_see_short_messages_from_pytest_exercises(tmp_path):
 
 
 def test_a_finding_joins_its_sentence_and_its_advice_cleanly():
-    from coursekit.diagnose import Finding
+    from coursekit._judge.diagnose import Finding
 
     assert Finding("k", "main() never joined", "Call join().").text() == "main() never joined. Call join()."
     assert Finding("k", "Done twice?", "Print it once.").text() == "Done twice? Print it once."

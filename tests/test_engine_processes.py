@@ -6,15 +6,15 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from coursekit import _runner
-from coursekit._replay import replay
-from coursekit._timeline import build
+from coursekit._engine.replay import replay
+from coursekit._judge import runner
+from coursekit._judge.timeline import build
 
 
 def observe(tmp_path: Path, source: str, **limits):
     path = tmp_path / "prog.py"
     path.write_text(textwrap.dedent(source), encoding="utf-8")
-    return build(_runner.run(_runner.RunSpec("processes", path, limits=_runner.Limits(**limits))))
+    return build(runner.run(runner.RunSpec("processes", path, limits=runner.Limits(**limits))))
 
 
 def test_a_get_happens_no_earlier_than_its_put(tmp_path):

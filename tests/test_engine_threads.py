@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import _runner, checks
-from coursekit._timeline import build
+from coursekit import checks
+from coursekit._judge import runner
+from coursekit._judge.timeline import build
 from coursekit.checks._workers import busy_peak, peak_alive
 
 
 def observe(tmp_path: Path, source: str, tie: str = "fifo", name: str = "prog"):
     path = tmp_path / f"{name}.py"
     path.write_text(textwrap.dedent(source), encoding="utf-8")
-    return build(_runner.run(_runner.RunSpec("threads", path, tie=tie)))
+    return build(runner.run(runner.RunSpec("threads", path, tie=tie)))
 
 
 COUNTER = """

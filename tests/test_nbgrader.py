@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from coursekit._nbgrader import build, execution_timeout, kernel
-from coursekit._nbgrader._cells import BEGIN, END, answer_source
+from coursekit._nbgrader.cells import BEGIN, END, answer_source
 from coursekit.grading import grade_exercise, load_grader
 from coursekit.registry import load_course
 from coursekit.results import Status

@@ -13,11 +13,11 @@ import sys
 import pytest
 from _course_copy import ROOT, copy_course
 
-from coursekit import render
-from coursekit._lanes import summarize
+from coursekit._judge.picture import summarize
+from coursekit._view import text as render
+from coursekit._view.text import TIMELINE_HEADING
 from coursekit.grading import grade_exercise
 from coursekit.registry import load_course
-from coursekit.render import TIMELINE_HEADING
 from coursekit.results import Status
 
 EX = "threads/numbers_letters_threads"
@@ -123,7 +123,7 @@ def test_pytest_on_one_exercise_file_never_imports_the_students_code_itself(tmp_
 
 def _timeline(*lines):
     """A finished run that printed ``lines`` ((t, context, text), ...): enough for the picture's model."""
-    from coursekit._timeline import Context, Line, Timeline
+    from coursekit._judge.timeline import Context, Line, Timeline
 
     contexts = {"t0": Context("t0", "main", "", "", 0.0, None)}
     for _, cid, _ in lines:
@@ -200,7 +200,7 @@ def test_a_wait_is_named_by_the_line_the_student_wrote_and_counts_of_a_stuck_run
 
 
 def test_a_finding_with_only_advice_reads_as_the_advice():
-    from coursekit.diagnose import Finding
+    from coursekit._judge.diagnose import Finding
 
     assert Finding("leak", "", "Join every thread.").text() == "Join every thread."
     assert Finding("leak", "It leaked", "Join every thread.").text() == "It leaked. Join every thread."
@@ -291,7 +291,7 @@ def test_extra_lines_are_placed_as_one_by_one_insertion_would_place_them():
     line, in the order printed, just after the last row that holds an observed line printed before it."""
     import random
 
-    from coursekit._lanes import _place_extras
+    from coursekit._judge.picture import _place_extras
 
     def one_by_one(here, extras):
         here = list(here)

@@ -5,8 +5,8 @@ Private package behind ``coursekit/_cli/grade.py``: ``_intake`` reads submission
 runs the Gradescope autograder.
 """
 
-from coursekit._bulk._engine import BulkError, ClassResult, StudentResult, grade_class
-from coursekit._bulk._gradebook import write_all
-from coursekit._bulk._report import write_report
+from coursekit._bulk.grade_class import BulkError, ClassResult, StudentResult, grade_class
+from coursekit._bulk.gradebook import write_all
+from coursekit._bulk.report import write_report
 
 __all__ = ["BulkError", "ClassResult", "StudentResult", "grade_class", "write_all", "write_report"]

@@ -12,10 +12,10 @@ import time
 import click
 
 from coursekit._cli.common import current_course
-from coursekit._dev._check import Part, run_dev_check
-from coursekit._dev._mutants import ACCEPTED, EQUIVALENT, KILLED, MutantReport
-from coursekit._dev._mutate import OPERATORS
-from coursekit._dev._scaffold import ScaffoldError, scaffold
+from coursekit._dev.course_check import Part, run_dev_check
+from coursekit._dev.mutants import ACCEPTED, EQUIVALENT, KILLED, MutantReport
+from coursekit._dev.mutate import OPERATORS
+from coursekit._dev.scaffold import ScaffoldError, scaffold
 from coursekit.registry import RegistryError
 
 

@@ -72,7 +72,7 @@ def export() -> None:
 @click.option("--out", "out", default="autograder.zip", show_default=True, type=click.Path(path_type=Path))
 def gradescope(out: Path) -> None:
     """Build a Gradescope autograder zip (setup.sh, run_autograder, the kit and the course)."""
-    from coursekit._bulk._gradescope import build_zip
+    from coursekit._bulk.gradescope import build_zip
 
     names = build_zip(current_course(), out)
     click.echo(f"wrote {out} ({len(names)} files): upload it as a Gradescope programming assignment's autograder")

@@ -1,7 +1,7 @@
 """Student commands of ``course``: list, next, check, hint, watch, reset, solution (the self-paced workflow).
 
 The commands only wire things together: the model is in ``coursekit._practice`` (progress, selection, stubs,
-watch inputs), the look in ``coursekit._cli._show`` and ``coursekit.render``.  Progress is saved after each
+watch inputs), the look in ``coursekit._view.terminal`` and ``coursekit._view.text``.  Progress is saved after each
 command in ``.course-progress.json``; grading never reads it.
 """
 
@@ -19,12 +19,12 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
-from coursekit._cli import _show
 from coursekit._cli.common import current_course
 from coursekit._practice import stubs
 from coursekit._practice.progress import NOT_STARTED, SOLVED, STALE, Progress, file_digest
 from coursekit._practice.select import SelectionError, first_unsolved, resolve, resolve_many
 from coursekit._practice.watching import Event, FileWatcher, key_reader
+from coursekit._view import terminal
 from coursekit.grading import GraderError, grade_exercise
 from coursekit.registry import Course, Exercise
 from coursekit.results import CheckResult, ExerciseResult, Status
@@ -103,12 +103,12 @@ def _current(course: Course, statuses: dict[str, str]) -> Exercise | None:
 def list_() -> None:
     """Every exercise in course order, with its status and points, and your overall progress."""
     course = current_course()
-    console = _show.make_console()
+    console = terminal.make_console()
     progress = _load(course, console)
     statuses = _statuses(course, progress, console)
     current = _current(course, statuses)
-    console.print(_show.exercise_table(course, statuses, progress, current, console))
-    console.print(_show.progress_line(course, statuses, progress, console))
+    console.print(terminal.exercise_table(course, statuses, progress, current, console))
+    console.print(terminal.progress_line(course, statuses, progress, console))
     if current is not None:
         console.print(f"Next: #{current.order} {current.id} (`course next` shows what to do)")
     else:
@@ -120,7 +120,7 @@ def list_() -> None:
 def next_() -> None:
     """The first unsolved exercise: its lesson, the file to edit, and how to check it."""
     course = current_course()
-    console = _show.make_console()
+    console = terminal.make_console()
     progress = _load(course, console)
     statuses = _statuses(course, progress, console)
     current = _current(course, statuses)
@@ -130,7 +130,7 @@ def next_() -> None:
         return
     rec = progress.records.get(current.id)
     score = rec.score if rec is not None and statuses[current.id] != NOT_STARTED else 0.0
-    console.print(_show.lesson_view(current, stubs.lesson(current), console, hints=len(current.hints),
+    console.print(terminal.lesson_view(current, stubs.lesson(current), console, hints=len(current.hints),
                                     status=statuses[current.id], score=score))
 
 
@@ -150,13 +150,13 @@ def check(exercises: tuple[str, ...], html_path: Path | None) -> None:
             chosen = resolve_many(course, exercises)
         except SelectionError as exc:
             raise SelectionFailed(str(exc)) from None
-    console = _show.make_console()
+    console = terminal.make_console()
     progress = _load(course, console)
     graded = []
     # Exercises are graded side by side (each grading is a few child processes), shown in course order.
     for i, (ex, future) in enumerate(_graded(chosen)):
         if i:
-            console.print(Rule(style="dim") if _show.fancy(console) else Text("-" * min(console.width, 80)))
+            console.print(Rule(style="dim") if terminal.fancy(console) else Text("-" * min(console.width, 80)))
         if console.is_terminal and not future.done():
             with console.status(f"Checking {ex.id}..."):
                 digest, result = future.result()
@@ -165,17 +165,17 @@ def check(exercises: tuple[str, ...], html_path: Path | None) -> None:
         progress.update(ex, result, digest)
         progress.save()
         graded.append((ex, result))
-        console.print(_show.result_view(ex, result, console))
+        console.print(terminal.result_view(ex, result, console))
         if len(chosen) == 1:
             rec = progress.record(ex)
-            console.print(_show.next_steps(ex, result, len(ex.hints) - rec.hints_shown))
+            console.print(terminal.next_steps(ex, result, len(ex.hints) - rec.hints_shown))
     if len(graded) > 1:
         solved = sum(1 for _, r in graded if r.passed)
         score = sum(r.score for _, r in graded)
         total = sum(r.max_score for _, r in graded)
         console.print(Text(f"\n{solved}/{len(graded)} exercises solved, {score:g}/{total:g} points.", style="bold"))
     if html_path is not None:
-        from coursekit._html import page
+        from coursekit._view.html import page
 
         html_path.parent.mkdir(parents=True, exist_ok=True)
         html_path.write_text(page(course, graded), encoding="utf-8")
@@ -188,7 +188,7 @@ def check(exercises: tuple[str, ...], html_path: Path | None) -> None:
 def hint(exercise: str | None) -> None:
     """The next hint for an exercise (default: the first unsolved one); each call shows one more."""
     course = current_course()
-    console = _show.make_console()
+    console = terminal.make_console()
     progress = _load(course, console)
     if exercise is not None:
         ex = _resolve(course, exercise)
@@ -203,7 +203,7 @@ def hint(exercise: str | None) -> None:
     rec.hints_shown = min(len(ex.hints), rec.hints_shown + 1)
     progress.save()
     console.print(Text(f"{ex.id}: {ex.title}", style="bold"))
-    console.print(_show.hints_view(ex, rec.hints_shown, console))
+    console.print(terminal.hints_view(ex, rec.hints_shown, console))
 
 
 @click.command()
@@ -211,7 +211,7 @@ def hint(exercise: str | None) -> None:
 def reset(exercise: str) -> None:
     """Put an exercise's stub back; your version is kept as a backup first."""
     course = current_course()
-    console = _show.make_console()
+    console = terminal.make_console()
     progress = _load(course, console)
     ex = _resolve(course, exercise)
     try:
@@ -238,7 +238,7 @@ def reset(exercise: str) -> None:
 def solution(exercise: str, yes: bool, layout: str | None) -> None:
     """The reference solution, beside your version (once solved, or after you confirm)."""
     course = current_course()
-    console = _show.make_console()
+    console = terminal.make_console()
     progress = _load(course, console)
     ex = _resolve(course, exercise)
     rec = progress.record(ex)
@@ -255,7 +255,7 @@ def solution(exercise: str, yes: bool, layout: str | None) -> None:
     mine = ex.exercise_path.read_text(encoding="utf-8") if ex.exercise_path.is_file() else ""
     theirs = ex.solution_path.read_text(encoding="utf-8")
     side = layout == "side" or (layout is None and console.width >= 140)
-    console.print(_show.solution_view(ex, mine, theirs, console, side_by_side=side))
+    console.print(terminal.solution_view(ex, mine, theirs, console, side_by_side=side))
 
 
 @click.command()
@@ -264,7 +264,7 @@ def solution(exercise: str, yes: bool, layout: str | None) -> None:
 def watch(exercise: str | None, poll: bool) -> None:
     """Re-check the current exercise every time you save it (keys: next, hint, list, check all, quit)."""
     course = current_course()
-    console = _show.make_console()
+    console = terminal.make_console()
     progress = _load(course, console)
     statuses = _statuses(course, progress, console)
     current = _resolve(course, exercise) if exercise else (_current(course, statuses) or course.exercises[0])
@@ -332,8 +332,8 @@ class Session:
                 self.show_hint()
             elif key == "l":
                 statuses = self._statuses()
-                self.extra = [_show.exercise_table(self.course, statuses, self.progress, self.current, self.console),
-                              _show.progress_line(self.course, statuses, self.progress, self.console)]
+                self.extra = [terminal.exercise_table(self.course, statuses, self.progress, self.current, self.console),
+                              terminal.progress_line(self.course, statuses, self.progress, self.console)]
                 self.draw()
             elif key == "c":
                 self.check_all()
@@ -364,7 +364,7 @@ class Session:
             rec = self.progress.record(ex)
             rec.hints_shown = min(len(ex.hints), rec.hints_shown + 1)
             self.progress.save()
-            self.extra = [_show.hints_view(ex, rec.hints_shown, self.console)]
+            self.extra = [terminal.hints_view(ex, rec.hints_shown, self.console)]
         self.draw()
 
     def check_all(self) -> None:
@@ -378,8 +378,8 @@ class Session:
         self.progress.save()
         statuses = self._statuses()
         self.extra = [Text("Checked every exercise:", style="bold"),
-                      _show.exercise_table(self.course, statuses, self.progress, self.current, self.console),
-                      _show.progress_line(self.course, statuses, self.progress, self.console)]
+                      terminal.exercise_table(self.course, statuses, self.progress, self.current, self.console),
+                      terminal.progress_line(self.course, statuses, self.progress, self.console)]
         self.draw()
 
     def draw(self) -> None:
@@ -390,16 +390,16 @@ class Session:
         console.print(Text(f"course watch: #{ex.order}/{len(self.course.exercises)} ", style="bold") +
                       Text(f"{ex.id}  ({rel})"))
         if self.result is not None and self.result.exercise == ex.id:
-            console.print(_show.result_view(ex, self.result, console))
+            console.print(terminal.result_view(ex, self.result, console))
             if self.result.passed:
                 console.print(Text("Solved! Press n for the next exercise.", style="bold green"))
         for item in self.extra:
             console.print(item)
-        console.print(Rule(style="dim") if _show.fancy(console) else Text("-" * min(console.width, 80)))
+        console.print(Rule(style="dim") if terminal.fancy(console) else Text("-" * min(console.width, 80)))
         where = f"watching {rel} ({self.watcher.mode}); save the file to re-check"
         if not self.single_keys:
             where += "; type a key then Enter"
-        console.print(_show.key_bar(console))
+        console.print(terminal.key_bar(console))
         console.print(Text(where, style="dim"))
 
 

@@ -5,7 +5,7 @@ text, ``kernel`` what the notebooks run in their kernel, ``grade`` the fresh int
 None of them imports nbgrader or Jupyter: building needs neither, and the kernel side needs only IPython.
 """
 
-from coursekit._nbgrader._build import BuildError, Built, build, default_assignment, execution_timeout
-from coursekit._nbgrader._cells import CellError
+from coursekit._nbgrader.build import BuildError, Built, build, default_assignment, execution_timeout
+from coursekit._nbgrader.cells import CellError
 
 __all__ = ["BuildError", "Built", "CellError", "build", "default_assignment", "execution_timeout"]

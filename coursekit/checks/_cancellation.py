@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from coursekit._timeline import Timeline, is_main
+from coursekit._judge.diagnose import Finding
+from coursekit._judge.timeline import Timeline, is_main
 from coursekit.checks._core import EPS, OK, Check, Verdict, unfinished
-from coursekit.diagnose import Finding
 
 
 def _cancels(tl: Timeline) -> list[dict[str, Any]]:

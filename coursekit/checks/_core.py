@@ -10,8 +10,8 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from coursekit._timeline import Line, Timeline, busy_interval, is_main
-from coursekit.diagnose import Finding, diagnose
+from coursekit._judge.diagnose import Finding, diagnose
+from coursekit._judge.timeline import Line, Timeline, busy_interval, is_main
 
 EPS = 1e-6
 MODEL_WORKER = {"threads": "thread", "processes": "process", "coroutines": "task"}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from coursekit._timeline import Timeline
+from coursekit._judge.diagnose import Finding, diagnose
+from coursekit._judge.timeline import Timeline
 from coursekit.checks._core import EPS, OK, Check, Verdict, unfinished
-from coursekit.diagnose import Finding, diagnose
 
 
 class Elapsed(Check):

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from coursekit._timeline import Line, Timeline, is_main
+from coursekit._judge.diagnose import Finding, diagnose
+from coursekit._judge.timeline import Line, Timeline, is_main
 from coursekit.checks._core import EPS, OK, RUN_FINDINGS, Check, Verdict, match_lines
-from coursekit.diagnose import Finding, diagnose
 
 
 def peak(intervals: dict[str, tuple[float, float]]) -> tuple[int, float, list[str]]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from coursekit._timeline import Timeline
+from coursekit._judge.diagnose import Finding, diagnose
+from coursekit._judge.timeline import Timeline
 from coursekit.checks._core import OK, RUN_FINDINGS, Check, Verdict
-from coursekit.diagnose import Finding, diagnose
 
 
 class ProcessedOnce(Check):

@@ -4,7 +4,7 @@ together, joined and exit cleanly, queues that are drained, and shared values wh
 Which worker process takes which task is a real-time race, so none of these checks looks at it: they read the
 structure of the program (what was submitted before what was collected, what was started before what was
 joined, which item was received how many times) and the logical-time replay of shared values
-(``coursekit._replay``), all of which are the same in every run.  Expectations come from the reference run.
+(``coursekit._engine.replay``), all of which are the same in every run.  Expectations come from the reference run.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from coursekit._replay import replay
-from coursekit._timeline import Timeline, is_main
+from coursekit._engine.replay import replay
+from coursekit._judge.diagnose import Finding, diagnose
+from coursekit._judge.timeline import Timeline, is_main
 from coursekit.checks._core import OK, Check, Verdict, unfinished
-from coursekit.diagnose import Finding, diagnose
 
 HELPERS = ("resource_tracker", "forkserver", "multiprocessing")  # helpers, or children the trace already judges
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from coursekit._timeline import Timeline
+from coursekit._judge.diagnose import Finding, diagnose
+from coursekit._judge.timeline import Timeline
 from coursekit.checks._core import EPS, OK, RUN_FINDINGS, Check, Verdict, match_lines
-from coursekit.diagnose import Finding, diagnose
 
 
 class Responsive(Check):

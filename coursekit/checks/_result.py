@@ -6,9 +6,9 @@ import ast
 import re
 from typing import Any
 
-from coursekit._timeline import Timeline
+from coursekit._judge.diagnose import diagnose
+from coursekit._judge.timeline import Timeline
 from coursekit.checks._core import OK, RUN_FINDINGS, Check, Verdict
-from coursekit.diagnose import diagnose
 
 
 class Returns(Check):

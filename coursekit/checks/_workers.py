@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from coursekit._timeline import Timeline, is_main
+from coursekit._judge.diagnose import Finding, diagnose
+from coursekit._judge.timeline import Timeline, is_main
 from coursekit.checks._core import EPS, MODEL_FINDINGS, MODEL_WORKER, OK, RUN_FINDINGS, Check, Verdict, match_lines
-from coursekit.diagnose import Finding, diagnose
 
 _PLURAL = {"thread": "threads", "process": "processes", "task": "tasks"}
 _MISPLACED = MODEL_FINDINGS - {"sequential"}  # findings that explain work done in main

@@ -25,7 +25,7 @@ def work():
 
 
 def main():
-    import coursekit._probe as probe
+    import coursekit._engine.probe as probe
 
     probe.Probe.emit = lambda *args, **kwargs: None
     work()

@@ -1,0 +1,255 @@
+"""Grade a whole class: intake, a cache of verdicts, parallel sandboxed runs, and the class's results.
+
+Each (submission file, exercise) is graded by ``grading.grade_exercise`` exactly as ``course check`` would, but
+sandboxed (``coursekit/_judge/sandbox.py``) and in parallel.  Verdicts are cached under ``RESULTS/.cache`` by a key
+made of the file's content, the exercise's settings, the reference solution and grader, and the kit itself
+(its version and source), so a re-run only grades what changed; ``force`` ignores the cache.  Two students
+who hand in the same file share one grading.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import coursekit
+from coursekit._bulk.intake import Submission, collect
+from coursekit._judge import runner
+from coursekit._judge.sandbox import Sandbox
+from coursekit.grading import Grader, GraderError, ReferenceCache, grade_exercise, load_grader
+from coursekit.registry import Course, Exercise
+from coursekit.results import CheckResult, ExerciseResult, Status
+
+CACHE_DIR = ".cache"
+CACHE_VERSION = 1
+
+
+class BulkError(Exception):
+    """Grading could not run (bad arguments, a broken grader or reference): the instructor's problem."""
+
+
+@dataclass
+class StudentResult:
+    student: str
+    submission: Submission
+    exercises: dict[str, ExerciseResult] = field(default_factory=dict)
+    how: dict[str, str] = field(default_factory=dict)  # exercise id -> graded | cached | not submitted | rejected
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return sum(r.score for r in self.exercises.values())
+
+
+@dataclass
+class ClassResult:
+    course: Course
+    exercises: list[Exercise]
+    graders: dict[str, Grader]
+    students: list[StudentResult]
+    notes: list[str]
+    graded: int = 0
+    reused: int = 0
+    internal_errors: int = 0
+    seconds: float = 0.0
+
+    @property
+    def max_total(self) -> float:
+        return sum(ex.max_points for ex in self.exercises)
+
+    def protections(self) -> dict[str, Any]:
+        """The isolation the runs actually had (the weakest one seen, if they differ)."""
+        seen = [r.run_info["sandbox"] for s in self.students for r in s.exercises.values()
+                if r.run_info.get("sandbox")]
+        order = ["limits", "userns", "userns-root", "uid", "namespaces"]
+        return min(seen, key=lambda sb: order.index(sb.get("level", "limits"))) if seen else {}
+
+
+def kit_fingerprint() -> str:
+    """The kit's version and a digest of its source: any change to the kit invalidates cached verdicts."""
+    digest = hashlib.sha256(coursekit.__version__.encode())
+    package = Path(coursekit.__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path | None) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None and path.is_file() else ""
+
+
+def _placeholder(exercise: Exercise, grader: Grader, message: str) -> ExerciseResult:
+    """Zero on every check with one message (nothing submitted, or a file that could not be graded)."""
+    return ExerciseResult(exercise.id, [
+        CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message) for c in grader.checks])
+
+
+def result_from_dict(data: dict[str, Any]) -> ExerciseResult:
+    checks = [CheckResult(c["name"], c["title"], Status(c["status"]), c["points"], c["max_points"],
+                          c.get("message", ""), c.get("timeline", "")) for c in data["checks"]]
+    return ExerciseResult(data["exercise"], checks, data.get("run_info", {}))
+
+
+def grade_class(course: Course, submissions: Path, out: Path, *, jobs: int | None = None,
+                exercise_ids: tuple[str, ...] = (), timeout: float | None = None, force: bool = False,
+                progress: Callable[[int, int], None] | None = None, match_names: bool = False,
+                on_start: Callable[[int], None] | None = None) -> ClassResult:
+    """Grade every student of ``submissions``; cache under ``out``.  Raises ``BulkError`` if it cannot run."""
+    start = time.monotonic()
+    if not submissions.is_dir():
+        raise BulkError(f"{submissions}: not a folder of submissions (one folder or .zip per student)")
+    exercises = _select(course, exercise_ids)
+    if timeout is not None:
+        if timeout <= 0:
+            raise BulkError(f"--timeout must be a positive number of seconds, not {timeout}")
+        exercises = [dataclasses.replace(ex, limits=dataclasses.replace(ex.limits, wall_s=float(timeout)))
+                     for ex in exercises]
+    graders: dict[str, Grader] = {}
+    for ex in exercises:
+        try:
+            graders[ex.id] = load_grader(ex)
+        except GraderError as exc:
+            raise BulkError(str(exc)) from None
+    out.mkdir(parents=True, exist_ok=True)
+    cache_dir = out / CACHE_DIR
+    cache_dir.mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="coursekit-intake-"))
+    try:
+        intake = collect(submissions, exercises, staging, match_names=match_names)
+        result = ClassResult(course, exercises, graders, [], intake.notes)
+        kit = kit_fingerprint()
+        keys: dict[str, tuple[Exercise, Path]] = {}
+        wanted: list[tuple[StudentResult, Exercise, str]] = []
+        for sub in intake.students:
+            sr = StudentResult(sub.student, sub)
+            result.students.append(sr)
+            for ex in exercises:
+                if ex.id in sub.rejected:
+                    sr.exercises[ex.id] = _placeholder(ex, graders[ex.id], sub.rejected[ex.id])
+                    sr.how[ex.id] = "rejected"
+                elif ex.id not in sub.files:
+                    sr.exercises[ex.id] = _placeholder(
+                        ex, graders[ex.id], f"Not submitted: there was no file {ex.id}.py in your submission.")
+                    sr.how[ex.id] = "not submitted"
+                else:
+                    accepted = sub.files[ex.id]
+                    key = _cache_key(kit, ex, graders[ex.id], accepted.digest)
+                    keys.setdefault(key, (ex, accepted.path))
+                    wanted.append((sr, ex, key))
+        verdicts: dict[str, tuple[ExerciseResult, float, str]] = {}
+        todo = []
+        for key in keys:
+            cached = None if force else _read_cache(cache_dir / f"{key}.json")
+            if cached is not None:
+                verdicts[key] = (*cached, "cached")
+            else:
+                todo.append(key)
+        result.reused = len(keys) - len(todo)
+        if on_start is not None:
+            on_start(len(todo))
+        runner.use_sandbox(Sandbox(hide=(course.root, submissions.resolve(), out.resolve(), staging)))
+        try:
+            _grade_all(todo, keys, verdicts, cache_dir, jobs or os.cpu_count() or 1, result, progress)
+        finally:
+            runner.use_sandbox(None)
+        result.graded = len(todo)
+        for sr, ex, key in wanted:
+            verdict, seconds, how = verdicts[key]
+            sr.exercises[ex.id] = verdict
+            sr.how[ex.id] = how
+            sr.seconds += seconds
+        result.seconds = time.monotonic() - start
+        return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _select(course: Course, exercise_ids: tuple[str, ...]) -> list[Exercise]:
+    if not exercise_ids:
+        return list(course.exercises)
+    chosen = []
+    for wanted in exercise_ids:
+        key = wanted.removeprefix("exercises/").removesuffix(".py")
+        try:
+            ex = course.get(key)
+        except KeyError:
+            known = ", ".join(e.id for e in course.exercises)
+            raise BulkError(f"--exercise {wanted!r} is not in course.toml (known: {known})") from None
+        if ex not in chosen:
+            chosen.append(ex)
+    return sorted(chosen, key=lambda e: e.order)
+
+
+def _cache_key(kit: str, ex: Exercise, grader: Grader, content_digest: str) -> str:
+    data = {
+        "v": CACHE_VERSION, "kit": kit, "exercise": ex.id, "model": ex.model, "points": ex.points,
+        "limits": dataclasses.asdict(ex.limits), "solution": _file_digest(ex.solution_path),
+        "grader": _file_digest(grader.path), "submission": content_digest,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _read_cache(path: Path) -> tuple[ExerciseResult, float] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return result_from_dict(data["result"]), float(data["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_cache(path: Path, result: ExerciseResult, seconds: float) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"result": result.to_dict(), "seconds": seconds}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _grade_all(todo: list[str], keys: dict[str, tuple[Exercise, Path]],
+               verdicts: dict[str, tuple[ExerciseResult, float, str]], cache_dir: Path, jobs: int,
+               result: ClassResult, progress: Callable[[int, int], None] | None) -> None:
+    references = ReferenceCache()
+
+    def one(key: str) -> tuple[ExerciseResult, float]:
+        ex, path = keys[key]
+        t0 = time.monotonic()
+        verdict = grade_exercise(ex, path, cache=references)
+        return verdict, round(time.monotonic() - t0, 3)
+
+    done = 0
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(one, key): key for key in todo}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                key = futures[fut]
+                ex, _ = keys[key]
+                try:
+                    verdict, seconds = fut.result()
+                except GraderError as exc:
+                    for other in pending:
+                        other.cancel()
+                    raise BulkError(str(exc)) from None
+                except Exception as exc:  # noqa: BLE001 - a kit bug on one file must not stop the class
+                    result.internal_errors += 1
+                    message = (f"The grader itself failed on this file ({type(exc).__name__}: {exc}); this is not "
+                               "your fault, and your instructor has been told.")
+                    verdict = ExerciseResult(ex.id, [
+                        CheckResult(c.name, c.title, Status.ERROR, 0.0, ex.points[c.name], message)
+                        for c in result.graders[ex.id].checks], {"internal_error": True})
+                    verdicts[key] = (verdict, 0.0, "error")
+                else:
+                    verdicts[key] = (verdict, seconds, "graded")
+                    _write_cache(cache_dir / f"{key}.json", verdict, seconds)
+                done += 1
+                if progress is not None:
+                    progress(done, len(todo))

@@ -1,0 +1,156 @@
+"""What bulk grading writes: ``grades.csv``, and per student ``results.json`` (Gradescope) and ``feedback.md``.
+
+Presentation only: everything here reads a ``ClassResult`` and writes files.  ``grades.csv`` depends on nothing
+but the verdicts (no times, no paths), so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import coursekit
+from coursekit._bulk.grade_class import ClassResult, StudentResult
+from coursekit.registry import Exercise
+from coursekit.results import ExerciseResult, Status
+
+RESERVED = {"grades.csv", "report.html", ".cache"}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def student_dir(student: str) -> str:
+    """The folder name of a student's results: the id itself, unless it would clash with a file of ours."""
+    return f"student-{student}" if student in RESERVED or student.startswith(".") else student
+
+
+def points(x: float) -> str:
+    return f"{x:g}"
+
+
+def csv_cell(text: str) -> str:
+    """A student id as a spreadsheet shows it literally (no formula injection: ``=cmd|...`` stays text)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def write_all(result: ClassResult, out: Path) -> None:
+    write_grades(result, out / "grades.csv")
+    for sr in result.students:
+        folder = out / student_dir(sr.student)
+        folder.mkdir(exist_ok=True)
+        (folder / "results.json").write_text(
+            json.dumps(gradescope_results(result, sr), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (folder / "feedback.md").write_text(feedback(result, sr), encoding="utf-8")
+
+
+def write_grades(result: ClassResult, path: Path) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["student", *[ex.id for ex in result.exercises], "total", "max"])
+    for sr in sorted(result.students, key=lambda s: s.student):
+        writer.writerow([csv_cell(sr.student), *[points(sr.exercises[ex.id].score) for ex in result.exercises],
+                         points(sr.total), points(result.max_total)])
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+
+
+# -- Gradescope's results.json ------------------------------------------------------------------------------
+def gradescope_results(result: ClassResult, sr: StudentResult) -> dict[str, Any]:
+    """One student's results in Gradescope's results.json format: one test per check of every exercise."""
+    tests = []
+    for ex in result.exercises:
+        r = sr.exercises[ex.id]
+        for i, check in enumerate(r.checks, start=1):
+            output = check.message if check.status is not Status.PASSED else ""
+            if sr.how[ex.id] in ("not submitted", "rejected") and i > 1:
+                output = ""  # the same message on every check says nothing new
+            tests.append({
+                "name": f"{ex.id} :: {check.name} ({check.title})",
+                "number": f"{ex.order}.{i}",
+                "score": check.points,
+                "max_score": check.max_points,
+                "status": "passed" if check.status is Status.PASSED else "failed",
+                "output": output,
+                "output_format": "text",
+                "tags": [ex.id],
+                "visibility": "visible",
+            })
+    return {
+        "score": sr.total,
+        "max_score": result.max_total,
+        "execution_time": round(sr.seconds, 3),
+        "output": "\n".join(sr.submission.notes),
+        "output_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "extra_data": {
+            "student": sr.student,
+            "coursekit": coursekit.__version__,
+            "exercises": {ex.id: sr.how[ex.id] for ex in result.exercises},
+            "protections": _weakest([r.run_info.get("sandbox") for r in sr.exercises.values()]) or None,
+            "runs": {ex.id: {k: v for k, v in sr.exercises[ex.id].run_info.items() if k != "sandbox"}
+                     for ex in result.exercises if sr.exercises[ex.id].run_info},
+        },
+    }
+
+
+def _weakest(sandboxes: list[dict[str, Any] | None]) -> dict[str, Any]:
+    order = ["limits", "userns", "userns-root", "uid", "namespaces"]
+    seen = [sb for sb in sandboxes if sb]
+    return min(seen, key=lambda sb: order.index(sb.get("level", "limits"))) if seen else {}
+
+
+# -- feedback.md ---------------------------------------------------------------------------------------------
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in ``text`` (the text may hold whatever a program printed)."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _md(text: str) -> str:
+    """Text safe to put in Markdown prose (no markup, no HTML)."""
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+
+
+def feedback(result: ClassResult, sr: StudentResult) -> str:
+    """What a student reads (``feedback.md``): the total, then per exercise its checks, what failed and why."""
+    return _feedback(result, sr, with_messages=True)
+
+
+def summary(result: ClassResult, sr: StudentResult) -> str:
+    """``feedback`` without the failure messages: for Gradescope's page, where each test shows its own."""
+    return _feedback(result, sr, with_messages=False)
+
+
+def _feedback(result: ClassResult, sr: StudentResult, *, with_messages: bool) -> str:
+    lines = [f"# Feedback: {_md(sr.student)}", "",
+             f"**Total: {points(sr.total)} / {points(result.max_total)}**", ""]
+    if sr.submission.notes:
+        lines += ["About your submission:", ""] + [f"- {_md(n)}" for n in sr.submission.notes] + [""]
+    for ex in result.exercises:
+        lines += _exercise_feedback(ex, sr.exercises[ex.id], sr.how[ex.id], with_messages)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _exercise_feedback(ex: Exercise, r: ExerciseResult, how: str, with_messages: bool) -> list[str]:
+    lines = [f"## {ex.order}. {_md(ex.title)} (`{ex.id}`): {points(r.score)} / {points(r.max_score)}", ""]
+    if how in ("not submitted", "rejected"):
+        return [*lines, _md(r.checks[0].message), ""]
+    lines += ["| check | points | result |", "|---|---|---|"]
+    for c in r.checks:
+        mark = "passed" if c.status is Status.PASSED else ("grader error" if c.status is Status.ERROR else "failed")
+        lines.append(f"| {c.name}: {_md(c.title)} | {points(c.points)} / {points(c.max_points)} | {mark} |")
+    lines.append("")
+    shown: set[str] = set()
+    for c in r.checks if with_messages else ():
+        if c.status is Status.PASSED or not c.message or c.message in shown:
+            continue
+        shown.add(c.message)
+        fence = _fence(c.message)
+        lines += [f"**{c.name}**: {_md(c.title)}", "", fence + "text", c.message, fence, ""]
+    if not r.passed and ex.hints:
+        lines += [f"Hint: {_md(ex.hints[0])}", ""]
+    return lines

@@ -1,0 +1,267 @@
+"""asyncio on the virtual clock (child side only).
+
+The loop's clock is ``time.monotonic``, which ``_vthreads`` already made virtual.  What remains is the wait
+inside ``select``: instead of sleeping, the loop's thread blocks in the scheduler until its next timer is due
+or another thread wakes it (``call_soon_threadsafe``).  With no other thread, that is a plain jump of the clock,
+as in ``looptime``; with executor threads (``asyncio.to_thread``) it interleaves them exactly.
+
+Every task is created by a task factory that tags it (``a0``, ``a1``...) so that what it prints is attributed
+to it, and whose ``cancel()`` leaves a ``cancel`` event: who asked, when, and which student function was
+interrupted (the innermost student frame of the task's await chain).  That is what makes a cancellation
+comparable with the reference: ``asyncio.timeout`` cancels the task that runs the ``async with``, ``wait_for``
+cancels an inner task, but in both the work interrupted is the same coroutine, at the same moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import selectors
+import sys
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from coursekit._engine.probe import Probe
+from coursekit._engine.scheduler import Fiber, to_ns
+from coursekit._engine.threads import ThreadsModel
+
+
+class AsyncModel:
+    def __init__(self, probe: Probe, threads: ThreadsModel) -> None:
+        self.probe = probe
+        self.threads = threads
+        self.tasks: dict[asyncio.Task[Any], str] = {}
+        self._ids = itertools.count()
+        self.main_task: asyncio.Task[Any] | None = None
+
+    def context(self) -> str:
+        try:
+            task = asyncio.current_task()
+        except RuntimeError:
+            task = None
+        if task is not None and task in self.tasks:
+            return self.tasks[task]
+        return self.threads.context()
+
+    def register(self, task: asyncio.Task[Any], coro: Any, parent: str) -> str:
+        tid = f"a{next(self._ids)}"
+        self.tasks[task] = tid
+        task._ck_id = tid  # type: ignore[attr-defined]  # still known after it ends (see exception_handler)
+        name = getattr(coro, "__qualname__", None) or type(coro).__name__
+        self.probe.emit("spawn", id=tid, parent=parent, kind="task", target=name, name=task.get_name(),
+                        phase=self.probe.phase, where=self.probe.where(sys._getframe(2)))
+        task.add_done_callback(self._ended)
+        return tid
+
+    def _ended(self, task: asyncio.Task[Any]) -> None:
+        tid = self.tasks.pop(task)  # a finished task is not kept alive by us (nor what it returned)
+        if task.cancelled():
+            how = "cancelled"
+        elif task.exception() is not None:
+            how = "error"
+            exc = task.exception()
+            assert exc is not None
+            self.probe.crash(exc, id=tid)
+        elif getattr(task, "_ck_uncancelled", False):
+            how = "absorbed"  # cancelled, then uncancel()ed by asyncio.timeout or a TaskGroup, then went on
+        else:
+            how = "done"
+        self.probe.emit("end", id=tid, how=how)
+
+    def swallowed(self, task: asyncio.Task[Any]) -> None:
+        """The cancellation of ``task`` was caught by the program and never reached the timeout that asked it."""
+        tid = self.tasks.get(task)
+        if tid is not None:
+            self.probe.emit("swallow", target=tid)
+
+    def cancelled(self, task: asyncio.Task[Any], msg: Any, accepted: bool) -> None:
+        """``task.cancel()`` was called: record who asked, when, and the student work it interrupts."""
+        tid = self.tasks.get(task)
+        if tid is None or not accepted:
+            return  # not ours, or already done (cancel() is then a no-op)
+        student = [f for f in await_chain(task) if self.probe.is_student(f.f_code)]
+        work = student[-1].f_code.co_name if student else ""
+        self.probe.emit("cancel", target=tid, by=self.context(), work=work, works=[f.f_code.co_name for f in student],
+                        at=self.probe.where(student[-1]) if student else "", phase=self.probe.phase,
+                        where=self.probe.where(sys._getframe(2)))
+
+    def executor_threads(self) -> list[str]:
+        """The default executor's worker threads (``to_thread``): ``asyncio.run`` shuts them down itself."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return []
+        executor = getattr(loop, "_default_executor", None)
+        threads = getattr(executor, "_threads", ()) or ()
+        return [t._ck_fiber.wid for t in threads if getattr(t, "_ck_fiber", None) is not None]
+
+    def pending_waits(self) -> list[dict[str, str]]:
+        out = []
+        for task, tid in self.tasks.items():
+            if not task.done():
+                chain = await_chain(task)
+                student = [f for f in chain if self.probe.is_student(f.f_code)]
+                where = self.probe.where(student[-1]) if student else ""
+                out.append({"id": tid, "on": "await", "where": where,
+                            "code": self.probe.code_at(student[-1]) if student else ""})
+        return out
+
+
+def await_chain(task: asyncio.Task[Any], limit: int = 50) -> list[Any]:
+    """The frames of a suspended task, outermost first, following what each coroutine awaits.
+
+    ``Task.get_stack()`` gives only the task's own coroutine frame in 3.11, so a cancelled ``main`` that awaits
+    ``job()`` directly (``async with asyncio.timeout``) would hide ``job``; this walks ``cr_await`` instead.
+    """
+    frames: list[Any] = []
+    obj: Any = task.get_coro()
+    while obj is not None and len(frames) < limit:
+        frame = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None)
+        if frame is None:
+            break
+        frames.append(frame)
+        obj = getattr(obj, "cr_await", None) or getattr(obj, "gi_yieldfrom", None)
+    return frames
+
+
+class VirtualSelector(selectors.BaseSelector):
+    def __init__(self, model: ThreadsModel) -> None:
+        self._real = selectors.DefaultSelector()
+        self._sched = model.sched
+        self._waiting: Fiber | None = None
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        ready = self._real.select(0)
+        if ready or (timeout is not None and timeout <= 0):
+            return ready
+        sched = self._sched
+        self._waiting = sched.current
+        deadline = None if timeout is None else sched.now + to_ns(timeout)
+        try:
+            sched.block(deadline, "event loop")
+        finally:
+            self._waiting = None
+        return self._real.select(0)
+
+    def notify(self) -> None:
+        if self._waiting is not None:
+            self._sched.wake(self._waiting)
+
+    def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        return self._real.register(fileobj, events, data)
+
+    def unregister(self, fileobj: Any) -> selectors.SelectorKey:
+        return self._real.unregister(fileobj)
+
+    def modify(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        return self._real.modify(fileobj, events, data)
+
+    def get_map(self) -> Any:
+        return self._real.get_map()
+
+    def close(self) -> None:
+        self._real.close()
+
+
+def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
+    model = AsyncModel(probe, threads)
+    probe.context = model.context
+
+    class Task(asyncio.Task):  # type: ignore[type-arg]
+        def cancel(self, msg: Any = None) -> bool:
+            accepted = super().cancel(msg)
+            model.cancelled(self, msg, accepted)
+            return accepted
+
+        def uncancel(self) -> int:
+            # asyncio.timeout and TaskGroup take a cancellation back once they have turned it into their own
+            # error: the task then goes on by design, which must not look like a swallowed CancelledError.
+            # Unless the CancelledError never reached the timeout: asyncio.timeout's ``__aexit__`` (and, from
+            # 3.12 on, wait_for's, which runs the work in the caller's own task) takes the cancellation back with
+            # ``exc_type`` None when the work caught the CancelledError and returned as if nothing happened.
+            caller = sys._getframe(1)
+            if caller.f_code.co_name == "__aexit__" and caller.f_locals.get("exc_type", ...) is None:
+                model.swallowed(self)
+            self._ck_uncancelled = True
+            return super().uncancel()
+
+    def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        parent = model.context()
+        task = Task(coro, loop=loop, **kwargs)
+        model.register(task, coro, parent)
+        return task
+
+    def exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        if isinstance(exc, asyncio.CancelledError):
+            return  # a future cancelled by asyncio.run's clean-up: pending tasks are reported, not this echo
+        if exc is not None and getattr(context.get("task"), "_ck_id", None) is None:  # ours: reported at its end
+            probe.crash(exc)
+        elif exc is None:
+            probe.problem("loop-error", detail=str(context.get("message", ""))[:300], where="")
+
+    class VirtualLoop(asyncio.SelectorEventLoop):
+        def __init__(self) -> None:
+            super().__init__(VirtualSelector(threads))
+            self.set_task_factory(task_factory)
+            self.set_exception_handler(exception_handler)
+
+        def _write_to_self(self) -> None:
+            super()._write_to_self()  # type: ignore[misc]
+            self._selector.notify()  # type: ignore[attr-defined]
+
+    class Policy(asyncio.DefaultEventLoopPolicy):
+        def new_event_loop(self) -> asyncio.AbstractEventLoop:
+            return VirtualLoop()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        asyncio.set_event_loop_policy(Policy())
+
+    def on_sleep(secs: float) -> None:
+        if asyncio._get_running_loop() is not None:
+            probe.problem("blocking-sleep", detail=f"{secs:g}", where=probe.where(sys._getframe(2)))
+
+    threads.sleep_hooks.append(on_sleep)  # type: ignore[attr-defined]
+    sys.set_coroutine_origin_tracking_depth(8)
+    orig_showwarning = warnings.showwarning
+
+    def showwarning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                    line: Any = None) -> None:
+        text = str(message)
+        if "was never awaited" in text:
+            where = ""
+            for raw in text.splitlines():
+                part = raw.strip()
+                if part.startswith("File ") and any(f in part for f in probe.student_files):
+                    bits = part.split('"')
+                    rest = bits[2] if len(bits) > 2 else ""
+                    where = f"{bits[1].rsplit('/', 1)[-1]}:{rest.split('line ')[-1].split(',')[0]}"
+                    if ", in " in rest:
+                        where += " in " + rest.split(", in ")[-1]
+            probe.problem("never-awaited", detail=text.splitlines()[0], where=where)
+        orig_showwarning(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = showwarning
+    warnings.simplefilter("always", RuntimeWarning)
+    return model
+
+
+def run_main(model: AsyncModel, fn: Callable[..., Any], args: list[Any],
+             on_return: Callable[[list[str], list[str]], None]) -> Any:
+    """Run an ``async def main`` as ``asyncio.run`` would, noting what is still pending when it returns.
+
+    ``on_return(pending_tasks, executor_threads)``: the second list names the default executor's threads,
+    which are not left running by the student (``asyncio.run`` shuts that executor down); a blocking call
+    still running in one of them shows as its pending ``to_thread`` task instead.
+    """
+
+    async def wrapper() -> Any:
+        me = asyncio.current_task()
+        result = await fn(*args)
+        pending = [model.tasks[t] for t in asyncio.all_tasks() if t is not me and t in model.tasks]
+        on_return(pending, model.executor_threads())
+        return result
+
+    return asyncio.run(wrapper())

@@ -1,0 +1,13 @@
+"""The judge side: runs student code only in supervised child processes, and reads what they leave behind.
+
+* ``runner``, ``supervise``, ``sandbox``: start the harness under a supervisor (limits, clean-up) inside the
+  strongest isolation the machine allows, and bring back the raw trace;
+* ``timeline``: the run model built from a trace (contexts, lines, waits, joins), the one input of every check;
+* ``diagnose``: findings (the likely mistake, with advice) drawn from a timeline;
+* ``picture``: the failure picture as data (lanes, lines, the first divergence), drawn by ``coursekit._view``;
+* ``messages``: the words of a failure message.
+
+It may import ``coursekit._engine.trace``, ``coursekit._engine.events`` and ``coursekit._engine.replay`` (pure
+data and functions), ``coursekit.registry``, ``coursekit.models`` and ``coursekit.results``; never a view or a
+feature.  ``supervise.py`` is run by path with ``-I -S`` and imports nothing of the kit.
+"""

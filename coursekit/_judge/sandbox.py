@@ -1,0 +1,215 @@
+"""Judge side of isolation: what a sandboxed run may see, which user it runs as, and how to undo it afterwards.
+
+Bulk grading runs code written by people who may try to cheat, so every run gets:
+
+* a *box*: fresh directories holding only copies of what the run needs (the submission file; the grader file
+  when the grader has a ``driver``), owned by a dedicated unprivileged uid from a small pool (one uid per
+  concurrent run, so that a fork storm of one submission cannot use up another's process allowance);
+* a read-only copy of the ``coursekit`` package (the harness imports it) outside the course directory, so that
+  the course directory itself (solutions, graders, tests, ``.git``) need not be visible to the run;
+* the supervisor (``_supervise.py``, running as root) then enters new mount and network namespaces and a new
+  root directory holding only the system folders, the interpreter, the kit copy and the run's own folder,
+  drops to the run's uid and applies resource limits.  Where that is not possible it falls back step by step,
+  and reports which protections applied (``status["sandbox"]``).
+
+The in-process audit guard (``_guard.py``) is configured from here too (``Box.guard_spec``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import compileall
+import fcntl
+import json
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the coursekit package
+SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/etc")
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """What bulk grading asks of every run."""
+
+    hide: tuple[Path, ...] = ()  # the guard refuses any access to these (course root, submissions, results)
+    uid_base: int = 61_000  # dedicated uids (no passwd entry needed); one per concurrent run
+    uid_count: int = 128
+    max_processes: int = 256  # processes and threads of the run's uid (RLIMIT_NPROC)
+    levels: tuple[str, ...] = ()  # isolation levels the supervisor may try (tests); empty: every level that fits
+
+
+@dataclass
+class Box:
+    work: Path
+    cwd: Path
+    module: Path
+    trace: Path
+    guard: Path
+    driver: Path | None
+    spec: Path
+    kit: Path
+    uid: int | None
+    hide: tuple[str, ...] = ()
+    lock_fd: int | None = None
+    student_files: list[str] = field(default_factory=list)
+
+    def guard_spec(self) -> dict[str, Any]:
+        """How the harness's audit guard protects the run's own files from the student's code."""
+        protect = [str(self.trace), str(self.guard), str(self.spec), *self.hide]
+        if self.driver is not None:
+            protect.append(str(self.driver.parent))
+        return {"protect": protect, "trace": str(self.trace), "kit": str(self.kit),
+                "out": str(self.guard / "guard.jsonl"), "writable": [str(self.cwd)],
+                "trusted": [str(self.driver.parent)] if self.driver is not None else []}
+
+    def read_guard(self) -> list[dict[str, Any]]:
+        """What the guard recorded (attempts it blocked, the final integrity check)."""
+        out: list[dict[str, Any]] = []
+        for path in sorted(self.guard.glob("*.jsonl")):
+            try:
+                raw = path.read_bytes()[: 1 << 20]
+            except OSError:
+                continue
+            for line in raw.splitlines():
+                try:
+                    item = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(item, dict):
+                    out.append(item)
+        return out
+
+
+# -- the kit copy, shared by the runs of this process ---------------------------------------------------------
+_kit_lock = threading.Lock()
+_kit_dir: Path | None = None
+
+
+def kit_copy() -> Path:
+    """A private, compiled, read-only copy of the ``coursekit`` package; the directory to put on PYTHONPATH."""
+    global _kit_dir
+    with _kit_lock:
+        if _kit_dir is None:
+            base = Path(tempfile.mkdtemp(prefix="coursekit-kit-"))
+            os.chmod(base, 0o755)
+            shutil.copytree(PACKAGE_DIR, base / "coursekit", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            compileall.compile_dir(str(base / "coursekit"), quiet=2)
+            (base / "root").mkdir()  # where the supervisor builds the run's own root directory
+            for folder, _dirs, files in os.walk(base):
+                os.chmod(folder, 0o755)
+                for name in files:
+                    os.chmod(os.path.join(folder, name), 0o644)
+            atexit.register(shutil.rmtree, base, True)
+            _kit_dir = base
+        return _kit_dir
+
+
+# -- uids ----------------------------------------------------------------------------------------------------
+UID_LOCKS = Path(tempfile.gettempdir()) / "coursekit-uids"
+
+
+def _take_uid(sandbox: Sandbox) -> tuple[int | None, int | None]:
+    """A uid no other run (of any grading process on this machine) is using, held by an flock."""
+    if os.geteuid() != 0:
+        return None, None
+    UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+    while True:
+        for uid in range(sandbox.uid_base, sandbox.uid_base + sandbox.uid_count):
+            fd = os.open(UID_LOCKS / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            return uid, fd
+        time.sleep(0.05)
+
+
+def prepare_box(sandbox: Sandbox, work: Path, module: Path, driver: Path | None) -> Box:
+    """Copy what the run needs into fresh directories that only the run's uid can use."""
+    kit = kit_copy()
+    uid, lock_fd = _take_uid(sandbox)
+    box = Box(work=work, cwd=work / "box", module=work / "box" / module.name, trace=work / "trace",
+              guard=work / "guard", driver=None, spec=work / "spec.json", kit=kit / "coursekit", uid=uid,
+              hide=_hideable(sandbox.hide, work, kit), lock_fd=lock_fd)
+    box.cwd.mkdir(exist_ok=True)
+    box.trace.mkdir(exist_ok=True)
+    box.guard.mkdir()
+    shutil.copyfile(module, box.module)
+    owned = [box.cwd, box.trace, box.guard, box.module]
+    if driver is not None:
+        (work / "driver").mkdir()
+        box.driver = work / "driver" / driver.name
+        shutil.copyfile(driver, box.driver)
+        owned += [work / "driver", box.driver]
+    if uid is not None:
+        for path in owned:
+            os.chown(path, uid, uid)
+        os.chmod(work, 0o711)  # the run may pass through to its own directories, not list them
+    for path in owned:
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    return box
+
+
+def _hideable(hide: tuple[Path, ...], *needed: Path) -> tuple[str, ...]:
+    """The folders of ``hide`` that hold nothing the run itself needs (its folder, the kit, the interpreter)."""
+    keep = [Path(os.path.realpath(p)) for p in (*needed, Path(sys.base_prefix), Path(os.path.dirname(os.__file__)))]
+    out = []
+    for folder in hide:
+        real = Path(os.path.realpath(folder))
+        if not any(k == real or k.is_relative_to(real) for k in keep):
+            out.append(str(real))
+    return tuple(out)
+
+
+def release_box(box: Box) -> None:
+    if box.lock_fd is not None:
+        os.close(box.lock_fd)
+        box.lock_fd = None
+
+
+def _reachable(path: Path) -> bool:
+    """Whether any user may run ``path``: every folder above it searchable by others, the file readable."""
+    try:
+        for folder in list(path.parents):
+            if not os.stat(folder).st_mode & stat.S_IXOTH:
+                return False
+        return bool(os.stat(path).st_mode & stat.S_IROTH)
+    except OSError:
+        return False
+
+
+def sandbox_job(sandbox: Sandbox, box: Box, work: Path) -> dict[str, Any]:
+    """The supervisor's part of the job: command, environment, and the isolation to try, strongest first."""
+    exe = Path(os.path.realpath(sys.executable))
+    prefix = Path(os.path.realpath(sys.base_prefix))
+    kit = box.kit.parent
+    env = {k: v for k, v in os.environ.items()
+           if k in ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "PYTHONUNBUFFERED")}
+    env.update(PYTHONPATH=str(kit), PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8",
+               HOME=str(box.cwd), TMPDIR=str(box.cwd))
+    links, binds = [], []
+    for folder in SYSTEM_DIRS:
+        if os.path.islink(folder):
+            links.append([folder, os.readlink(folder)])
+        elif os.path.isdir(folder):
+            binds.append(folder)
+    for extra in (prefix, exe.parent, box.kit, work):
+        if not any(str(extra) == b or str(extra).startswith(b + "/") for b in binds):
+            binds.append(str(extra))
+    return {
+        "cmd": [str(exe), "-m", "coursekit._engine.harness", str(box.spec)],
+        "env": env,
+        "sandbox": {"uid": box.uid, "root": str(kit / "root"), "binds": binds, "links": links, "cwd": str(box.cwd),
+                    "max_processes": sandbox.max_processes, "exe_reachable": _reachable(exe),
+                    "levels": list(sandbox.levels)},
+    }

@@ -1,0 +1,219 @@
+"""Judge side: the trace of one run as a model (contexts, lines, joins, problems), on one time axis.
+
+Event kinds written by the harness: ``phase`` (import / main / return / done), ``spawn`` and ``end`` of a
+context, ``line`` (one printed line), ``sleep``, ``join``, ``kill``, ``problem``, ``crash``, ``error``,
+``unstarted``, ``cancel`` (an asyncio task was asked to stop), ``task`` / ``sched`` / ``task-begin`` / ``task-end``
+(pool calls), ``exit`` (the harness ended the run itself; a run without it was cut short).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from coursekit._judge.runner import RawRun
+
+MAIN_IDS = ("t0", "main")
+
+
+@dataclass(frozen=True)
+class Context:
+    id: str
+    kind: str  # main | thread | process | task
+    target: str
+    parent: str
+    start: float
+    end: float | None
+    daemon: bool = False
+    where: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.kind == "main":
+            return "main"
+        return f"{self.kind} {self.target or '?'}"
+
+
+@dataclass(frozen=True)
+class Line:
+    t: float
+    ctx: str
+    text: str
+    phase: str
+
+
+@dataclass
+class Timeline:
+    model: str
+    contexts: dict[str, Context]
+    lines: list[Line]  # standard output, in the order the program produced it
+    err_lines: list[Line]
+    joins: list[dict[str, Any]]
+    kills: list[dict[str, Any]]
+    problems: list[dict[str, Any]]
+    crashes: list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+    unstarted: list[dict[str, Any]]
+    returned_at: float | None
+    alive_at_return: list[str]
+    main_is_async: bool | None
+    completed: bool  # the harness itself ended the run (no os._exit, no kill, no wall-clock limit)
+    status: dict[str, Any] = field(default_factory=dict)
+    end_t: float = 0.0
+    first_activity: dict[str, float] = field(default_factory=dict)
+    last_activity: dict[str, float] = field(default_factory=dict)
+    result: str | None = None  # repr() of what the entry point returned (None: it never returned)
+    sleeps: list[dict[str, Any]] = field(default_factory=list)  # every sleep event: id, t, d (simulated work)
+    lifecycle: list[tuple[str, str]] = field(default_factory=list)  # ("spawn" | "end", id) in trace order
+    alive_waits: dict[str, dict[str, Any]] = field(default_factory=dict)  # at return: what each live worker waits on
+    cancels: list[dict[str, Any]] = field(default_factory=list)  # task.cancel() calls: target, by, work, t
+    ended_how: dict[str, str] = field(default_factory=dict)  # id -> done | error | cancelled | absorbed
+    events: list[dict[str, Any]] = field(default_factory=list)  # every event kept, in timeline order
+
+    def ctx(self, cid: str) -> Context:
+        return self.contexts.get(cid) or Context(cid, "main" if is_main(cid) else "thread", "", "", 0.0, None)
+
+    def workers(self) -> list[Context]:
+        return [c for c in self.contexts.values() if c.kind != "main"]
+
+
+def is_main(cid: str) -> bool:
+    return cid in MAIN_IDS
+
+
+def build(raw: RawRun) -> Timeline:
+    events: list[tuple[int, int, dict[str, Any]]] = []
+    order = sorted(raw.events, key=lambda pid: (pid != raw.root_pid, pid))
+    for rank, pid in enumerate(order):
+        for seq, ev in enumerate(raw.events[pid]):
+            events.append((rank, seq, ev))
+
+    # Pool calls: shift their relative times by their place in the pool's schedule.
+    sched = {ev["task"]: ev for _, _, ev in events if ev["e"] == "sched"}
+    for _, _, ev in events:
+        task = ev.get("task")
+        if task in sched and ev["e"] not in ("sched", "task"):
+            ev["t"] = round(sched[task]["start"] + ev["t"], 9)
+
+    # Kills are events of the logical timeline: what a killed process did after the moment is dropped.
+    kill_at: dict[str, float] = {}
+    for _, _, ev in events:
+        if ev["e"] == "kill":
+            kill_at[ev["target"]] = min(ev["t"], kill_at.get(ev["target"], float("inf")))
+    killed_tasks = {uid: s["killed"] for uid, s in sched.items() if s.get("killed") is not None}
+
+    def dropped(ev: dict[str, Any]) -> bool:
+        cid = ev.get("id", "")
+        top = cid.split("/")[0]
+        if top in kill_at and ev["t"] > kill_at[top] + 1e-9:
+            return True
+        task = ev.get("task")
+        return task in killed_tasks and ev["t"] > killed_tasks[task] + 1e-9
+
+    if raw.spec.model == "processes":  # one logical time axis: merge the processes by time
+        events.sort(key=lambda item: (item[2].get("t", 0.0), item[0], item[1]))
+    events_list = [ev for _, _, ev in events if not dropped(ev)]
+
+    contexts: dict[str, Context] = {}
+    ends: dict[str, float] = {}
+    tl = Timeline(
+        model=raw.spec.model, contexts=contexts, lines=[], err_lines=[], joins=[], kills=[], problems=[],
+        crashes=[], errors=[], unstarted=[], returned_at=None, alive_at_return=[], main_is_async=None,
+        completed=False, status=raw.status,
+    )
+    tl.events = events_list
+    main_task: str | None = None
+    for ev in events_list:
+        kind = ev["e"]
+        t = float(ev.get("t", 0.0))
+        tl.end_t = max(tl.end_t, t)
+        if kind == "spawn":
+            ctx_kind = ev["kind"]
+            if ctx_kind == "task" and main_task is None and ev.get("phase") == "main" and is_main(ev["parent"]) \
+                    and ev["target"].endswith("run_main.<locals>.wrapper"):
+                main_task = ev["id"]
+                ctx_kind = "main"
+            contexts[ev["id"]] = Context(ev["id"], ctx_kind, ev.get("target", ""), ev.get("parent", ""), t, None,
+                                         bool(ev.get("daemon")), ev.get("where", ""))
+            tl.lifecycle.append(("spawn", ev["id"]))
+        elif kind == "task":
+            contexts[f"task:{ev['task']}"] = Context(f"task:{ev['task']}", "process", ev.get("target", ""),
+                                                   ev.get("id", ""), t, None)
+        elif kind == "sched":
+            cid = f"task:{ev['task']}"
+            if cid in contexts:
+                c = contexts[cid]
+                contexts[cid] = Context(c.id, c.kind, c.target, c.parent, ev["start"], ev["end"], c.daemon, c.where)
+        elif kind == "end":
+            ends[ev["id"]] = t
+            tl.lifecycle.append(("end", ev["id"]))
+            tl.ended_how[ev["id"]] = ev.get("how", "done")
+        elif kind == "cancel":  # line_index: how many lines were printed before it (what it caused comes after)
+            tl.cancels.append({**ev, "line_index": len(tl.lines)})
+        elif kind == "swallow":  # the program caught that cancellation: the timeout that asked for it never knew
+            asked = [cancel for cancel in tl.cancels if cancel.get("target") == ev.get("target")][-1:]
+            for cancel in asked:
+                cancel["swallowed"] = True
+        elif kind == "sleep":
+            tl.sleeps.append(ev)
+            tl.first_activity.setdefault(ev["id"], t)
+            tl.last_activity[ev["id"]] = max(tl.last_activity.get(ev["id"], t), t + float(ev.get("d", 0.0)))
+        elif kind == "line":
+            tl.first_activity.setdefault(ev["id"], t)
+            tl.last_activity[ev["id"]] = max(tl.last_activity.get(ev["id"], t), t)
+            line = Line(t, ev["id"], ev["text"], ev.get("phase", ""))
+            (tl.lines if ev.get("stream") == "out" else tl.err_lines).append(line)
+        elif kind == "join":
+            tl.joins.append(ev)
+        elif kind == "kill":
+            tl.kills.append(ev)
+        elif kind == "problem":
+            tl.problems.append(ev)
+        elif kind == "crash":
+            tl.crashes.append(ev)
+        elif kind == "error":
+            tl.errors.append(ev)
+        elif kind == "unstarted":
+            tl.unstarted.append(ev)
+        elif kind == "phase":
+            if ev["name"] == "main":
+                tl.main_is_async = ev.get("is_async")
+            elif ev["name"] == "done" and "result" in ev:
+                tl.result = ev["result"]
+            elif ev["name"] == "return" and tl.returned_at is None:
+                tl.returned_at = t
+                tl.alive_at_return = [a for a in ev.get("alive", []) if a != main_task]
+                tl.alive_waits = {w["id"]: w for w in ev.get("waits", [])}
+        elif kind == "exit":
+            tl.completed = True
+    for cid, t in ends.items():
+        if cid in contexts and contexts[cid].end is None:
+            c = contexts[cid]
+            contexts[cid] = Context(c.id, c.kind, c.target, c.parent, c.start, t, c.daemon, c.where)
+    if main_task is not None:  # the task running main() *is* main
+        tl.lines = [Line(x.t, "t0", x.text, x.phase) if x.ctx == main_task else x for x in tl.lines]
+        tl.crashes = [{**c, "id": "t0"} if c.get("id") == main_task else c for c in tl.crashes]
+        for p in tl.problems:  # a deadlock lists what each task waits on: main's task is main
+            if p.get("waits"):
+                p["waits"] = [{**w, "id": "t0"} if w.get("id") == main_task else w for w in p["waits"]]
+        tl.cancels = [{**c, "target": "t0"} if c.get("target") == main_task else c for c in tl.cancels]
+        tl.cancels = [{**c, "by": "t0"} if c.get("by") == main_task else c for c in tl.cancels]
+        for c in list(contexts.values()):
+            if c.parent == main_task:
+                contexts[c.id] = Context(c.id, c.kind, c.target, "t0", c.start, c.end, c.daemon, c.where)
+        del contexts[main_task]
+    if raw.status.get("timed_out") or raw.status.get("supervisor_lost"):
+        tl.completed = False
+    return tl
+
+
+def busy_interval(tl: Timeline, cid: str) -> tuple[float, float]:
+    """When a context was doing work: from its first sleep or line to the end of its last one.
+
+    Start and end events are not used when there is activity: a task's end is noticed by the event loop only
+    when it next gets control, which a blocked loop delays.
+    """
+    if cid in tl.first_activity:
+        return tl.first_activity[cid], tl.last_activity[cid]
+    c = tl.ctx(cid)
+    return c.start, c.end if c.end is not None else c.start

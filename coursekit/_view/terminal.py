@@ -1,0 +1,266 @@
+"""How the student commands look: rich renderables for results, the exercise table, hints and solutions.
+
+Everything here is presentation only (the model is in ``coursekit._practice``; the timeline picture in
+``coursekit._view.text``).  "Fancy" output (box characters, check marks, colour) is for a terminal; anything else
+(a pipe, a file, a test) gets plain ASCII with words instead of symbols.  Colour also follows ``NO_COLOR``
+(rich drops colours then, keeping bold and reverse, which is what that convention asks).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from coursekit._practice.progress import ATTEMPTED, NOT_STARTED, SOLVED, STALE, Progress
+from coursekit._view.text import TIMELINE_HEADING, explanation, lanes_renderable
+from coursekit.registry import Course, Exercise
+from coursekit.results import ExerciseResult, Status
+
+KEYS = (("n", "next"), ("h", "hint"), ("l", "list"), ("c", "check all"), ("r", "re-check"), ("q", "quit"))
+
+
+PIPE_WIDTH = 120  # a pipe or file has no width; wide enough for the tables and pictures, short enough to read
+
+
+class _NoTrailingBlanks:
+    """A text stream wrapper that drops the blanks rich pads lines with (they only clutter pipes and files)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(re.sub(r"[ \t]+(?=\n)", "", text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def make_console() -> Console:
+    console = Console(highlight=False, emoji=False, soft_wrap=False)
+    if not console.is_terminal:
+        if "COLUMNS" not in os.environ:
+            console.width = PIPE_WIDTH
+        console.file = _NoTrailingBlanks(sys.stdout)  # type: ignore[assignment]
+    return console
+
+
+def fancy(console: Console) -> bool:
+    """Box characters and symbols: only on a terminal whose encoding can show them."""
+    return console.is_terminal and (console.encoding or "").lower().replace("-", "").startswith("utf")
+
+
+def _box(console: Console) -> box.Box:
+    return box.ROUNDED if fancy(console) else box.ASCII
+
+
+def status_text(status: str, console: Console) -> Text:
+    if not fancy(console):
+        return Text(status)
+    look = {SOLVED: ("✓ solved", "bold green"), ATTEMPTED: ("◐ attempted", "yellow"),
+            NOT_STARTED: ("· not started", "dim"), STALE: ("? not checked", "dim")}
+    label, style = look.get(status, (status, ""))
+    return Text(label, style=style)
+
+
+def mark(passed: bool, console: Console) -> Text:
+    if fancy(console):
+        return Text("✓", style="bold green") if passed else Text("✗", style="bold red")
+    return Text("PASS" if passed else "FAIL")
+
+
+def exercise_table(course: Course, statuses: dict[str, str], progress: Progress, current: Exercise | None,
+                   console: Console) -> RenderableType:
+    table = Table(box=_box(console), title=course.title or course.id, title_style="bold", show_lines=False,
+                  safe_box=not fancy(console))
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("exercise", no_wrap=True)
+    table.add_column("model", no_wrap=True)
+    table.add_column("title")
+    table.add_column("status", no_wrap=True)
+    table.add_column("points", justify="right", no_wrap=True)
+    for ex in course.exercises:
+        status = statuses[ex.id]
+        rec = progress.records.get(ex.id)
+        score = rec.score if rec is not None and status in (SOLVED, ATTEMPTED) else 0.0
+        pointer = (">" if not fancy(console) else "→") if current is not None and ex.id == current.id else ""
+        table.add_row(f"{pointer}{ex.order}", Text(ex.id, style="bold" if pointer else ""), ex.model, ex.title,
+                      status_text(status, console), f"{score:g}/{ex.max_points:g}")
+    return table
+
+
+def progress_line(course: Course, statuses: dict[str, str], progress: Progress, console: Console) -> RenderableType:
+    solved = sum(1 for ex in course.exercises if statuses[ex.id] == SOLVED)
+    points = sum(progress.records[ex.id].score for ex in course.exercises
+                 if ex.id in progress.records and statuses[ex.id] in (SOLVED, ATTEMPTED))
+    total = sum(ex.max_points for ex in course.exercises)
+    n = len(course.exercises)
+    width = 30
+    filled = round(width * solved / n) if n else 0
+    bar = Text("█" * filled, style="green") + Text("░" * (width - filled), style="dim") if fancy(console) else \
+        Text("[" + "#" * filled + "." * (width - filled) + "]")
+    return Text("Progress ") + bar + Text(f"  {solved}/{n} solved, {points:g}/{total:g} points")
+
+
+def _indent(text: str, by: int = 6) -> Padding:
+    return Padding(Text(text), (0, 0, 0, by), expand=False)  # (expand would pad every line to the full width)
+
+
+def _row(*cells: tuple[Text, int | None]) -> Table:
+    """One line of cells of fixed widths (``None``: the rest of the line, wrapping within its own column), so
+    that a narrow terminal wraps a title under itself, never back to the left edge."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    for _, width in cells:
+        if width is None:
+            grid.add_column(ratio=1, overflow="fold")
+        else:
+            grid.add_column(width=width, no_wrap=True)
+    grid.add_row(*(text for text, _ in cells))
+    return grid
+
+
+def result_view(exercise: Exercise, result: ExerciseResult, console: Console, *, pictures: bool = True) -> Group:
+    """One line per check (mark, name, points, title), the failures explained, then their timeline pictures."""
+    rows: list[RenderableType] = []
+    score = Text(f"{result.score:g}/{result.max_score:g} points",
+                 style="bold green" if result.passed else "bold yellow")
+    rows.append(_row((Text(exercise.id, style="bold"), len(exercise.id) + 1), (Text(exercise.title), None),
+                     (Text(" ") + score, len(score) + 1)))
+    failed = [c for c in result.checks if c.status is not Status.PASSED]
+    words = {c.name: explanation(c) for c in failed}
+    shared = len(failed) > 1 and len(set(words.values())) == 1
+    width = max(len(c.name) for c in result.checks) if result.checks else 4
+    said: dict[str, str] = {}
+    marks = 2 + max(mark(passed, console).cell_len for passed in (True, False))
+    for c in result.checks:
+        title = Text(c.title, style="dim")
+        if c.status is Status.ERROR:
+            title += Text("  (the grader could not judge this: tell your instructor)", style="red")
+        rows.append(_row((Text("  ") + mark(c.status is Status.PASSED, console), marks), (Text(c.name), width + 1),
+                         (Text(f"{c.points:g}/{c.max_points:g}".rjust(5)), 6), (title, None)))
+        if c.status is Status.PASSED or shared:
+            continue
+        text = words[c.name]
+        if text in said:
+            rows.append(_indent(f"(the same as {said[text]})"))
+        elif text:
+            said[text] = c.name
+            rows.append(_indent(text))
+    if shared:
+        rows.append(Text(""))
+        rows.append(_indent(next(iter(words.values())), by=2))
+    if pictures:
+        groups: dict[str, tuple[list[str], dict[str, Any]]] = {}
+        for c in failed:
+            if c.lanes:
+                key = json.dumps(c.lanes, sort_keys=True)
+                groups.setdefault(key, ([], c.lanes))[0].append(c.name)
+        for names, lanes in groups.values():
+            rows.append(Text(""))
+            rows.append(Text(f"  {TIMELINE_HEADING[:-1]}, for {', '.join(names)}:", style="bold"))
+            rows.append(lanes_renderable(lanes, width=max(60, console.width - 2), unicode=fancy(console)))
+    return Group(*rows)
+
+
+def next_steps(exercise: Exercise, result: ExerciseResult, hints_left: int) -> Text:
+    if result.passed:
+        return Text("Solved! ", style="bold green") + Text("`course next` shows the next exercise.")
+    text = Text(f"Edit {exercise.exercise_path.relative_to(exercise.root)} and check again "
+                f"(`course watch` re-checks on every save).")
+    if hints_left:
+        text += Text(f" Stuck? `course hint {exercise.id}`.")
+    return text
+
+
+def lesson_view(exercise: Exercise, lesson: str, console: Console, *, hints: int, status: str = NOT_STARTED,
+                score: float = 0.0) -> RenderableType:
+    rel = exercise.exercise_path.relative_to(exercise.root)
+    text = lesson.replace("``", "`") if lesson else "(this stub has no lesson docstring)"  # reST quotes, read as text
+    body = Group(
+        Text(text),
+        Text(""),
+        Text("Status: ", style="bold") + status_text(status, console) +
+        Text(f", {score:g}/{exercise.max_points:g} points"),
+        Text("Edit:   ", style="bold") + Text(str(rel)),
+        Text("Check:  ", style="bold") + Text(f"course check {exercise.id}") +
+        Text("   (or `course watch`: re-checks on every save)", style="dim"),
+        Text("Run it: ", style="bold") + Text(f"python {rel}"),
+        Text("Hints:  ", style="bold") + Text(f"course hint {exercise.id}   ({hints} available)"),
+    )
+    return Panel(body, title=f"Next: #{exercise.order} {exercise.id}: {exercise.title}", title_align="left",
+                 box=_box(console), safe_box=not fancy(console))
+
+
+def hints_view(exercise: Exercise, shown: int, console: Console) -> RenderableType:
+    rows: list[RenderableType] = []
+    total = len(exercise.hints)
+    for i, hint in enumerate(exercise.hints[:shown], start=1):
+        latest = i == shown
+        rows.append(Text(f"Hint {i}/{total}: ", style="bold" if latest else "dim") +
+                    Text(hint, style="" if latest else "dim"))
+    if shown >= total:
+        rows.append(Text("That was the last hint. The reference solution: `course solution "
+                         f"{exercise.id}` (once solved, or to give up).", style="italic"))
+    else:
+        rows.append(Text(f"`course hint {exercise.id}` again for hint {shown + 1}/{total}.", style="dim"))
+    return Group(*rows)
+
+
+def key_bar(console: Console) -> Text:
+    text = Text()
+    for key, label in KEYS:
+        text += Text(f"[{key}]", style="bold reverse" if fancy(console) else "") + Text(f" {label}  ")
+    return text
+
+
+def _side_rows(mine: list[str], theirs: list[str]) -> Iterable[tuple[str, int | None, str, int | None, str]]:
+    """Aligned rows (tag, left number, left, right number, right) as in ``diff --side-by-side``."""
+    matcher = difflib.SequenceMatcher(a=mine, b=theirs, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(max(i2 - i1, j2 - j1)):
+            i, j = i1 + k, j1 + k
+            yield (tag, i + 1 if i < i2 else None, mine[i] if i < i2 else "",
+                   j + 1 if j < j2 else None, theirs[j] if j < j2 else "")
+
+
+def solution_view(exercise: Exercise, mine: str, theirs: str, console: Console, *,
+                  side_by_side: bool) -> RenderableType:
+    rel_mine = str(exercise.exercise_path.relative_to(exercise.root))
+    rel_theirs = str(exercise.solution_path.relative_to(exercise.root))
+    if not side_by_side:
+        diff = "".join(difflib.unified_diff(mine.splitlines(keepends=True), theirs.splitlines(keepends=True),
+                                            fromfile=f"{rel_mine} (yours)", tofile=f"{rel_theirs} (reference)"))
+        if not diff:
+            return Text("Your file and the reference solution are identical.")
+        if fancy(console):
+            from rich.syntax import Syntax
+
+            return Syntax(diff, "diff", theme="ansi_dark", background_color="default")
+        return Text(diff.rstrip("\n"))
+    table = Table(box=_box(console), safe_box=not fancy(console), expand=True, show_lines=False, padding=(0, 1))
+    table.add_column("", justify="right", style="dim", no_wrap=True)
+    table.add_column(f"{rel_mine} (yours)", ratio=1, overflow="fold")
+    table.add_column("", justify="right", style="dim", no_wrap=True)
+    table.add_column(f"{rel_theirs} (reference)", ratio=1, overflow="fold")
+    styles = {"replace": ("yellow", "yellow"), "delete": ("red", ""), "insert": ("", "green"), "equal": ("", "")}
+    marks = {"replace": "|", "delete": "<", "insert": ">", "equal": ""}
+    for tag, i, left, j, right in _side_rows(mine.splitlines(), theirs.splitlines()):
+        ls, rs = styles[tag]
+        flag = marks[tag] if not fancy(console) else ""
+        table.add_row(f"{flag}{i or ''}", Text(left, style=ls), str(j or ""), Text(right, style=rs))
+    return table

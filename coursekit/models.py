@@ -1,0 +1,61 @@
+"""The three concurrency models the kit teaches, as data: every fact that depends on the model lives here.
+
+Why one place: a model used to be a bare string (``"threads"``), and what it implied (the word for a worker, the
+tie policies its runs are judged under, which engine runs it) was spread over ten modules, free to drift apart.
+Code that needs a fact asks ``MODELS[name].fact``; code that branches on the model name is a smell.
+
+This module is pure data and imports nothing of the kit, so the child side (``coursekit._engine``), the judge,
+the registry and the views may all use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ConcurrencyModel:
+    """One concurrency model: how its workers are called, and how its runs are made deterministic."""
+
+    name: str
+    """The model's name in ``course.toml`` and on the command line: ``threads``, ``processes``, ``coroutines``."""
+    worker_kind: str
+    """The kind of context a worker of this model is in a timeline: ``thread``, ``process`` or ``task``."""
+    workers_word: str
+    """What students call several such workers, in messages: "threads", "processes", "asyncio tasks"."""
+    ties: tuple[str, ...]
+    """The tie policies a run is judged under; a check passes only if it passes under each.  Processes have one:
+    their logical clocks are per process, so the OS, not a scheduler, orders equal moments, and a second policy
+    would change nothing the kit controls."""
+    folder: str
+    """The course folder whose exercises use this model by default (``course new`` reads it)."""
+
+    @property
+    def worker_word(self) -> str:
+        """One worker, in messages: "thread", "process", "asyncio task"."""
+        return self.workers_word.removesuffix("es" if self.workers_word.endswith("sses") else "s")
+
+
+THREADS = ConcurrencyModel("threads", worker_kind="thread", workers_word="threads", ties=("fifo", "lifo"),
+                           folder="threads")
+PROCESSES = ConcurrencyModel("processes", worker_kind="process", workers_word="processes", ties=("fifo",),
+                             folder="processes")
+COROUTINES = ConcurrencyModel("coroutines", worker_kind="task", workers_word="asyncio tasks", ties=("fifo", "lifo"),
+                              folder="coroutines")
+
+MODELS: dict[str, ConcurrencyModel] = {m.name: m for m in (THREADS, PROCESSES, COROUTINES)}
+"""Every model by name, in course order."""
+
+MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
+
+KIND_WORDS: dict[str, str] = {m.worker_kind: m.workers_word for m in MODELS.values()} | {"main": "main"}
+"""The plural word for each kind of context in a timeline (``main`` stays ``main``)."""
+
+
+def model(name: str, where: str = "") -> ConcurrencyModel:
+    """The model called ``name``; a ``ValueError`` naming the bad value (and ``where`` it came from) otherwise."""
+    try:
+        return MODELS[name]
+    except KeyError:
+        place = f"{where}: " if where else ""
+        raise ValueError(f"{place}model must be one of {', '.join(MODEL_NAMES)}, not {name!r}") from None
