@@ -61,7 +61,7 @@ def main() -> None:
     for r in reports:
         verdicts: dict[str, int] = {}
         for o in r.outcomes:
-            verdicts[o.verdict] = verdicts.get(o.verdict, 0) + 1
+            verdicts[o.verdict.value] = verdicts.get(o.verdict.value, 0) + 1
         print(f"  {r.exercise.id:<44} {len(r.outcomes):>3} mutants  {verdicts}")
     per_grading = baseline / max(1, len(exercises))
     per_mutant = spent / max(1, n)

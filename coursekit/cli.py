@@ -2,20 +2,47 @@
 
 Each area of the kit keeps its commands in its own module under ``coursekit/_cli/``; this module only
 assembles them into one click group, so adding an area never means editing another area's code.
+
+Areas are imported lazily, when one of their commands is asked for: ``course check`` never loads the mutation
+tester, and ``import coursekit.cli`` loads neither the grading machinery nor any area.  So the group needs to
+know each area's command names without importing it: ``AREAS`` lists them (a test checks the list against what
+each area's ``register`` adds).  ``course --help`` imports every area, to show each command's help line.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from coursekit._cli import dev, grade, nbgrader, practice
+AREAS: dict[str, tuple[str, ...]] = {
+    "coursekit._cli.practice": ("list", "next", "check", "hint", "watch", "reset", "solution"),
+    "coursekit._cli.grade": ("grade", "export", "classroom-result"),
+    "coursekit._cli.dev": ("new", "dev"),
+    "coursekit._cli.nbgrader": ("nbgrader",),
+}
+"""Each command area (a module with ``register(group)``), and the names of the commands it registers."""
 
 
-@click.group()
+class AreaGroup(click.Group):
+    """A click group whose commands come from the areas of ``AREAS``, each area imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for names in AREAS.values() for name in names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            area = next((module for module, names in AREAS.items() if cmd_name in names), None)
+            if area is None:
+                return None
+            importlib.import_module(area).register(self)
+            if cmd_name not in self.commands:
+                raise RuntimeError(f"{area}.register did not add the command {cmd_name!r} that "
+                                   f"coursekit.cli.AREAS lists for it")
+        return self.commands[cmd_name]
+
+
+@click.group(cls=AreaGroup)
 @click.version_option(package_name="coursekit")
 def main() -> None:
     """Concurrency course kit: exercises graded on virtual time."""
-
-
-for _area in (practice, grade, dev, nbgrader):
-    _area.register(main)

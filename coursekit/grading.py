@@ -3,6 +3,11 @@
 A submission is run once per tie policy of its model (threads and asyncio: simultaneous events first-come and
 last-come), and a check passes only if it passes every time: a program that is right only by luck of the
 order of simultaneous events is not right.
+
+Light at the top on purpose: every grader starts with ``from coursekit.grading import Grader``, and a grader with
+a driver is imported inside the student's process.  So this module's top level imports only what ``Grader`` and
+``GraderError`` need; the judge (runner, timeline, picture, messages, views) is imported where a grading runs
+(``grade_exercise``, ``ReferenceCache.get``).
 """
 
 from __future__ import annotations
@@ -16,18 +21,19 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coursekit._judge import runner
 from coursekit._judge.diagnose import diagnose
-from coursekit._judge.picture import summarize
-from coursekit._judge.timeline import Timeline, build
-from coursekit._view.text import failure_message, picture_text
 from coursekit.checks import Check
-from coursekit.registry import Exercise
+from coursekit.models import MODELS
 from coursekit.results import CheckResult, ExerciseResult, Status
 
-TIE_POLICIES = {"threads": ("fifo", "lifo"), "coroutines": ("fifo", "lifo"), "processes": ("fifo",)}
+if TYPE_CHECKING:
+    from coursekit._judge.timeline import Timeline
+    from coursekit.registry import Exercise
+
+TIE_POLICIES: dict[str, tuple[str, ...]] = {m.name: m.ties for m in MODELS.values()}
+"""The tie policies each model's runs are judged under (``coursekit.models``)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,9 @@ _default_cache = ReferenceCache()
 
 
 def _observe(exercise: Exercise, grader: Grader, path: Path, tie: str) -> Timeline:
+    from coursekit._judge import runner
+    from coursekit._judge.timeline import build
+
     driver = (grader.path, grader.driver.__name__) if grader.driver is not None and grader.path else None
     spec = runner.RunSpec(exercise.model, path, grader.call, grader.args, tie, exercise.limits, driver)
     return build(runner.run(spec))
@@ -113,6 +122,10 @@ def _observe(exercise: Exercise, grader: Grader, path: Path, tie: str) -> Timeli
 def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
                    cache: ReferenceCache | None = None) -> ExerciseResult:
     """Grade ``submission`` (default: the student's file in ``exercises/``) against the reference."""
+    from coursekit._judge.messages import failure_message
+    from coursekit._judge.picture import summarize
+    from coursekit._view.text import picture_text
+
     path = submission if submission is not None else exercise.exercise_path
     grader = load_grader(exercise)
     cache = cache or _default_cache
@@ -149,7 +162,7 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
             picture = summarize(tl, expected)
             pictures[tie] = (picture, picture_text(picture))
         picture, drawing = pictures[tie]
-        message = failure_message(verdict, tl, expected, note=note, drawing=drawing)
+        message = failure_message(verdict, note=note, drawing=drawing)
         results.append(CheckResult(check.name, check.title, Status.FAILED, 0.0, max_points, message,
                                    timeline=drawing, lanes=picture))
     if not _did_any_work(observed, expected):

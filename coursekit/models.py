@@ -29,6 +29,12 @@ class ConcurrencyModel:
     would change nothing the kit controls."""
     folder: str
     """The course folder whose exercises use this model by default (``course new`` reads it)."""
+    plural: str
+    """The bare plural of ``worker_kind``, after "your" in messages: "threads", "processes", "tasks"."""
+    start_with: str
+    """What starts one worker of this model, in advice: "threading.Thread", "asyncio.create_task (or gather)"."""
+    waited_for: str
+    """How main waits for a worker, as a past participle in advice: "joined", "awaited"."""
 
     @property
     def worker_word(self) -> str:
@@ -37,11 +43,13 @@ class ConcurrencyModel:
 
 
 THREADS = ConcurrencyModel("threads", worker_kind="thread", workers_word="threads", ties=("fifo", "lifo"),
-                           folder="threads")
+                           folder="threads", plural="threads", start_with="threading.Thread", waited_for="joined")
 PROCESSES = ConcurrencyModel("processes", worker_kind="process", workers_word="processes", ties=("fifo",),
-                             folder="processes")
+                             folder="processes", plural="processes", start_with="multiprocessing.Process",
+                             waited_for="joined")
 COROUTINES = ConcurrencyModel("coroutines", worker_kind="task", workers_word="asyncio tasks", ties=("fifo", "lifo"),
-                              folder="coroutines")
+                              folder="coroutines", plural="tasks", start_with="asyncio.create_task (or gather)",
+                              waited_for="awaited")
 
 MODELS: dict[str, ConcurrencyModel] = {m.name: m for m in (THREADS, PROCESSES, COROUTINES)}
 """Every model by name, in course order."""
@@ -50,6 +58,9 @@ MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
 
 KIND_WORDS: dict[str, str] = {m.worker_kind: m.workers_word for m in MODELS.values()} | {"main": "main"}
 """The plural word for each kind of context in a timeline (``main`` stays ``main``)."""
+
+WORKER_PLURALS: dict[str, str] = {m.worker_kind: m.plural for m in MODELS.values()}
+"""The bare plural of each kind of worker ("tasks", not "asyncio tasks"), after "your" in messages."""
 
 
 def model(name: str, where: str = "") -> ConcurrencyModel:

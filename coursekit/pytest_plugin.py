@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from coursekit._view.text import TIMELINE_HEADING, explanation, picture_text
+from coursekit._judge.messages import GRADER_BROKEN, TIMELINE_HEADING, explanation
+from coursekit._view.text import picture_text
 from coursekit.grading import GraderError, ReferenceCache, grade_exercise, load_grader
 from coursekit.registry import Course, Exercise, find_root, load_course
 from coursekit.results import CheckResult, ExerciseResult, Status
@@ -117,7 +118,7 @@ class CheckItem(pytest.Item):
                 text += f"\n\n{TIMELINE_HEADING}\n{drawing}" if shown == drawing else f"\n\n{shown}"
             return text
         if isinstance(excinfo.value, GraderError):
-            return f"The grader itself is broken (not your fault; tell your instructor):\n{excinfo.value}"
+            return f"{GRADER_BROKEN}\n{excinfo.value}"
         return str(super().repr_failure(excinfo, style=style))
 
     def _once(self, text: str, same: str) -> str:

@@ -1,4 +1,9 @@
-"""Results of grading, as small value objects (presentation lives in ``coursekit._view.text``)."""
+"""Results of grading, as small value objects (presentation lives in ``coursekit._view.text``).
+
+``ExerciseResult.to_dict`` is the JSON form that crosses processes and files (the nbgrader grade cells, the
+bulk grading cache); ``ExerciseResult.from_dict`` reads it back, so that the two live side by side and
+round-trip exactly, the failure pictures (``CheckResult.lanes``) included.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 RESULTS_VERSION = 1
+"""The version ``to_dict`` writes; ``from_dict`` reads only this one."""
 
 
 class Status(str, enum.Enum):  # noqa: UP042 (a StrEnum would print differently in f-strings)
@@ -28,6 +34,35 @@ class CheckResult:
     """A failure's picture as JSON-able data (``coursekit._judge.picture.summarize``): each run's lanes on a time axis
     and the first divergence, for renderers (terminal, HTML) to draw; empty when there is nothing to draw."""
 
+    def to_dict(self) -> dict[str, Any]:
+        """This check as JSON-able data (its ``status`` as its value, ``"passed"``)."""
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str = "a check result") -> CheckResult:
+        """The check ``to_dict`` wrote; a ``ValueError`` naming the missing key or bad status and ``where``."""
+        for key, kind in _CHECK_FIELDS.items():
+            if key not in data and key in _REQUIRED:
+                raise ValueError(f"{where}: no {key!r} (it is not what CheckResult.to_dict writes)")
+            if key in data and (not isinstance(data[key], kind) or isinstance(data[key], bool)):
+                raise ValueError(f"{where}: {key!r} is {data[key]!r}, not a {_KIND_WORDS[kind]}")
+        try:
+            status = Status(data["status"])
+        except ValueError:
+            raise ValueError(f"{where}: status {data['status']!r} is not one of "
+                             f"{', '.join(s.value for s in Status)}") from None
+        return cls(data["name"], data["title"], status, data["points"], data["max_points"], data.get("message", ""),
+                   data.get("timeline", ""), dict(data.get("lanes", {})))
+
+
+_CHECK_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "name": str, "title": str, "status": str, "points": (int, float), "max_points": (int, float), "message": str,
+    "timeline": str, "lanes": dict}
+_REQUIRED = ("name", "title", "status", "points", "max_points")
+_KIND_WORDS: dict[type | tuple[type, ...], str] = {str: "string", (int, float): "number", dict: "table"}
+
 
 @dataclass(frozen=True)
 class ExerciseResult:
@@ -48,9 +83,21 @@ class ExerciseResult:
         return all(c.status is Status.PASSED for c in self.checks)
 
     def to_dict(self) -> dict[str, Any]:
+        """This result as JSON-able data, with its ``version``, ``score`` and ``max_score`` (``from_dict`` reads it)."""
         data = asdict(self)
         data["version"] = RESULTS_VERSION
         data["score"], data["max_score"] = self.score, self.max_score
-        for check in data["checks"]:
-            check["status"] = check["status"].value
+        data["checks"] = [c.to_dict() for c in self.checks]
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str = "an exercise result") -> ExerciseResult:
+        """The result ``to_dict`` wrote (``score`` and ``max_score`` are recomputed from the checks); a ``ValueError``
+        naming the bad value and ``where`` the data came from (a file, a process)."""
+        version = data.get("version", RESULTS_VERSION)
+        if version != RESULTS_VERSION:
+            raise ValueError(f"{where}: results version {version!r}; this kit reads version {RESULTS_VERSION}")
+        if not isinstance(data.get("exercise"), str) or not isinstance(data.get("checks"), list):
+            raise ValueError(f"{where}: needs 'exercise' (a string) and 'checks' (a list), as to_dict writes them")
+        checks = [CheckResult.from_dict(c, f"{where}, check #{i}") for i, c in enumerate(data["checks"], start=1)]
+        return cls(data["exercise"], checks, dict(data.get("run_info", {})))

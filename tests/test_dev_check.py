@@ -9,6 +9,7 @@ made by ``course new`` in a temporary folder, so they can break things on purpos
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,13 +20,15 @@ from click.testing import CliRunner
 from coursekit._dev import catalogue
 from coursekit._dev.behaviour import behaviour
 from coursekit._dev.layout import layout_problems
-from coursekit._dev.mutants import ACCEPTED, EQUIVALENT, KILLED, SURVIVED, check_mutants
-from coursekit._dev.mutate import OPERATOR_NAMES, mutants
+from coursekit._dev.mutants import MutantVerdict, check_mutants
+from coursekit._dev.mutate import OPERATOR_NAMES, mutants, tripwire
 from coursekit._dev.scaffold import ScaffoldError, scaffold
 from coursekit.cli import main as course_cli
 from coursekit.grading import ReferenceCache
-from coursekit.registry import load_course
+from coursekit.registry import RegistryError, load_course
 
+ACCEPTED, EQUIVALENT, KILLED, SURVIVED = (MutantVerdict.ACCEPTED, MutantVerdict.EQUIVALENT, MutantVerdict.KILLED,
+                                          MutantVerdict.SURVIVED)
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = load_course(ROOT)
 SEED = ("threads/numbers_letters_threads", "processes/numbers_letters_processes",
@@ -220,7 +223,7 @@ def test_layout_names_missing_files_hints_and_strays_and_says_what_to_do(tmp_pat
     (root / "exercises" / "threads" / "README.md").write_text("# a lesson\n")
     (root / "tests" / "catalogue" / "threads" / "gone" / "wrong").mkdir(parents=True)
     toml = root / "course.toml"
-    toml.write_text(toml.read_text().replace('hints = [\n  "tick()', 'hints = [\n  ] \nold_hints = [\n  "tick()', 1))
+    toml.write_text(re.sub(r"hints = \[.*?\n\]", "hints = []", toml.read_text(), count=1, flags=re.DOTALL))
     problems = layout_problems(load_course(root))
     text = "\n".join(problems)
     assert "threads/two: the grader graders/threads/two.py is missing. Create it" in text
@@ -229,6 +232,41 @@ def test_layout_names_missing_files_hints_and_strays_and_says_what_to_do(tmp_pat
     assert "tests/catalogue/threads/gone/wrong is the catalogue of 'threads/gone'" in text
     assert "_helpers" not in text and "README" not in text
     assert len(problems) == 4
+
+
+def test_a_stub_needs_a_todo_and_its_given_code_must_be_the_solutions(tmp_path):
+    root = _new_course(tmp_path, "threads/ping")
+    stub = root / "exercises" / "threads" / "ping.py"
+    original = stub.read_text()
+    # the given tick() drifts from the solution's copy (a comment alone would not count)
+    stub.write_text(original.replace("        time.sleep(delay)\n", "        time.sleep(delay)  # a comment\n"))
+    assert not layout_problems(load_course(root))
+    stub.write_text(original.replace("time.sleep(delay)", "time.sleep(delay * 2)"))
+    (problem,) = layout_problems(load_course(root))
+    line = _line_of(stub, "def tick(")
+    assert problem.startswith(f"threads/ping: exercises/threads/ping.py:{line} gives tick() (no TODO in it, no raise "
+                              "NotImplementedError), but it differs from tick() in solutions/threads/ping.py")
+    assert problem.endswith("then run `course dev check threads/ping` again.")
+    # a given function the solution lacks
+    stub.write_text(original + "\n\ndef helper():\n    return 1\n")
+    (problem,) = layout_problems(load_course(root))
+    assert "gives helper() (no TODO in it, no raise NotImplementedError), but solutions/threads/ping.py has no " \
+           "helper()" in problem
+    # no TODO marker at all: main() raises NotImplementedError, so it is still the student's to write
+    stub.write_text(original.replace("TODO", "Note"))
+    (problem,) = layout_problems(load_course(root))
+    assert problem == ("threads/ping: the stub exercises/threads/ping.py has no TODO marker. Put a `# TODO` comment "
+                       "where students write (in each function they complete), then run `course dev check "
+                       "threads/ping` again.")
+
+
+def test_the_tripwire_raises_just_before_the_line_and_only_there():
+    source = "def f():\n    x = 1\n    if x:\n        print(x)\n"
+    wired = tripwire(source, 4)
+    assert wired is not None
+    assert wired.splitlines()[3:5] == ["        raise RuntimeError('coursekit tripwire: line 4 reached')",
+                                       "        print(x)"]
+    assert tripwire(source, 99) is None
 
 
 def test_catalogue_judges_report_entries_whose_label_is_wrong(tmp_path):
@@ -323,8 +361,6 @@ def test_a_malformed_accept_mutants_entry_is_named_before_anything_is_graded(tmp
     root = _new_course(tmp_path, "threads/ping")
     toml = root / "course.toml"
     toml.write_text(toml.read_text() + 'accept_mutants = [ { op = "drop-joins", reason = "typo" } ]\n')
-    from coursekit.registry import RegistryError
-
     with pytest.raises(RegistryError, match=r"exercise 'threads/ping', accept_mutants #1: 'op' must be one of"):
         check_mutants(load_course(root).get("threads/ping"))
 

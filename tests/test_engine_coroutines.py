@@ -11,7 +11,7 @@ from pathlib import Path
 from coursekit import checks
 from coursekit._judge import runner
 from coursekit._judge.timeline import build
-from coursekit.checks._inflight import peak
+from coursekit.checks._in_flight import peak_in_flight as peak
 
 
 def observe(tmp_path: Path, source: str, tie: str = "fifo", name: str = "prog"):
@@ -325,3 +325,26 @@ def test_a_cancellation_swallowed_inside_asyncio_timeout_is_named(tmp_path):
     assert [c.get("swallowed", False) for c in swallowing.cancels] == [True]
     verdict = checks.Cancellation().evaluate(swallowing, reference)
     assert not verdict.passed and "caught the CancelledError" in verdict.message
+
+
+def test_tasks_left_pending_are_cancelled_in_creation_order_whatever_their_addresses(tmp_path):
+    """asyncio.run cancels what main left pending by iterating a set, whose order follows memory addresses: the
+    engine makes it creation order, so the clean-up lines come out the same on every machine and Python build.
+    Objects allocated between the tasks (and tasks made in a shuffled order of sizes) scatter the addresses."""
+    tl = observe(tmp_path, """
+        import asyncio
+
+        async def job(n):
+            try:
+                await asyncio.sleep(100)
+            finally:
+                print(f"cleaned up {n}")
+
+        async def main():
+            keep = []
+            for n in range(40):
+                keep.append(bytearray(64 * ((n * 7) % 13)))  # allocations between tasks move the addresses about
+                keep.append(asyncio.create_task(job(n)))
+            await asyncio.sleep(1)
+    """)
+    assert [line.text for line in tl.lines] == [f"cleaned up {n}" for n in range(40)]

@@ -12,7 +12,8 @@ import pytest
 from coursekit import checks
 from coursekit._judge import runner
 from coursekit._judge.timeline import build
-from coursekit.checks._workers import busy_peak, peak_alive
+from coursekit.checks._busy import busy_peak
+from coursekit.checks._workers import peak_alive
 
 
 def observe(tmp_path: Path, source: str, tie: str = "fifo", name: str = "prog"):

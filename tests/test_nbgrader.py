@@ -260,7 +260,8 @@ def test_cli_builds_a_folder_and_names_an_unknown_exercise(tmp_path, monkeypatch
 def test_grade_cell_without_a_finished_answer_scores_zero_and_says_why(capsys):
     assert kernel.check("threads/never_run", "runs", 2) == 0.0
     assert "run the answer cell" in capsys.readouterr().out
-    kernel._answers["threads/stopped"] = kernel._Answer("threads/stopped", "while True: pass\n", "stopped")
+    kernel._answers["threads/stopped"] = kernel._Answer("threads/stopped", "while True: pass\n",
+                                                          kernel.AnswerState.STOPPED)
     try:
         assert kernel.check("threads/stopped", "runs", 2) == 0.0
         assert "stopped before it finished" in capsys.readouterr().out

@@ -4,17 +4,20 @@ reset, solution, progress).  Output here is not a terminal, so it must be plain 
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import click
 import pytest
 from _course_copy import ROOT, copy_course
 from click.testing import CliRunner
 
-from coursekit.cli import main
+from coursekit.cli import AREAS, main
 from coursekit.registry import load_course
 
 EX = "threads/numbers_letters_threads"
@@ -136,7 +139,7 @@ def test_unknown_and_ambiguous_names_are_usage_errors_that_help(course):
 
 
 def test_a_folder_names_all_of_its_exercises_for_check(course):
-    from coursekit._practice.select import resolve_many
+    from coursekit._practice.select import resolve_many, select_exercises
 
     copy = load_course(course)
     threads = [e.id for e in COURSE.exercises if e.model == "threads"]
@@ -144,6 +147,10 @@ def test_a_folder_names_all_of_its_exercises_for_check(course):
         assert [e.id for e in resolve_many(copy, [word], cwd=course)] == threads, word
     # a prefix is no folder
     assert [e.id for e in resolve_many(copy, ["threads/num"], cwd=course / "exercises")] == [EX]
+    # the one selector of every command: all when no word, and an instructor's solution or grader paths too
+    assert select_exercises(copy, []) == list(copy.exercises)
+    assert [e.id for e in select_exercises(copy, [f"solutions/{EX}.py", f"graders/{EX}", "solutions/threads"],
+                                           cwd=course)] == threads
     res = run("check", "processes/")
     assert res.exit_code == 1 and "type more of the name" not in res.output
     processes = [e.id for e in COURSE.exercises if e.model == "processes"]
@@ -277,6 +284,23 @@ def test_every_command_the_students_readme_names_exists():
     section = readme[readme.index("## For students"):readme.index("\n## ", readme.index("## For students") + 5)]
     named = set(re.findall(r"`course (\w+)", section))
     assert {"list", "next", "watch", "check", "hint", "solution", "reset"} <= named
-    assert named <= set(main.commands), named - set(main.commands)
+    commands = set(main.list_commands(click.Context(main)))
+    assert named <= commands, named - commands
     for command in named:
         assert run(command, "--help").exit_code == 0
+
+
+def test_each_area_registers_exactly_the_commands_the_cli_lists_for_it():
+    """``coursekit.cli`` knows each area's command names without importing it; they must agree."""
+    for area, names in AREAS.items():
+        group = click.Group()
+        importlib.import_module(area).register(group)
+        assert tuple(group.commands) == names, area
+
+
+def test_importing_the_cli_loads_no_command_area_and_help_lists_them_all():
+    code = "import sys, coursekit.cli; print(sorted(m for m in sys.modules if m.startswith('coursekit')))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "['coursekit', 'coursekit.cli']"
+    listed = run("--help").output
+    assert all(f"\n  {name} " in listed for names in AREAS.values() for name in names), listed

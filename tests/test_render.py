@@ -13,9 +13,9 @@ import sys
 import pytest
 from _course_copy import ROOT, copy_course
 
-from coursekit._judge.picture import summarize
+from coursekit._judge.messages import TIMELINE_HEADING, explanation
+from coursekit._judge.picture import first_divergence, summarize
 from coursekit._view import text as render
-from coursekit._view.text import TIMELINE_HEADING
 from coursekit.grading import grade_exercise
 from coursekit.registry import load_course
 from coursekit.results import Status
@@ -46,7 +46,7 @@ def test_results_carry_a_json_picture_and_keep_their_words(failed):
     assert {"timing", "order", "join"} <= set(by_name)
     for check in failed:
         assert json.loads(json.dumps(check.lanes)) == check.lanes
-        assert check.message.startswith(render.explanation(check))
+        assert check.message.startswith(explanation(check))
         assert check.timeline and check.timeline in check.message
     pic = by_name["join"].lanes
     labels = [ln["label"] for ln in pic["observed"]["lanes"]]
@@ -139,7 +139,7 @@ def test_a_moment_is_compared_as_a_multiset_and_the_missing_line_is_named():
                          (4, "b", "b: done"))
     swapped = _timeline((1, "a", "a: started"), (3, "b", "b: started"), (3, "a", "a: done"), (3, "t0", "timed out"),
                         (4, "b", "b: done"))
-    assert render.first_divergence(swapped, expected) is None  # lines due at one moment may come in any order
+    assert first_divergence(swapped, expected) is None  # lines due at one moment may come in any order
     missing = _timeline((1, "a", "a: started"), (3, "a", "a: done"), (3, "b", "b: started"), (4, "b", "b: done"))
     pic = summarize(missing, expected)
     div = pic["divergence"]
@@ -189,7 +189,7 @@ def test_a_wait_is_named_by_the_line_the_student_wrote_and_counts_of_a_stuck_run
     waits in a lock inside the queue module), and it never gets to start the later calls' threads."""
     ex = "threads/worker_pool_queue"
     result = grade_exercise(load_course(ROOT).get(ex), ROOT / "tests" / "catalogue" / ex / "wrong" / "one_sentinel.py")
-    by_name = {c.name: render.explanation(c) for c in result.checks}
+    by_name = {c.name: explanation(c) for c in result.checks}
     assert "thread worker waits at `task = tasks.get()` (one_sentinel.py:16 in worker)" in by_name["runs"]
     assert "main waits at `thread.join()`" in by_name["runs"]
     assert "waits in lock" not in by_name["runs"]
@@ -253,7 +253,7 @@ def test_a_drivers_summary_is_said_call_by_call_not_as_its_dict():
     """The race_counter grader's driver returns {call: value}; the student's function returned an int."""
     ex = "threads/race_counter"
     result = grade_exercise(load_course(ROOT).get(ex), ROOT / "tests" / "catalogue" / ex / "wrong" / "no_lock.py")
-    words = render.explanation(next(c for c in result.checks if c.name == "returns"))
+    words = explanation(next(c for c in result.checks if c.name == "returns"))
     lines = words.splitlines()
     assert "{" not in words, words
     assert re.fullmatch(r"count_in_threads\(4, 25\) returned \d+; expected 100\.", lines[0]), lines

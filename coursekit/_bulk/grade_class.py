@@ -4,7 +4,8 @@ Each (submission file, exercise) is graded by ``grading.grade_exercise`` exactly
 sandboxed (``coursekit/_judge/sandbox.py``) and in parallel.  Verdicts are cached under ``RESULTS/.cache`` by a key
 made of the file's content, the exercise's settings, the reference solution and grader, and the kit itself
 (its version and source), so a re-run only grades what changed; ``force`` ignores the cache.  Two students
-who hand in the same file share one grading.
+who hand in the same file share one grading.  ``select`` grades only some of the students intake found (one
+shard of the class, ``coursekit/_bulk/shards.py``); the others are still counted in ``ClassResult.roster``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import coursekit
 from coursekit._bulk.intake import Submission, collect
 from coursekit._judge import runner
 from coursekit._judge.sandbox import Sandbox
+from coursekit._practice.progress import file_digest
+from coursekit._practice.select import SelectionError, select_exercises
 from coursekit.grading import Grader, GraderError, ReferenceCache, grade_exercise, load_grader
 from coursekit.registry import Course, Exercise
 from coursekit.results import CheckResult, ExerciseResult, Status
@@ -45,6 +48,7 @@ class StudentResult:
     exercises: dict[str, ExerciseResult] = field(default_factory=dict)
     how: dict[str, str] = field(default_factory=dict)  # exercise id -> graded | cached | not submitted | rejected
     seconds: float = 0.0
+    keys: dict[str, str] = field(default_factory=dict)  # exercise id -> cache key of the verdict (graded files only)
 
     @property
     def total(self) -> float:
@@ -62,6 +66,7 @@ class ClassResult:
     reused: int = 0
     internal_errors: int = 0
     seconds: float = 0.0
+    roster: tuple[str, ...] = ()  # every student id intake found, graded here or not (sorted)
 
     @property
     def max_total(self) -> float:
@@ -84,27 +89,20 @@ def kit_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _file_digest(path: Path | None) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None and path.is_file() else ""
-
-
 def _placeholder(exercise: Exercise, grader: Grader, message: str) -> ExerciseResult:
     """Zero on every check with one message (nothing submitted, or a file that could not be graded)."""
     return ExerciseResult(exercise.id, [
         CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message) for c in grader.checks])
 
 
-def result_from_dict(data: dict[str, Any]) -> ExerciseResult:
-    checks = [CheckResult(c["name"], c["title"], Status(c["status"]), c["points"], c["max_points"],
-                          c.get("message", ""), c.get("timeline", "")) for c in data["checks"]]
-    return ExerciseResult(data["exercise"], checks, data.get("run_info", {}))
-
-
 def grade_class(course: Course, submissions: Path, out: Path, *, jobs: int | None = None,
                 exercise_ids: tuple[str, ...] = (), timeout: float | None = None, force: bool = False,
                 progress: Callable[[int, int], None] | None = None, match_names: bool = False,
-                on_start: Callable[[int], None] | None = None) -> ClassResult:
-    """Grade every student of ``submissions``; cache under ``out``.  Raises ``BulkError`` if it cannot run."""
+                on_start: Callable[[int], None] | None = None,
+                select: Callable[[str], bool] | None = None) -> ClassResult:
+    """Grade every student of ``submissions`` (those ``select`` keeps, if given); cache under ``out``.
+
+    Raises ``BulkError`` if it cannot run."""
     start = time.monotonic()
     if not submissions.is_dir():
         raise BulkError(f"{submissions}: not a folder of submissions (one folder or .zip per student)")
@@ -126,11 +124,14 @@ def grade_class(course: Course, submissions: Path, out: Path, *, jobs: int | Non
     staging = Path(tempfile.mkdtemp(prefix="coursekit-intake-"))
     try:
         intake = collect(submissions, exercises, staging, match_names=match_names)
-        result = ClassResult(course, exercises, graders, [], intake.notes)
+        result = ClassResult(course, exercises, graders, [], intake.notes,
+                             roster=tuple(sub.student for sub in intake.students))
         kit = kit_fingerprint()
         keys: dict[str, tuple[Exercise, Path]] = {}
         wanted: list[tuple[StudentResult, Exercise, str]] = []
         for sub in intake.students:
+            if select is not None and not select(sub.student):
+                continue
             sr = StudentResult(sub.student, sub)
             result.students.append(sr)
             for ex in exercises:
@@ -146,6 +147,7 @@ def grade_class(course: Course, submissions: Path, out: Path, *, jobs: int | Non
                     key = _cache_key(kit, ex, graders[ex.id], accepted.digest)
                     keys.setdefault(key, (ex, accepted.path))
                     wanted.append((sr, ex, key))
+                    sr.keys[ex.id] = key
         verdicts: dict[str, tuple[ExerciseResult, float, str]] = {}
         todo = []
         for key in keys:
@@ -175,26 +177,18 @@ def grade_class(course: Course, submissions: Path, out: Path, *, jobs: int | Non
 
 
 def _select(course: Course, exercise_ids: tuple[str, ...]) -> list[Exercise]:
-    if not exercise_ids:
-        return list(course.exercises)
-    chosen = []
-    for wanted in exercise_ids:
-        key = wanted.removeprefix("exercises/").removesuffix(".py")
-        try:
-            ex = course.get(key)
-        except KeyError:
-            known = ", ".join(e.id for e in course.exercises)
-            raise BulkError(f"--exercise {wanted!r} is not in course.toml (known: {known})") from None
-        if ex not in chosen:
-            chosen.append(ex)
-    return sorted(chosen, key=lambda e: e.order)
+    """The exercises ``--exercise`` names (any form ``course check`` takes), in course order; all without one."""
+    try:
+        return sorted(select_exercises(course, exercise_ids), key=lambda e: e.order)
+    except SelectionError as exc:
+        raise BulkError(f"--exercise: {exc} (the exercises are those listed in course.toml)") from None
 
 
 def _cache_key(kit: str, ex: Exercise, grader: Grader, content_digest: str) -> str:
     data = {
         "v": CACHE_VERSION, "kit": kit, "exercise": ex.id, "model": ex.model, "points": ex.points,
-        "limits": dataclasses.asdict(ex.limits), "solution": _file_digest(ex.solution_path),
-        "grader": _file_digest(grader.path), "submission": content_digest,
+        "limits": dataclasses.asdict(ex.limits), "solution": file_digest(ex.solution_path),
+        "grader": file_digest(grader.path), "submission": content_digest,
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -202,7 +196,7 @@ def _cache_key(kit: str, ex: Exercise, grader: Grader, content_digest: str) -> s
 def _read_cache(path: Path) -> tuple[ExerciseResult, float] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return result_from_dict(data["result"]), float(data["seconds"])
+        return ExerciseResult.from_dict(data["result"], where=f"the cache entry {path}"), float(data["seconds"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -2,6 +2,13 @@
 
 Presentation only: everything here reads a ``ClassResult`` and writes files.  ``grades.csv`` depends on nothing
 but the verdicts (no times, no paths), so the same inputs give the same bytes.
+
+Per-check visibility (``visibility`` of an exercise in ``course.toml``) is honoured here, in Gradescope's own
+terms: each test of ``results.json`` carries its check's visibility, and the top-level ``visibility`` (the total
+score and the page's summary) is the strictest of them, because a total shown early would give away the checks
+it hides (Gradescope itself hides the total when a test is hidden).  ``feedback.md`` is the student's copy:
+every check counts in its totals, but a check that is not ``visible`` shows neither its row nor its message;
+when a course has such checks, ``feedback-instructor.md`` beside it holds everything.
 """
 
 from __future__ import annotations
@@ -11,14 +18,45 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import coursekit
 from coursekit._bulk.grade_class import ClassResult, StudentResult
 from coursekit.registry import Exercise
 from coursekit.results import ExerciseResult, Status
 
-RESERVED = {"grades.csv", "report.html", ".cache"}
+RESERVED = {"grades.csv", "report.html", ".cache", "canvas.csv", "moodle.csv", "roster-match.csv", "shard.json"}
+INSTRUCTOR_FEEDBACK = "feedback-instructor.md"
+
+VisibilityName = Literal["visible", "hidden", "after_due_date", "after_published"]
+STRICTNESS: tuple[VisibilityName, ...] = ("visible", "after_due_date", "after_published", "hidden")
+"""Gradescope's visibility values, from always shown to never shown: the top level takes the strictest one.
+``after_published`` counts as stricter than ``after_due_date``: grades are published by hand, usually after the
+due date."""
+WITHHELD_WORDS: dict[VisibilityName, str] = {
+    "hidden": "hidden: it counts in your total, but its result is not shown",
+    "after_due_date": "shown after the due date",
+    "after_published": "shown when your instructor publishes the grades",
+}
+
+
+def check_visibility(exercise: Exercise, check: str) -> VisibilityName:
+    """When students see ``check`` of ``exercise`` (``course.toml``'s ``visibility``; ``visible`` if unnamed)."""
+    value = str(getattr(exercise, "visibility", {}).get(check, "visible"))
+    for name in STRICTNESS:
+        if value == name:
+            return name
+    raise ValueError(f"course.toml, exercise {exercise.id}: visibility {value!r} of check {check!r} must be one "
+                     f"of {', '.join(STRICTNESS)}")
+
+
+def strictest(values: list[VisibilityName]) -> VisibilityName:
+    return max(values, key=STRICTNESS.index, default="visible")
+
+
+def has_withheld_checks(result: ClassResult) -> bool:
+    """Whether some check of the graded exercises is not ``visible`` (then an instructor's copy is written)."""
+    return any(check_visibility(ex, name) != "visible" for ex in result.exercises for name in ex.points)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -38,12 +76,15 @@ def csv_cell(text: str) -> str:
 
 def write_all(result: ClassResult, out: Path) -> None:
     write_grades(result, out / "grades.csv")
+    instructor_copy = has_withheld_checks(result)
     for sr in result.students:
         folder = out / student_dir(sr.student)
         folder.mkdir(exist_ok=True)
         (folder / "results.json").write_text(
             json.dumps(gradescope_results(result, sr), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (folder / "feedback.md").write_text(feedback(result, sr), encoding="utf-8")
+        if instructor_copy:
+            (folder / INSTRUCTOR_FEEDBACK).write_text(instructor_feedback(result, sr), encoding="utf-8")
 
 
 def write_grades(result: ClassResult, path: Path) -> None:
@@ -58,14 +99,18 @@ def write_grades(result: ClassResult, path: Path) -> None:
 
 # -- Gradescope's results.json ------------------------------------------------------------------------------
 def gradescope_results(result: ClassResult, sr: StudentResult) -> dict[str, Any]:
-    """One student's results in Gradescope's results.json format: one test per check of every exercise."""
+    """One student's results in Gradescope's results.json format: one test per check of every exercise.
+
+    A hidden test keeps its output: Gradescope shows it to instructors only."""
     tests = []
+    seen: list[VisibilityName] = []
     for ex in result.exercises:
         r = sr.exercises[ex.id]
         for i, check in enumerate(r.checks, start=1):
             output = check.message if check.status is not Status.PASSED else ""
             if sr.how[ex.id] in ("not submitted", "rejected") and i > 1:
                 output = ""  # the same message on every check says nothing new
+            seen.append(check_visibility(ex, check.name))
             tests.append({
                 "name": f"{ex.id} :: {check.name} ({check.title})",
                 "number": f"{ex.order}.{i}",
@@ -75,7 +120,7 @@ def gradescope_results(result: ClassResult, sr: StudentResult) -> dict[str, Any]
                 "output": output,
                 "output_format": "text",
                 "tags": [ex.id],
-                "visibility": "visible",
+                "visibility": seen[-1],
             })
     return {
         "score": sr.total,
@@ -83,7 +128,7 @@ def gradescope_results(result: ClassResult, sr: StudentResult) -> dict[str, Any]
         "execution_time": round(sr.seconds, 3),
         "output": "\n".join(sr.submission.notes),
         "output_format": "text",
-        "visibility": "visible",
+        "visibility": strictest(seen),
         "stdout_visibility": "hidden",
         "tests": tests,
         "extra_data": {
@@ -116,41 +161,64 @@ def _md(text: str) -> str:
 
 
 def feedback(result: ClassResult, sr: StudentResult) -> str:
-    """What a student reads (``feedback.md``): the total, then per exercise its checks, what failed and why."""
-    return _feedback(result, sr, with_messages=True)
+    """What a student reads (``feedback.md``): the total, then per exercise its checks, what failed and why.
+
+    Checks that are not ``visible`` count in the totals but show neither their row nor their message."""
+    return _feedback(result, sr, with_messages=True, everything=False)
+
+
+def instructor_feedback(result: ClassResult, sr: StudentResult) -> str:
+    """``feedback`` with every check shown, hidden ones included (``feedback-instructor.md``)."""
+    return _feedback(result, sr, with_messages=True, everything=True)
 
 
 def summary(result: ClassResult, sr: StudentResult) -> str:
     """``feedback`` without the failure messages: for Gradescope's page, where each test shows its own."""
-    return _feedback(result, sr, with_messages=False)
+    return _feedback(result, sr, with_messages=False, everything=False)
 
 
-def _feedback(result: ClassResult, sr: StudentResult, *, with_messages: bool) -> str:
+def _feedback(result: ClassResult, sr: StudentResult, *, with_messages: bool, everything: bool) -> str:
     lines = [f"# Feedback: {_md(sr.student)}", "",
              f"**Total: {points(sr.total)} / {points(result.max_total)}**", ""]
     if sr.submission.notes:
         lines += ["About your submission:", ""] + [f"- {_md(n)}" for n in sr.submission.notes] + [""]
     for ex in result.exercises:
-        lines += _exercise_feedback(ex, sr.exercises[ex.id], sr.how[ex.id], with_messages)
+        lines += _exercise_feedback(ex, sr.exercises[ex.id], sr.how[ex.id], with_messages, everything)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _exercise_feedback(ex: Exercise, r: ExerciseResult, how: str, with_messages: bool) -> list[str]:
+def _exercise_feedback(ex: Exercise, r: ExerciseResult, how: str, with_messages: bool,
+                       everything: bool) -> list[str]:
     lines = [f"## {ex.order}. {_md(ex.title)} (`{ex.id}`): {points(r.score)} / {points(r.max_score)}", ""]
     if how in ("not submitted", "rejected"):
         return [*lines, _md(r.checks[0].message), ""]
+    visible = [c for c in r.checks if everything or check_visibility(ex, c.name) == "visible"]
     lines += ["| check | points | result |", "|---|---|---|"]
-    for c in r.checks:
+    for c in visible:
         mark = "passed" if c.status is Status.PASSED else ("grader error" if c.status is Status.ERROR else "failed")
+        shown_when = check_visibility(ex, c.name)
+        mark += "" if shown_when == "visible" else f" ({shown_when.replace('_', ' ')} for students)"
         lines.append(f"| {c.name}: {_md(c.title)} | {points(c.points)} / {points(c.max_points)} | {mark} |")
     lines.append("")
+    withheld: dict[VisibilityName, list[float]] = {}
+    shown_names = {c.name for c in visible}
+    for c in r.checks:
+        if c.name not in shown_names:
+            withheld.setdefault(check_visibility(ex, c.name), []).append(c.max_points)
+    for when in STRICTNESS:
+        if when in withheld:
+            n, worth = len(withheld[when]), sum(withheld[when])
+            lines.append(f"- {n} more check{'s' if n > 1 else ''} ({points(worth)} point{'s' if worth != 1 else ''}):"
+                         f" {WITHHELD_WORDS[when]}.")
+    if withheld:
+        lines.append("")
     shown: set[str] = set()
-    for c in r.checks if with_messages else ():
+    for c in visible if with_messages else ():
         if c.status is Status.PASSED or not c.message or c.message in shown:
             continue
         shown.add(c.message)
         fence = _fence(c.message)
         lines += [f"**{c.name}**: {_md(c.title)}", "", fence + "text", c.message, fence, ""]
-    if not r.passed and ex.hints:
+    if any(c.status is not Status.PASSED for c in visible) and ex.hints:
         lines += [f"Hint: {_md(ex.hints[0])}", ""]
     return lines

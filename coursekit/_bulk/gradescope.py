@@ -1,10 +1,13 @@
 """Gradescope: build ``autograder.zip`` from the course, and grade one submission inside Gradescope.
 
-Gradescope unpacks the zip into ``/autograder/source``, runs ``setup.sh`` once when it builds the image, then
+Gradescope unpacks the zip into ``/autograder/source``, runs ``setup.sh`` once when it builds the image (it
+finds a Python >= 3.11, installing ``python3.11`` from universe on Ubuntu 22.04, and installs the kit into a
+venv, ``/opt/coursekit-venv``: a venv, because Ubuntu 24.04's Python refuses ``pip install`` outside one), then
 for each submission runs ``run_autograder``, which calls ``python3 -m coursekit._bulk.gradescope /autograder``:
 the files in ``/autograder/submission`` are graded by the same engine as ``course grade`` (a class of one
 student), and ``/autograder/results/results.json`` is always written, even when the grader itself fails.
-``COURSEKIT_AUTOGRADER_ROOT`` replaces ``/autograder`` (for tests) and ``COURSEKIT_PYTHON`` the interpreter.
+``COURSEKIT_AUTOGRADER_ROOT`` replaces ``/autograder`` (for tests), ``COURSEKIT_PYTHON`` the interpreter and
+``COURSEKIT_VENV`` the venv.
 """
 
 from __future__ import annotations
@@ -20,20 +23,78 @@ from pathlib import Path
 
 from coursekit.registry import Course, load_course
 
-SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder image: install the course kit.
+SETUP_SH = r"""#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image: install the course kit into a venv.
+# The kit needs Python >= 3.11.  Ubuntu 24.04 images ship 3.12 (only its venv package may be missing); Ubuntu
+# 22.04 images ship 3.10, and python3.11 comes from 22.04's universe archive.  Pick the Ubuntu 24.04 base image.
+#   bash setup.sh --check-python    print the interpreter that would be used (exit 3 if none is >= 3.11)
+#   COURSEKIT_SETUP_DRY_RUN=1       print the commands that change the system instead of running them
 set -euo pipefail
-cd "$(dirname "$0")"
-if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
-  apt-get update && apt-get install -y python3 python3-pip python3-venv
+case "$0" in */*) cd "${0%/*}" ;; esac
+VENV="${COURSEKIT_VENV:-/opt/coursekit-venv}"
+OS_RELEASE="${COURSEKIT_OS_RELEASE:-/etc/os-release}"
+
+run() {
+  if [[ -n "${COURSEKIT_SETUP_DRY_RUN:-}" ]]; then echo "+ $*"; else "$@"; fi
+}
+
+# The first of these on PATH whose version is >= 3.11 (bash builtins only: no other tool is assumed).
+find_python() {
+  local py version major minor
+  for py in python3 python3.13 python3.12 python3.11; do
+    command -v "$py" >/dev/null 2>&1 || continue
+    version="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" || continue
+    major="${version%%.*}"; minor="${version#*.}"
+    if [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]] && (( major > 3 || (major == 3 && minor >= 11) )); then
+      command -v "$py"; return 0
+    fi
+  done
+  return 1
+}
+
+ubuntu_version() {
+  local ID="" VERSION_ID=""
+  # shellcheck disable=SC1090
+  [[ -r "$OS_RELEASE" ]] && . "$OS_RELEASE"
+  [[ "$ID" == "ubuntu" ]] && echo "$VERSION_ID"
+}
+
+if [[ "${1:-}" == "--check-python" ]]; then
+  if PY="$(find_python)"; then echo "$PY"; exit 0; fi
+  echo "no Python >= 3.11 on PATH" >&2; exit 3
 fi
-python3 -m pip install --no-cache-dir . || python3 -m pip install --no-cache-dir --break-system-packages .
+
+if ! PY="$(find_python)"; then
+  case "$(ubuntu_version || true)" in
+    22.04)  # ships 3.10; universe has python3.11
+      run apt-get update
+      run apt-get install -y --no-install-recommends python3.11 python3.11-venv
+      PY="$(command -v python3.11 || echo /usr/bin/python3.11)" ;;
+    *)
+      echo "setup.sh: no Python >= 3.11 here, and this image is not Ubuntu 22.04 (where python3.11 comes from" \
+           "universe): choose Gradescope's Ubuntu 24.04 (Python 3.12) or 22.04 base image." >&2
+      exit 1 ;;
+  esac
+fi
+echo "setup.sh: using $PY ($("$PY" -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo '?'))"
+if ! run "$PY" -m venv "$VENV"; then
+  # Debian and Ubuntu split venv (and ensurepip) into python3.X-venv
+  run apt-get update
+  run apt-get install -y --no-install-recommends "${PY##*/}-venv" \
+    || run apt-get install -y --no-install-recommends python3-venv
+  run "$PY" -m venv "$VENV"
+fi
+run "$VENV/bin/python" -m pip install --no-cache-dir .
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for each submission: grade /autograder/submission into /autograder/results/results.json.
 ROOT="${COURSEKIT_AUTOGRADER_ROOT:-/autograder}"
-PY="${COURSEKIT_PYTHON:-python3}"
+VENV="${COURSEKIT_VENV:-/opt/coursekit-venv}"
+if [ -n "${COURSEKIT_PYTHON:-}" ]; then PY="$COURSEKIT_PYTHON"
+elif [ -x "$VENV/bin/python" ]; then PY="$VENV/bin/python"  # where setup.sh installed the kit
+else PY=python3
+fi
 cd "$ROOT/source" && exec "$PY" -m coursekit._bulk.gradescope "$ROOT"
 """
 

@@ -12,12 +12,16 @@ import html
 import math
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import coursekit
 from coursekit._bulk.grade_class import ClassResult, StudentResult
-from coursekit._bulk.gradebook import points, student_dir
+from coursekit._bulk.gradebook import INSTRUCTOR_FEEDBACK, has_withheld_checks, points, student_dir
 from coursekit.results import Status
+
+if TYPE_CHECKING:
+    from coursekit._bulk.lms import RosterMatch
 
 E = html.escape
 STYLE = """
@@ -63,11 +67,11 @@ def histogram_svg(totals: list[float], max_total: float, bins: int = 10) -> str:
     return "\n".join(parts)
 
 
-def write_report(result: ClassResult, path: Path) -> None:
-    path.write_text(render(result), encoding="utf-8")
+def write_report(result: ClassResult, path: Path, roster: RosterMatch | None = None) -> None:
+    path.write_text(render(result, roster), encoding="utf-8")
 
 
-def render(result: ClassResult) -> str:
+def render(result: ClassResult, roster: RosterMatch | None = None) -> str:
     students = sorted(result.students, key=lambda s: s.student)
     totals = [s.total for s in students]
     out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -87,6 +91,7 @@ def render(result: ClassResult) -> str:
     out += _mistakes(result, students)
     out += _protections(result)
     out += _students(result, students)
+    out += _roster(roster) if roster is not None else []
     if result.notes:
         out.append("<h2>Entries that name no student</h2><ul>")
         out += [f"<li>{E(n)}</li>" for n in result.notes]
@@ -167,8 +172,26 @@ def _protections(result: ClassResult) -> list[str]:
             + [f"<tr><th>{E(k)}</th><td>{E(str(v))}</td></tr>" for k, v in rows] + ["</table>"])
 
 
+def _roster(rm: RosterMatch) -> list[str]:
+    out = [f"<h2>Roster</h2><p>{len(rm.matches)} of {len(rm.roster.entries)} roster student(s) matched to a "
+           f"submission on column <code>{E(rm.column)}</code> of <code>{E(rm.roster.path.name)}</code>; "
+           f"wrote <code>{E(rm.roster.lms.gradebook)}</code> and <code>roster-match.csv</code>.</p>"]
+    problems = rm.problems()
+    if problems:
+        out.append("<p>Not matched (never dropped: fix the roster or the submission's name and grade again):</p><ul>")
+        out += [f"<li>{E(p)}</li>" for p in problems]
+        out.append("</ul>")
+    return out
+
+
 def _students(result: ClassResult, students: list[StudentResult]) -> list[str]:
     head = "".join(f"<th><code>{E(ex.id)}</code></th>" for ex in result.exercises)
+    withheld = has_withheld_checks(result)
+
+    def instructor(link: str) -> str:
+        return (f'<a href="{link}/{INSTRUCTOR_FEEDBACK}">instructor\'s feedback</a> &middot; '
+                if withheld else "")
+
     out = [f"<h2>Students</h2><table><tr><th>student</th>{head}<th>total</th><th>feedback</th><th>notes</th></tr>"]
     for s in students:
         link = quote(student_dir(s.student))
@@ -180,7 +203,7 @@ def _students(result: ClassResult, students: list[StudentResult]) -> list[str]:
             text = "&ndash;" if how == "not submitted" else ("not gradable" if how == "rejected" else points(r.score))
             cells.append(f"<td class=n>{text}{flag}</td>")
         out.append(f"<tr><td>{E(s.student)}</td>{''.join(cells)}<td class=n>{points(s.total)}</td>"
-                   f'<td><a href="{link}/feedback.md">feedback</a> &middot; '
+                   f'<td><a href="{link}/feedback.md">feedback</a> &middot; {instructor(link)}'
                    f'<a href="{link}/results.json">results.json</a></td>'
                    f"<td>{'<br>'.join(E(n) for n in s.submission.notes)}</td></tr>")
     out.append("</table>")

@@ -13,16 +13,17 @@ import click
 
 from coursekit._cli.common import current_course
 from coursekit._dev.course_check import Part, run_dev_check
-from coursekit._dev.mutants import ACCEPTED, EQUIVALENT, KILLED, MutantReport
+from coursekit._dev.mutants import MutantReport, MutantVerdict
 from coursekit._dev.mutate import OPERATORS
 from coursekit._dev.scaffold import ScaffoldError, scaffold
+from coursekit.models import MODEL_NAMES
 from coursekit.registry import RegistryError
 
 
 @click.command(name="new")
 @click.argument("exercise_id", metavar="FOLDER/NAME")
 @click.option("--title", help="The exercise's title in course.toml (default: from the name).")
-@click.option("--model", type=click.Choice(["threads", "processes", "coroutines"]),
+@click.option("--model", type=click.Choice(MODEL_NAMES),
               help="The concurrency model, for a folder other than threads/, processes/, coroutines/.")
 def new(exercise_id: str, title: str | None, model: str | None) -> None:
     """Scaffold a new exercise: stub, reference solution, grader and course.toml entry, from a template."""
@@ -52,11 +53,13 @@ def _print_mutants(report: MutantReport, verbose: bool) -> None:
     summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items())) or "no mutant (no operator applies)"
     click.echo(f"  {report.exercise.id}: {len(report.outcomes)} mutants: {summary}")
     for o in report.outcomes:
-        if o.verdict == KILLED and not verbose:
+        if o.verdict is MutantVerdict.KILLED and not verbose:
             continue
         m = o.mutant
-        detail = {KILLED: f"rejected by {', '.join(o.failed_checks)}", EQUIVALENT: o.note,
-                  ACCEPTED: f"accepted in course.toml: {o.note}"}.get(o.verdict, o.note or "the grader accepts it")
+        detail = {MutantVerdict.KILLED: f"rejected by {', '.join(o.failed_checks)}",
+                  MutantVerdict.EQUIVALENT: o.note,
+                  MutantVerdict.ACCEPTED: f"accepted in course.toml: {o.note}"}.get(o.verdict,
+                                                                                  o.note or "the grader accepts it")
         click.echo(f"    {o.verdict.upper():<10} {m.op:<20} line {m.line:<4} {m.what}  [{detail}]")
 
 

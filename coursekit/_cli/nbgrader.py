@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import click
@@ -44,20 +43,13 @@ def build(course_dir: Path, assignment: str | None, exercise_ids: tuple[str, ...
 
 
 def _select(course: Course, wanted: tuple[str, ...]) -> list[Exercise]:
-    if not wanted:
-        return list(course.exercises)
-    chosen: list[Exercise] = []
-    for raw in wanted:
-        key = raw.strip("/")
-        matches = [e for e in course.exercises if e.id == key] or \
-                  [e for e in course.exercises if e.id.split("/")[0] == key]
-        if not matches:
-            close = difflib.get_close_matches(key, [e.id for e in course.exercises], n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise click.BadParameter(f"{key!r} is neither an exercise id nor a folder in course.toml.{hint}",
-                                     param_hint="--exercise")
-        chosen += [e for e in matches if e not in chosen]
-    return chosen
+    """The exercises ``--exercise`` names, by the kit's one selector (every exercise when none is given)."""
+    from coursekit._practice.select import SelectionError, select_exercises
+
+    try:
+        return select_exercises(course, wanted)
+    except SelectionError as exc:
+        raise click.BadParameter(str(exc), param_hint="--exercise") from None
 
 
 def register(group: click.Group) -> None:

@@ -12,16 +12,26 @@ both use them, so the two can never disagree.
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from coursekit.grading import GraderError, ReferenceCache, grade_exercise
 from coursekit.registry import Course, Exercise
-from coursekit.results import Status
+from coursekit.results import ExerciseResult, Status
 
 CATALOGUE = Path("tests") / "catalogue"
-KINDS = ("correct", "wrong")
+
+
+class EntryKind(enum.StrEnum):
+    """What a catalogue entry is, and the name of its folder: ``correct/`` must pass, ``wrong/`` must fail."""
+
+    CORRECT = "correct"
+    WRONG = "wrong"
+
+
+KINDS: tuple[EntryKind, ...] = tuple(EntryKind)
 EXPECT_FAIL = re.compile(r"^# expect-fail: (.+)$", re.MULTILINE)
 EXPECT_MESSAGE = re.compile(r"^# expect-message: (.+)$", re.MULTILINE)
 
@@ -29,7 +39,7 @@ EXPECT_MESSAGE = re.compile(r"^# expect-message: (.+)$", re.MULTILINE)
 @dataclass(frozen=True)
 class Entry:
     exercise: Exercise
-    kind: str  # correct | wrong
+    kind: EntryKind
     path: Path
 
     @property
@@ -42,19 +52,23 @@ def catalogue_dir(course: Course) -> Path:
 
 
 def entries(course: Course, kind: str) -> list[Entry]:
-    """The catalogue entries of one kind, in course order, then by file name."""
+    """The catalogue entries of one kind (``correct`` or ``wrong``), in course order, then by file name."""
+    try:
+        entry_kind = EntryKind(kind)
+    except ValueError:
+        raise ValueError(f"catalogue kind {kind!r} is not one of {', '.join(KINDS)}") from None
     out = []
     for ex in course.exercises:
-        for path in sorted((catalogue_dir(course) / ex.id / kind).glob("*.py")):
-            out.append(Entry(ex, kind, path))
+        for path in sorted((catalogue_dir(course) / ex.id / entry_kind.value).glob("*.py")):
+            out.append(Entry(ex, entry_kind, path))
     return out
 
 
-def _failed(result: object) -> dict[str, str]:
-    return {c.name: c.message for c in result.checks if c.status is not Status.PASSED}  # type: ignore[attr-defined]
+def _failed(result: ExerciseResult) -> dict[str, str]:
+    return {c.name: c.message for c in result.checks if c.status is not Status.PASSED}
 
 
-def _grade(exercise: Exercise, path: Path, cache: ReferenceCache) -> tuple[object | None, list[str]]:
+def _grade(exercise: Exercise, path: Path, cache: ReferenceCache) -> tuple[ExerciseResult | None, list[str]]:
     try:
         return grade_exercise(exercise, path, cache=cache), []
     except GraderError as exc:
@@ -78,7 +92,7 @@ def judge_stub(exercise: Exercise, cache: ReferenceCache) -> list[str]:
     if result is None:
         return problems
     out = []
-    for check in result.checks:  # type: ignore[attr-defined]
+    for check in result.checks:
         if check.status is not Status.FAILED:
             out.append(f"{exercise.id}: the stub passes check {check.name!r}. A stub must fail every check: leave "
                        "each function to write as `raise NotImplementedError(\"what to write\")`.")
@@ -112,7 +126,7 @@ def judge_wrong(entry: Entry, cache: ReferenceCache) -> list[str]:
     result, problems = _grade(entry.exercise, entry.path, cache)
     if result is None:
         return problems
-    by_name = {c.name: c for c in result.checks}  # type: ignore[attr-defined]
+    by_name = {c.name: c for c in result.checks}
     unknown = intended - set(by_name)
     if unknown:
         return [f"{entry.path}: the header names unknown check(s) {sorted(unknown)}; the grader's checks are "
@@ -122,7 +136,7 @@ def judge_wrong(entry: Entry, cache: ReferenceCache) -> list[str]:
     if passed:
         out.append(f"{entry.path}: checks {passed} should have rejected it but passed. Make the grader catch this "
                    "mistake, or correct the '# expect-fail:' header.")
-    if result.score >= entry.exercise.max_points:  # type: ignore[attr-defined]
+    if result.score >= entry.exercise.max_points:
         out.append(f"{entry.path}: a wrong submission got full marks.")
     for name in sorted(intended - set(passed)):
         message = by_name[name].message
@@ -140,4 +154,4 @@ def judge_wrong(entry: Entry, cache: ReferenceCache) -> list[str]:
 
 
 def judge_entry(entry: Entry, cache: ReferenceCache) -> list[str]:
-    return (judge_correct if entry.kind == "correct" else judge_wrong)(entry, cache)
+    return (judge_correct if entry.kind is EntryKind.CORRECT else judge_wrong)(entry, cache)

@@ -1,9 +1,9 @@
 """``course dev check``: everything an instructor must know before students see the course, as one model.
 
-The parts, cheapest first: the registry and files agree (``_layout``); every reference solution passes and
-every stub fails; every catalogue entry gets its intended verdict (``_catalogue``); the mutants of every
-reference solution are rejected (``_mutants``).  Gradings run ``jobs`` at a time.  This module gathers
-problems; ``coursekit/_cli/dev.py`` presents them.
+The parts, cheapest first: the registry and files agree, and stubs give the solution's code (``layout``); every
+reference solution passes and every stub fails; every catalogue entry gets its intended verdict
+(``catalogue``); the mutants of every reference solution are rejected (``mutants``).  Gradings run ``jobs`` at
+a time.  This module gathers problems; ``coursekit/_cli/dev.py`` presents them.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from coursekit._dev import catalogue
 from coursekit._dev.determinism import judge_determinism
 from coursekit._dev.layout import layout_problems
 from coursekit._dev.mutants import MutantReport, check_mutants_of
+from coursekit._practice.select import SelectionError, select_exercises
 from coursekit.grading import ReferenceCache, load_grader
 from coursekit.registry import Course, Exercise, RegistryError
 
@@ -44,19 +45,12 @@ class DevReport:
 
 
 def select(course: Course, ids: Iterable[str]) -> list[Exercise]:
-    """The exercises named by ids or prefixes such as a folder (``threads``); all when none is given."""
-    wanted = list(ids)
-    if not wanted:
-        return list(course.exercises)
-    out: list[Exercise] = []
-    for raw in wanted:
-        key = raw.removeprefix("solutions/").removeprefix("exercises/").removesuffix(".py")
-        matches = [e for e in course.exercises if e.id == key] or [e for e in course.exercises if e.id.startswith(key)]
-        if not matches:
-            raise RegistryError(f"{key!r} names no exercise of course.toml; give an id, a folder or a prefix "
-                                "(`course list` shows the ids)")
-        out += [e for e in matches if e not in out]
-    return out
+    """The exercises named (every form ``course check`` takes: id, folder, number, unique prefix, path), each once,
+    in course order; all when none is given.  The one selector of every command (``coursekit._practice.select``)."""
+    try:
+        return sorted(select_exercises(course, ids), key=lambda e: e.order)
+    except SelectionError as exc:
+        raise RegistryError(f"{exc} (`course list` shows the ids)") from None
 
 
 def _gradable(exercise: Exercise) -> bool:

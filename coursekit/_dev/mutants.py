@@ -5,8 +5,8 @@
   (same lines, from the same kinds of workers, at the same virtual times, under every tie policy; same return
   value; nothing left running; no crash, no problem).  No grader can tell them apart because they do the same
   thing: dropping a ``join()`` the program does not need (the other worker outlives it) is the usual case, and
-  code the grader never runs (a ``main()`` demo, when the grader drives other functions) another; a probe run
-  with a ``raise`` at the mutated line tells the two apart for the report.  Equivalent mutants are listed,
+  code the grader never runs (a ``main()`` demo, when the grader drives other functions) another; a tripwire
+  run (a ``raise`` at the mutated line) tells the two apart for the report.  Equivalent mutants are listed,
   never counted against the grader.
 - **accepted**: the grader accepts it, it behaves differently, and ``course.toml`` says why that is fine::
 
@@ -29,51 +29,55 @@ exercise's own grader and limits, ``jobs`` at a time.
 
 from __future__ import annotations
 
+import enum
 import json
 import tempfile
-import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from coursekit._dev.behaviour import behaviour, difference
-from coursekit._dev.mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants, probe
+from coursekit._dev.mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants, tripwire
 from coursekit.grading import TIE_POLICIES, ReferenceCache, _observe, grade_exercise, load_grader
-from coursekit.registry import REGISTRY, Exercise, RegistryError
+from coursekit.registry import Exercise, MutantAcceptance, RegistryError
 from coursekit.results import Status
 
-KILLED, EQUIVALENT, ACCEPTED, SURVIVED, ERROR = "killed", "equivalent", "accepted", "survived", "error"
+
+class MutantVerdict(enum.StrEnum):
+    """What became of one mutant; the value is the word reports print (upper-cased in ``dev check -v``)."""
+
+    KILLED = "killed"
+    EQUIVALENT = "equivalent"
+    ACCEPTED = "accepted"
+    SURVIVED = "survived"
+    ERROR = "error"
 
 
-@dataclass(frozen=True)
-class Acceptance:
-    op: str
-    code: str | None
-    reason: str
-
-    def matches(self, mutant: Mutant) -> bool:
-        return mutant.op == self.op and (
-            self.code is None or " ".join(self.code.split()) == " ".join(mutant.code.split()))
+def accepts(acceptance: MutantAcceptance, mutant: Mutant) -> bool:
+    """Whether ``acceptance`` covers ``mutant``: the same operator and, if it names a line, that line (spacing
+    aside)."""
+    return mutant.op == acceptance.op and (
+        acceptance.code is None or " ".join(acceptance.code.split()) == " ".join(mutant.code.split()))
 
 
 @dataclass(frozen=True)
 class Outcome:
     mutant: Mutant
-    verdict: str  # killed | equivalent | accepted | survived | error
+    verdict: MutantVerdict
     failed_checks: tuple[str, ...] = ()
     note: str = ""  # the reason it was accepted, or what went wrong
 
     @property
     def bad(self) -> bool:
-        return self.verdict in (SURVIVED, ERROR)
+        return self.verdict in (MutantVerdict.SURVIVED, MutantVerdict.ERROR)
 
 
 @dataclass(frozen=True)
 class MutantReport:
     exercise: Exercise
     outcomes: tuple[Outcome, ...]
-    stale: tuple[Acceptance, ...]  # accept_mutants entries that matched no mutant
+    stale: tuple[MutantAcceptance, ...]  # accept_mutants entries that matched no mutant
 
     def problems(self) -> list[str]:
         """The survivors and stale acceptances, each with how to fix it."""
@@ -81,12 +85,12 @@ class MutantReport:
         sol = self.exercise.solution_path.name
         for o in self.outcomes:
             m = o.mutant
-            if o.verdict == SURVIVED:
+            if o.verdict == MutantVerdict.SURVIVED:
                 out.append(f"{self.exercise.id}: mutant {m.op} at {sol}:{m.line} survived ({m.what}); the grader "
                            f"accepts this mistake. Add or strengthen a check that rejects it, or if it is harmless "
                            f"here add {{ op = \"{m.op}\", code = {toml_string(m.code)}, reason = \"...\" }} to the "
                            "exercise's accept_mutants in course.toml." + (f" Note: {o.note}." if o.note else ""))
-            elif o.verdict == ERROR:
+            elif o.verdict == MutantVerdict.ERROR:
                 out.append(f"{self.exercise.id}: mutant {m.op} at {sol}:{m.line} could not be graded: {o.note}")
         for a in self.stale:
             out.append(f"{self.exercise.id}: accept_mutants entry {{ op = {a.op!r}, code = {a.code!r} }} matches no "
@@ -101,29 +105,12 @@ def toml_string(text: str) -> str:
     return json.dumps(text)  # a TOML basic string escapes like JSON
 
 
-def acceptances(exercise: Exercise) -> list[Acceptance]:
-    """The exercise's ``accept_mutants`` in course.toml (validated: the registry ignores this key)."""
-    data = tomllib.loads((exercise.root / REGISTRY).read_text(encoding="utf-8"))
-    raw_entry: dict[str, Any] = next((e for e in data.get("exercise", []) if e.get("id") == exercise.id), {})
-    raw = raw_entry.get("accept_mutants", [])
-    where = f"{exercise.root / REGISTRY}, exercise {exercise.id!r}, accept_mutants"
-    if not isinstance(raw, list):
-        raise RegistryError(f"{where}: must be a list of {{ op = ..., code = ..., reason = ... }}")
-    out = []
-    for i, item in enumerate(raw, start=1):
-        if not isinstance(item, dict) or item.get("op") not in OPERATOR_NAMES:
-            raise RegistryError(f"{where} #{i}: 'op' must be one of {sorted(OPERATOR_NAMES)}, not "
-                                f"{item.get('op') if isinstance(item, dict) else item!r}")
-        if not isinstance(item.get("reason"), str) or not item["reason"].strip():
-            raise RegistryError(f"{where} #{i}: say why this mutant is acceptable in 'reason = \"...\"'")
-        code = item.get("code")
-        if code is not None and not isinstance(code, str):
-            raise RegistryError(f"{where} #{i}: 'code' must be the line of the solution, as a string")
-        unknown = set(item) - {"op", "code", "reason"}
-        if unknown:
-            raise RegistryError(f"{where} #{i}: unknown key(s) {sorted(unknown)}; use op, code, reason")
-        out.append(Acceptance(item["op"], code, item["reason"].strip()))
-    return out
+def acceptances(exercise: Exercise) -> list[MutantAcceptance]:
+    """The exercise's ``accept_mutants`` (parsed by the registry), each naming an operator this kit has."""
+    for a in exercise.accept_mutants:
+        if a.op not in OPERATOR_NAMES:
+            raise RegistryError(f"{a.where}: 'op' must be one of {sorted(OPERATOR_NAMES)}, not {a.op!r}")
+    return list(exercise.accept_mutants)
 
 
 class _Judge:
@@ -154,14 +141,14 @@ class _Judge:
                 "engine may not be exact for it: run the check again, and report it if it stays")
 
     def _why_equivalent(self, mutant: Mutant, path: Path) -> str:
-        """Whether the grader runs the mutated line at all (a probe that raises there), in words."""
-        source = probe(self.exercise.solution_path.read_text(encoding="utf-8"), mutant.line)
+        """Whether the grader runs the mutated line at all (a tripwire that raises there), in words."""
+        source = tripwire(self.exercise.solution_path.read_text(encoding="utf-8"), mutant.line)
         if source is not None:
-            probe_path = path.parent / "probe" / path.name  # the same file name: a module may print its own
-            probe_path.parent.mkdir()
-            probe_path.write_text(source, encoding="utf-8")
+            wired = path.parent / "tripwire" / path.name  # the same file name: a module may print its own
+            wired.parent.mkdir()
+            wired.write_text(source, encoding="utf-8")
             tie = TIE_POLICIES[self.exercise.model][0]
-            if behaviour(_observe(self.exercise, self.grader, probe_path, tie)) == self._reference[tie]:
+            if behaviour(_observe(self.exercise, self.grader, wired, tie)) == self._reference[tie]:
                 return f"the grader never runs line {mutant.line} (only the file's own demo does, if anything)"
         return "it behaves exactly like the reference: this mistake makes no difference here"
 
@@ -175,7 +162,7 @@ class _Judge:
         expected = self.cache.get(self.exercise, self.grader)
         return tuple(c.name for c in self.grader.checks if not c.evaluate(observed, expected).passed)
 
-    def __call__(self, item: tuple[int, Mutant, list[Acceptance]]) -> Outcome:
+    def __call__(self, item: tuple[int, Mutant, list[MutantAcceptance]]) -> Outcome:
         index, mutant, accepted = item
         path = self.folder / f"m{index:03d}" / self.exercise.solution_path.name
         path.parent.mkdir(parents=True)
@@ -186,16 +173,16 @@ class _Judge:
                 result = grade_exercise(self.exercise, path, cache=self.cache)
                 failed = tuple(c.name for c in result.checks if c.status is not Status.PASSED)
             if failed:
-                return Outcome(mutant, KILLED, failed)
+                return Outcome(mutant, MutantVerdict.KILLED, failed)
             same, first = self._same_as_reference(path)
             if same:
-                return Outcome(mutant, EQUIVALENT, note=self._why_equivalent(mutant, path))
-            reason = next((a.reason for a in accepted if a.matches(mutant)), None)
+                return Outcome(mutant, MutantVerdict.EQUIVALENT, note=self._why_equivalent(mutant, path))
+            reason = next((a.reason for a in accepted if accepts(a, mutant)), None)
             if reason is not None:
-                return Outcome(mutant, ACCEPTED, note=reason)
-            return Outcome(mutant, SURVIVED, note=self._unrepeatable(path, first))
+                return Outcome(mutant, MutantVerdict.ACCEPTED, note=reason)
+            return Outcome(mutant, MutantVerdict.SURVIVED, note=self._unrepeatable(path, first))
         except Exception as exc:  # noqa: BLE001 (a broken grader or harness is reported, not raised, per mutant)
-            return Outcome(mutant, ERROR, note=f"{type(exc).__name__}: {exc}")
+            return Outcome(mutant, MutantVerdict.ERROR, note=f"{type(exc).__name__}: {exc}")
 
 
 def check_mutants(exercise: Exercise, *, jobs: int = 2, cache: ReferenceCache | None = None,
@@ -228,6 +215,6 @@ def check_mutants_of(exercises: list[Exercise], *, jobs: int = 2, cache: Referen
     for exercise, made, accepted in plans:
         mine = tuple(outcomes[:len(made)])
         del outcomes[:len(made)]
-        stale = tuple(a for a in accepted if a.op in names and not any(a.matches(m) for m in made))
+        stale = tuple(a for a in accepted if a.op in names and not any(accepts(a, m) for m in made))
         reports.append(MutantReport(exercise, mine, stale))
     return reports

@@ -522,7 +522,7 @@ def mutants(source: str, *, operators: tuple[Operator, ...] = OPERATORS) -> list
     return out
 
 
-def probe(source: str, line: int) -> str | None:
+def tripwire(source: str, line: int) -> str | None:
     """``source`` with ``raise RuntimeError`` just before the statement at ``line``: running it shows whether the
     grader reaches that line at all (None if no statement starts there)."""
     tree = ast.parse(source)
@@ -534,7 +534,7 @@ def probe(source: str, line: int) -> str | None:
     if found is None:
         return None
     block, stmt = found
-    raise_ = ast.parse(f"raise RuntimeError('coursekit probe: line {line} reached')").body[0]
+    raise_ = ast.parse(f"raise RuntimeError('coursekit tripwire: line {line} reached')").body[0]
     block.insert(block.index(stmt), ast.copy_location(raise_, stmt))
     ast.fix_missing_locations(tree)
     return ast.unparse(tree) + "\n"

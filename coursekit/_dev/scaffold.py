@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from coursekit.registry import FOLDER_MODEL, ID_RE, REGISTRY, RegistryError, load_course
+from coursekit.models import MODEL_NAMES, MODELS
+from coursekit.registry import ID_RE, REGISTRY, RegistryError, folder_model, load_course
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "_templates"
 FILES = (("exercises", "exercise.py.tmpl"), ("solutions", "solution.py.tmpl"), ("graders", "grader.py.tmpl"))
@@ -41,10 +42,11 @@ def scaffold(root: Path, exercise_id: str, *, title: str | None = None, model: s
         raise ScaffoldError(f"{exercise_id!r} is not an exercise id: write folder/name in lowercase letters, digits "
                             "and _, for example threads/bank_account. Nothing was written.")
     folder, name = exercise_id.split("/")
-    model = model or FOLDER_MODEL.get(folder)
-    if model is None or model not in FOLDER_MODEL.values():
-        raise ScaffoldError(f"folder {folder!r} has no default model: use one of {sorted(FOLDER_MODEL)} as the "
-                            f"folder, or give --model ({', '.join(sorted(set(FOLDER_MODEL.values())))}). "
+    model = model or folder_model(folder)
+    if model is None or model not in MODEL_NAMES:
+        folders = sorted(m.folder for m in MODELS.values())
+        raise ScaffoldError(f"folder {folder!r} has no default model: use one of {folders} as the "
+                            f"folder, or give --model ({', '.join(sorted(MODEL_NAMES))}). "
                             "Nothing was written.")
     try:
         course = load_course(root)
@@ -69,7 +71,7 @@ def scaffold(root: Path, exercise_id: str, *, title: str | None = None, model: s
     entry = Template((TEMPLATES / model / "entry.toml.tmpl").read_text(encoding="utf-8"))
     toml_values = {**values, "title": json.dumps(title)[1:-1]}  # a TOML basic string escapes like JSON
     text = registry.read_text(encoding="utf-8")
-    if model != FOLDER_MODEL.get(folder):
+    if model != folder_model(folder):
         entry_text = entry.substitute(toml_values).replace(f'id = "{exercise_id}"\n',
                                                            f'id = "{exercise_id}"\nmodel = "{model}"\n')
     else:

@@ -1,6 +1,6 @@
 """asyncio on the virtual clock (child side only).
 
-The loop's clock is ``time.monotonic``, which ``_vthreads`` already made virtual.  What remains is the wait
+The loop's clock is ``time.monotonic``, which ``threads`` already made virtual.  What remains is the wait
 inside ``select``: instead of sleeping, the loop's thread blocks in the scheduler until its next timer is due
 or another thread wakes it (``call_soon_threadsafe``).  With no other thread, that is a plain jump of the clock,
 as in ``looptime``; with executor threads (``asyncio.to_thread``) it interleaves them exactly.
@@ -19,9 +19,12 @@ import itertools
 import selectors
 import sys
 import warnings
+import weakref
 from collections.abc import Callable
 from typing import Any
 
+from coursekit._engine import events
+from coursekit._engine.events import Wait
 from coursekit._engine.probe import Probe
 from coursekit._engine.scheduler import Fiber, to_ns
 from coursekit._engine.threads import ThreadsModel
@@ -32,8 +35,9 @@ class AsyncModel:
         self.probe = probe
         self.threads = threads
         self.tasks: dict[asyncio.Task[Any], str] = {}
+        self.created: weakref.WeakKeyDictionary[asyncio.Task[Any], int] = weakref.WeakKeyDictionary()
         self._ids = itertools.count()
-        self.main_task: asyncio.Task[Any] | None = None
+        self.main_coro: Any = None  # the coroutine run_main runs: its task is main's (spawn ... main=True)
 
     def context(self) -> str:
         try:
@@ -45,14 +49,23 @@ class AsyncModel:
         return self.threads.context()
 
     def register(self, task: asyncio.Task[Any], coro: Any, parent: str) -> str:
-        tid = f"a{next(self._ids)}"
+        n = next(self._ids)
+        tid = events.task_id(n)
         self.tasks[task] = tid
+        self.created[task] = n
         task._ck_id = tid  # type: ignore[attr-defined]  # still known after it ends (see exception_handler)
         name = getattr(coro, "__qualname__", None) or type(coro).__name__
-        self.probe.emit("spawn", id=tid, parent=parent, kind="task", target=name, name=task.get_name(),
-                        phase=self.probe.phase, where=self.probe.where(sys._getframe(2)))
+        main: dict[str, bool] = {}
+        if coro is not None and coro is self.main_coro:
+            main, self.main_coro = {"main": True}, None
+        self.probe.emit(events.SPAWN, id=tid, parent=parent, kind="task", target=name, name=task.get_name(),
+                        phase=self.probe.phase, where=self.probe.where(sys._getframe(2)), **main)
         task.add_done_callback(self._ended)
         return tid
+
+    def creation_order(self, task: asyncio.Task[Any]) -> int:
+        """Where ``task`` stands among the run's tasks, by creation (tasks the kit did not create come last)."""
+        return self.created.get(task, sys.maxsize)
 
     def _ended(self, task: asyncio.Task[Any]) -> None:
         tid = self.tasks.pop(task)  # a finished task is not kept alive by us (nor what it returned)
@@ -67,13 +80,13 @@ class AsyncModel:
             how = "absorbed"  # cancelled, then uncancel()ed by asyncio.timeout or a TaskGroup, then went on
         else:
             how = "done"
-        self.probe.emit("end", id=tid, how=how)
+        self.probe.emit(events.END, id=tid, how=how)
 
     def swallowed(self, task: asyncio.Task[Any]) -> None:
         """The cancellation of ``task`` was caught by the program and never reached the timeout that asked it."""
         tid = self.tasks.get(task)
         if tid is not None:
-            self.probe.emit("swallow", target=tid)
+            self.probe.emit(events.SWALLOW, target=tid)
 
     def cancelled(self, task: asyncio.Task[Any], msg: Any, accepted: bool) -> None:
         """``task.cancel()`` was called: record who asked, when, and the student work it interrupts."""
@@ -82,9 +95,9 @@ class AsyncModel:
             return  # not ours, or already done (cancel() is then a no-op)
         student = [f for f in await_chain(task) if self.probe.is_student(f.f_code)]
         work = student[-1].f_code.co_name if student else ""
-        self.probe.emit("cancel", target=tid, by=self.context(), work=work, works=[f.f_code.co_name for f in student],
-                        at=self.probe.where(student[-1]) if student else "", phase=self.probe.phase,
-                        where=self.probe.where(sys._getframe(2)))
+        self.probe.emit(events.CANCEL, target=tid, by=self.context(), work=work,
+                        works=[f.f_code.co_name for f in student], at=self.probe.where(student[-1]) if student else "",
+                        phase=self.probe.phase, where=self.probe.where(sys._getframe(2)))
 
     def executor_threads(self) -> list[str]:
         """The default executor's worker threads (``to_thread``): ``asyncio.run`` shuts them down itself."""
@@ -96,15 +109,13 @@ class AsyncModel:
         threads = getattr(executor, "_threads", ()) or ()
         return [t._ck_fiber.wid for t in threads if getattr(t, "_ck_fiber", None) is not None]
 
-    def pending_waits(self) -> list[dict[str, str]]:
+    def pending_waits(self) -> list[Wait]:
+        """For each pending task: the ``await`` it is suspended in, at its innermost student frame."""
         out = []
         for task, tid in self.tasks.items():
             if not task.done():
-                chain = await_chain(task)
-                student = [f for f in chain if self.probe.is_student(f.f_code)]
-                where = self.probe.where(student[-1]) if student else ""
-                out.append({"id": tid, "on": "await", "where": where,
-                            "code": self.probe.code_at(student[-1]) if student else ""})
+                student = [f for f in await_chain(task) if self.probe.is_student(f.f_code)]
+                out.append(self.probe.wait_of(tid, "await", student[-1] if student else None))
         return out
 
 
@@ -164,9 +175,37 @@ class VirtualSelector(selectors.BaseSelector):
         self._real.close()
 
 
+class TasksInCreationOrder(set):  # type: ignore[type-arg]
+    """The set ``asyncio.all_tasks()`` returns, iterated in the order the tasks were created.
+
+    Why: a set of tasks iterates in the order of their hashes, that is of their memory addresses, which change
+    with anything that allocates (the Python build, the kit's own code).  ``asyncio.run`` cancels the tasks left
+    pending in that order, and their clean-up lines come out in it: without a fixed order the same program could
+    print them one way on one machine and the other way on the next.
+    """
+
+    def __init__(self, tasks: set[asyncio.Task[Any]], order: Callable[[asyncio.Task[Any]], int]) -> None:
+        super().__init__(tasks)
+        self._order = order
+
+    def __iter__(self) -> Any:
+        return iter(sorted(set.__iter__(self), key=self._order))
+
+
+def patch_all_tasks(model: AsyncModel) -> None:
+    """``asyncio.all_tasks`` (and so ``asyncio.run``'s clean-up) in creation order, on every machine."""
+    real_all_tasks = asyncio.tasks.all_tasks
+
+    def all_tasks(loop: asyncio.AbstractEventLoop | None = None) -> set[asyncio.Task[Any]]:
+        return TasksInCreationOrder(real_all_tasks(loop), model.creation_order)
+
+    asyncio.tasks.all_tasks = asyncio.all_tasks = all_tasks
+
+
 def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
     model = AsyncModel(probe, threads)
     probe.context = model.context
+    threads.extra_waits = model.pending_waits
 
     class Task(asyncio.Task):  # type: ignore[type-arg]
         def cancel(self, msg: Any = None) -> bool:
@@ -199,7 +238,7 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
         if exc is not None and getattr(context.get("task"), "_ck_id", None) is None:  # ours: reported at its end
             probe.crash(exc)
         elif exc is None:
-            probe.problem("loop-error", detail=str(context.get("message", ""))[:300], where="")
+            probe.problem(events.LOOP_ERROR, detail=str(context.get("message", ""))[:300], where="")
 
     class VirtualLoop(asyncio.SelectorEventLoop):
         def __init__(self) -> None:
@@ -218,12 +257,13 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         asyncio.set_event_loop_policy(Policy())
+    patch_all_tasks(model)
 
     def on_sleep(secs: float) -> None:
         if asyncio._get_running_loop() is not None:
-            probe.problem("blocking-sleep", detail=f"{secs:g}", where=probe.where(sys._getframe(2)))
+            probe.problem(events.BLOCKING_SLEEP, detail=f"{secs:g}", where=probe.where(sys._getframe(2)))
 
-    threads.sleep_hooks.append(on_sleep)  # type: ignore[attr-defined]
+    threads.sleep_hooks.append(on_sleep)
     sys.set_coroutine_origin_tracking_depth(8)
     orig_showwarning = warnings.showwarning
 
@@ -240,7 +280,7 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
                     where = f"{bits[1].rsplit('/', 1)[-1]}:{rest.split('line ')[-1].split(',')[0]}"
                     if ", in " in rest:
                         where += " in " + rest.split(", in ")[-1]
-            probe.problem("never-awaited", detail=text.splitlines()[0], where=where)
+            probe.problem(events.NEVER_AWAITED, detail=text.splitlines()[0], where=where)
         orig_showwarning(message, category, filename, lineno, file, line)
 
     warnings.showwarning = showwarning
@@ -264,4 +304,5 @@ def run_main(model: AsyncModel, fn: Callable[..., Any], args: list[Any],
         on_return(pending, model.executor_threads())
         return result
 
-    return asyncio.run(wrapper())
+    model.main_coro = wrapper()
+    return asyncio.run(model.main_coro)

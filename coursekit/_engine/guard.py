@@ -1,7 +1,7 @@
 """Child side of isolation: an audit hook that keeps the student's code away from the grader's own machinery.
 
-The operating system keeps a sandboxed run away from everything outside its box (``_sandbox.py``).  What it
-cannot do is keep the student's code away from the harness that shares its interpreter and writes its trace.
+The operating system keeps a sandboxed run away from everything outside its box (``_judge/sandbox.py``).  What
+it cannot do is keep the student's code away from the harness that shares its interpreter and writes its trace.
 This guard narrows that gap.  Installed (``sys.addaudithook``; it cannot be removed) after the harness is set
 up and before the student's module is imported, it *blocks and records* what student code has no business
 doing in an exercise:
@@ -276,7 +276,7 @@ def install(cfg: dict[str, Any]) -> _Guard:
 
 
 def install_from_environment() -> None:
-    """Entry point for a spawned child interpreter (see ``_boot/sitecustomize.py``)."""
+    """Entry point for a spawned child interpreter (see ``boot/sitecustomize.py``)."""
     raw = os.environ.get("COURSEKIT_GUARD")
     if raw:
         install(json.loads(raw))

@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from coursekit._engine import guard
+from coursekit._engine import events, guard
+from coursekit._engine.engines import Engine, EngineSettings, engine_for
+from coursekit._engine.output import drain_partial_lines
 from coursekit._engine.probe import Probe
 from coursekit._engine.trace import TraceWriter
 
@@ -28,8 +30,7 @@ class Harness:
         import _thread
 
         self._finish_lock = _thread.allocate_lock()
-        self.threads: Any = None
-        self.asyncio: Any = None
+        self.engine: Engine = engine_for(self.probe, EngineSettings.from_spec(spec), self.finish)
 
     # -- ending a run ---------------------------------------------------------------------------------
     def finish(self, code: int) -> NoReturn:
@@ -39,65 +40,42 @@ class Harness:
                 import time as _t
 
                 _t.sleep(3600)
+        drain_partial_lines()
         for stream in (sys.stdout, sys.stderr):
-            drain = getattr(stream, "drain", None)
-            if drain is not None:
-                drain()
             try:
                 stream.flush()
             except Exception:  # noqa: BLE001, S110 - a stream the student replaced must not stop the exit report
                 pass
         self.writer.count = 0  # the final event is written even after a flood
         guard.final()
-        self.probe.emit("exit", phase=self.probe.phase)
+        self.probe.emit(events.EXIT, phase=self.probe.phase)
         os._exit(code)
 
     def _flood(self) -> None:
         self.writer.count = 0
-        self.probe.problem("flood", detail=str(self.writer.max_events), where="")
+        self.probe.problem(events.FLOOD, detail=str(self.writer.max_events), where="")
         self.finish(0)
 
     # -- the run --------------------------------------------------------------------------------------------
     def instrument(self) -> None:
-        spec, probe = self.spec, self.probe
-        model = spec["model"]
-        if model in ("threads", "coroutines"):
-            from coursekit._engine import threads
-
-            self.threads = threads.install(
-                probe, tie=spec.get("tie", "fifo"), limit_s=spec["limit_s"], stall_s=spec["stall_s"],
-                finish=self.finish,
-            )
-            threads.forbid_processes(probe, model)
-            if model == "coroutines":
-                from coursekit._engine import event_loop
-
-                self.asyncio = event_loop.install(probe, self.threads)
-                probe_waits = self.asyncio.pending_waits
-                self.probe.extra_waits = probe_waits  # type: ignore[attr-defined]
-        elif model == "processes":
-            from coursekit._engine.processes import lifecycle
-
-            lifecycle.install(probe, root=True, finish=self.finish, stall_s=spec["stall_s"])
-        else:
-            raise SystemExit(f"unknown model {model!r}")
-        probe.capture_output()
+        self.engine.install()
+        self.probe.capture_output()
 
     def import_student(self) -> Any:
         spec, probe = self.spec, self.probe
         path = Path(spec["module"])
         sys.path.insert(0, str(path.parent))
         probe.phase = "import"
-        probe.emit("phase", name="import")
+        probe.emit(events.PHASE, name="import")
         try:
             source = path.read_bytes()
             compile(source, str(path), "exec")
         except SyntaxError as exc:
-            probe.emit("error", kind="syntax", msg=exc.msg, line=exc.lineno, text=(exc.text or "").rstrip(),
+            probe.emit(events.ERROR, kind="syntax", msg=exc.msg, line=exc.lineno, text=(exc.text or "").rstrip(),
                        where=f"{path.name}:{exc.lineno}")
             self.finish(0)
         except (OSError, ValueError) as exc:
-            probe.emit("error", kind="unreadable", msg=str(exc), where=path.name)
+            probe.emit(events.ERROR, kind="unreadable", msg=str(exc), where=path.name)
             self.finish(0)
         module_spec = importlib.util.spec_from_file_location(spec["name"], path)
         assert module_spec is not None and module_spec.loader is not None
@@ -117,37 +95,21 @@ class Harness:
         if spec.get("driver"):  # the grader drives the module itself (several calls, checks between them)
             fn, args = self._driver(spec["driver"]), [module]
         elif not callable(fn):
-            probe.emit("error", kind="missing", msg=f"{spec['call']}() is not defined", where=Path(spec["module"]).name)
+            probe.emit(events.ERROR, kind="missing", msg=f"{spec['call']}() is not defined",
+                       where=Path(spec["module"]).name)
             self.finish(0)
         probe.phase = "main"
         is_async = inspect.iscoroutinefunction(fn)
-        probe.emit("phase", name="main", is_async=is_async, driver=bool(spec.get("driver")))
+        probe.emit(events.PHASE, name="main", is_async=is_async, driver=bool(spec.get("driver")))
         result: Any = None
-        pending: list[str] = []
         try:
-            if is_async and self.asyncio is not None:
-                from coursekit._engine import event_loop
-
-                def on_return(p: list[str], executor: list[str]) -> None:
-                    pending.extend(p)
-                    self._returned(pending, exclude=executor)
-
-                result = event_loop.run_main(self.asyncio, fn, args, on_return)
-                probe.phase = "after"
-            else:
-                result = fn(*args)
-                if inspect.isawaitable(result) and self.asyncio is not None:
-                    import asyncio
-
-                    probe.problem("sync-main", detail="main() returned an awaitable", where="")
-                    result = asyncio.run(result)  # type: ignore[arg-type]
-                self._returned([])
+            result = self.engine.run_main(fn, args, self._returned)
         except BaseException as exc:  # noqa: BLE001 - a crash (or sys.exit) in main is a finding
             probe.crash(exc)
             if probe.phase == "main":
                 self._returned([])
-        probe.emit("phase", name="done", result=repr(result)[:300])
-        if self.asyncio is not None:  # coroutines only reachable from the result: report the never-awaited ones
+        probe.emit(events.PHASE, name="done", result=repr(result)[:300])
+        if self.engine.drops_result:  # coroutines only reachable from the result: report the never-awaited ones
             import gc
 
             result = None
@@ -163,30 +125,16 @@ class Harness:
         return getattr(module, name)
 
     def _returned(self, pending: list[str], exclude: list[str] | None = None) -> None:
-        waits: list[dict[str, Any]] = []
-        if self.threads is not None:
-            alive = [t._ck_fiber.wid for t in self.threads.alive() if t._ck_fiber.wid not in (exclude or ())]
-            waits = [w for w in self.threads.waits() if w.get("id") not in (exclude or ())]
-        else:
-            from coursekit._engine.processes import lifecycle
-
-            alive = lifecycle.alive()
-        self.probe.emit("phase", name="return", alive=alive + pending, waits=waits)
+        """The entry point returned: record who is still alive (``pending`` tasks too) and what each waits on."""
+        exclude = exclude or []
+        alive, waits = self.engine.alive(exclude), self.engine.waits(exclude)
+        self.probe.emit(events.PHASE, name="return", alive=alive + pending, waits=waits)
         self.probe.phase = "after"
 
     def shutdown(self) -> None:
         """What the interpreter does at exit: wait for non-daemon threads (daemon ones are dropped)."""
         self.probe.phase = "shutdown"
-        if self.threads is not None:
-            self.threads.report_unstarted()
-            self.threads.run_atexit()  # as the interpreter does: executors stop their idle workers here
-            for thread in self.threads.alive():
-                if not thread.daemon:
-                    thread.join()
-        else:
-            from coursekit._engine.processes import lifecycle
-
-            lifecycle.shutdown(self.probe)
+        self.engine.shutdown()
         self.finish(0)
 
 
@@ -195,7 +143,7 @@ def main(argv: list[str]) -> None:
     harness = Harness(spec)
     harness.instrument()
     if spec.get("guard"):  # bulk grading: keep the student's code away from the harness (see guard.py)
-        harness.probe.emit("phase", name="guard")
+        harness.probe.emit(events.PHASE, name="guard")
         guard.install(spec["guard"])
     module = harness.import_student()
     harness.call(module)

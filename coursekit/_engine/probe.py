@@ -1,20 +1,23 @@
-"""What every harness process shares: the trace, the current context, student locations, captured output.
+"""What every harness process shares: the trace, the current context, student locations.
 
 A *context* is whatever did a piece of work: the main program, a thread, a process or an asyncio task.  The
-concurrency model in use (``_vthreads``, ``_vasync``, ``_vproc``) tells the probe how to read the clock and
-which context is running; the probe turns prints, crashes and warnings into trace events tagged with both.
+engine in use (``threads``, ``event_loop``, ``processes``) tells the probe how to read the clock and which
+context is running; the probe turns prints (through ``output.LineTee``), crashes and problems into trace events
+tagged with both, and says where in the student's code a frame is.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 import traceback
 import types
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any
 
+from coursekit._engine import events
+from coursekit._engine.events import MAIN, Wait
+from coursekit._engine.output import LineTee
 from coursekit._engine.trace import TraceWriter
 
 
@@ -23,7 +26,7 @@ class Probe:
         self.writer = writer
         self.student_files = {os.path.realpath(f) for f in student_files}
         self.clock: Callable[[], float] = lambda: 0.0
-        self.context: Callable[[], str] = lambda: "main"
+        self.context: Callable[[], str] = lambda: MAIN
         self.phase = "setup"
 
     # -- events ---------------------------------------------------------------------------------------
@@ -68,12 +71,19 @@ class Probe:
             tb = tb.tb_next
         return found
 
+    def wait_of(self, cid: str, on: str, frame: types.FrameType | None) -> Wait:
+        """What context ``cid`` waits on, at the student line of ``frame``'s stack (``""`` without a frame: a
+        thread not yet running says nothing rather than point at the caller's line)."""
+        return events.wait(cid, on, self.where(frame) if frame is not None else "", self.code_at(frame))
+
     def crash(self, exc: BaseException, **extra: Any) -> None:
         msg = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        self.emit("crash", exc=type(exc).__name__, msg=msg[:500], where=self.where_tb(exc.__traceback__), **extra)
+        self.emit(events.CRASH, exc=type(exc).__name__, msg=msg[:500], where=self.where_tb(exc.__traceback__), **extra)
 
     def problem(self, kind: str, detail: str = "", where: str | None = None, **extra: Any) -> None:
-        self.emit("problem", kind=kind, detail=detail, where=self.where() if where is None else where, **extra)
+        """Record a problem of ``kind`` (one of ``events.PROBLEM_KINDS``), at the caller's student line by default."""
+        self.emit(events.PROBLEM, kind=events.check_problem(kind), detail=detail,
+                  where=self.where() if where is None else where, **extra)
 
     # -- output -----------------------------------------------------------------------------------------
     def capture_output(self) -> None:
@@ -82,58 +92,3 @@ class Probe:
         # Code that reaches for the original stream is captured too (sys's own "final" names, replaced on purpose).
         sys.__stdout__ = sys.stdout  # type: ignore[misc,assignment]
         sys.__stderr__ = sys.stderr  # type: ignore[misc,assignment]
-
-
-class LineTee(io.TextIOBase):
-    """A text stream that records every complete line at the moment it is written, tagged with its context.
-
-    Lines are recorded when written, not when flushed: a worker's ``print`` is an event at the worker's time,
-    whatever the buffering of the real stream (which still receives everything, for people to read).
-    """
-
-    def __init__(self, probe: Probe, real: Any, stream: str) -> None:
-        self._probe = probe
-        self._real: TextIO = real
-        self._stream = stream
-        self._partial: dict[str, str] = {}
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return "utf-8"
-
-    def writable(self) -> bool:
-        return True
-
-    def isatty(self) -> bool:
-        return False
-
-    def fileno(self) -> int:
-        return self._real.fileno()
-
-    def write(self, s: str) -> int:
-        if not isinstance(s, str):
-            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
-        ctx = self._probe.context()
-        text = self._partial.pop(ctx, "") + s
-        *lines, rest = text.split("\n")
-        for line in lines:
-            self._probe.emit("line", text=line, stream=self._stream, phase=self._probe.phase, id=ctx)
-        if rest:
-            self._partial[ctx] = rest
-        try:
-            self._real.write(s)
-        except (OSError, ValueError):
-            pass
-        return len(s)
-
-    def flush(self) -> None:
-        try:
-            self._real.flush()
-        except (OSError, ValueError):
-            pass
-
-    def drain(self) -> None:
-        """Record what was written without a final newline (at the end of a run)."""
-        for ctx, rest in list(self._partial.items()):
-            self._probe.emit("line", text=rest, stream=self._stream, phase=self._probe.phase, id=ctx, partial=True)
-        self._partial.clear()

@@ -1,9 +1,9 @@
 """Replay the reads and writes of one shared value in logical-time order, and find the updates that were lost.
 
 Used on both sides: by the judge (``checks.SharedUpdates``) and by the main program when it reads a shared value
-after its workers (``_vcausal``).  Accesses are ordered by ``(t, lc, context)``: logical time first, then the
-Lamport counter, which never puts an effect before its cause.  That order depends only on the program, never on
-how the operating system really interleaved the processes.
+after its workers (``processes/messages.py``).  Accesses are ordered by ``(t, lc, context)``: logical time first,
+then the Lamport counter, which never puts an effect before its cause.  That order depends only on the program,
+never on how the operating system really interleaved the processes.
 
 A write is replayed as "what this context last read, plus what it added": if it read 4 and wrote 5, the replayed
 write is (replayed read) + 1.  If another context wrote between a context's read and its write, that other

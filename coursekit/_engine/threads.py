@@ -4,6 +4,9 @@ Replacing the one lock primitive is enough for ``Condition``, ``Event``, ``Semap
 ``queue.Queue`` and ``ThreadPoolExecutor`` to follow, because they are all written in Python on top of it.  The
 C ``RLock`` and C ``SimpleQueue`` give way to their pure-Python twins for the same reason.  Locks created before
 ``install`` (the interpreter's own) stay real, which is what they need.
+
+``install`` puts one patch in place per function, as coverage.py's ``patch.py`` does: ``patch_time``,
+``patch_locks``, ``patch_thread_class``, ``patch_excepthook``, ``start_watchdog``.
 """
 
 from __future__ import annotations
@@ -19,21 +22,15 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from coursekit._engine import events
+from coursekit._engine.arguments import check_sleep
+from coursekit._engine.events import Wait
 from coursekit._engine.probe import Probe
+from coursekit._engine.real import monotonic as real_monotonic
+from coursekit._engine.real import process_time as real_process_time
+from coursekit._engine.real import sleep as real_sleep
 from coursekit._engine.scheduler import BLOCKED, DONE, NS, Fiber, Scheduler, to_ns
-
-real_sleep = time.sleep
-real_monotonic = time.monotonic
-real_process_time = time.process_time
-
-
-def target_name(thread: threading.Thread) -> str:
-    target = getattr(thread, "_target", None)
-    if target is not None:
-        return getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
-    if type(thread).run is not threading.Thread.run:
-        return f"{type(thread).__qualname__}.run"
-    return ""
+from coursekit._engine.targets import target_name
 
 
 class VirtualLock:
@@ -116,33 +113,45 @@ class VirtualLock:
 
 
 class ThreadsModel:
-    """Everything ``install`` patched, and what the harness needs at the end of a run."""
+    """The scheduler of one run, everything ``install`` patched, and what the harness needs at the end of it."""
 
-    def __init__(self, probe: Probe, sched: Scheduler, main: Fiber) -> None:
+    def __init__(self, probe: Probe, *, tie: str, limit_s: float, finish: Callable[[int], None]) -> None:
         self.probe = probe
-        self.sched = sched
-        self.main = main
+        self.finish = finish
+        self.sched = Scheduler(tie=tie, limit_ns=to_ns(limit_s), on_stuck=self._on_stuck)
+        self.main = self.sched.adopt_current()
         self.created: list[tuple[weakref.ref[threading.Thread], str, str]] = []
+        self.sleep_hooks: list[Callable[[float], None]] = []
+        """Called with the length of every managed ``sleep`` (asyncio: a ``time.sleep`` that blocks the loop)."""
+        self.extra_waits: Callable[[], list[Wait]] | None = None
+        """asyncio: which tasks wait, and at which await (the loop's own thread then waits on nothing real)."""
 
     def context(self) -> str:
         fiber = self.sched.fiber_of_caller()
-        return fiber.wid if fiber is not None else f"x{_thread.get_ident()}"
+        return fiber.wid if fiber is not None else events.unmanaged_id(_thread.get_ident())
 
     def alive(self) -> list[threading.Thread]:
         return [f.thread for f in self.sched.fibers if f.thread is not None and f.state != DONE]
 
-    def waits(self) -> list[dict[str, str]]:
-        """For each live thread: what it is blocked on and at which student line (reported when main returns)."""
+    def fiber_waits(self, fibers: list[Fiber]) -> list[Wait]:
+        """What each of ``fibers`` is blocked on (or its state), at which student line."""
         frames = sys._current_frames()
-        out = []
-        for f in self.sched.fibers:
-            if f.thread is not None and f.state != DONE:
-                on = f.blocked_on if f.state == BLOCKED else f.state
-                frame = frames.get(f.ident) if f.ident is not None else None
-                # no frame yet (a thread not yet running): say nothing rather than point at the caller's line
-                out.append({"id": f.wid, "on": on, "where": self.probe.where(frame) if frame is not None else "",
-                            "code": self.probe.code_at(frame)})
-        return out
+        return [self.probe.wait_of(f.wid, f.blocked_on if f.state == BLOCKED else f.state,
+                                   frames.get(f.ident) if f.ident is not None else None) for f in fibers]
+
+    def waits(self) -> list[Wait]:
+        """For each live thread: what it is blocked on and at which student line (reported when main returns)."""
+        return self.fiber_waits([f for f in self.sched.fibers if f.thread is not None and f.state != DONE])
+
+    def _on_stuck(self, kind: str, fibers: list[Fiber]) -> None:
+        """The scheduler found a deadlock or passed the time limit: record what everyone waits on, end the run."""
+        waits = self.fiber_waits(fibers)
+        if self.extra_waits is not None:
+            waits = [w for w in waits if w["on"] != "event loop"] + self.extra_waits()
+        current = self.sched.current
+        self.probe.emit(events.PROBLEM, kind=events.check_problem(kind), id=current.wid if current else "", where="",
+                        waits=waits)
+        self.finish(0)
 
     def run_atexit(self) -> None:
         """Run what ``threading._register_atexit`` registered, as ``threading._shutdown`` does at exit.
@@ -166,48 +175,42 @@ class ThreadsModel:
         for ref, target, where in self.created:
             thread = ref()
             if thread is not None and getattr(thread, "_ck_fiber", None) is None:
-                self.probe.emit("unstarted", kind="thread", target=target, where=where, name=thread.name)
+                self.probe.emit(events.UNSTARTED, kind="thread", target=target, where=where, name=thread.name)
+
+    def join_non_daemon(self) -> None:
+        """What the interpreter does at exit: wait for non-daemon threads (daemon ones are dropped)."""
+        for thread in self.alive():
+            if not thread.daemon:
+                thread.join()
 
 
 def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: Callable[[int], None]) -> ThreadsModel:
     """Patch the process for virtual time.  ``finish(code)`` ends the run (it never returns)."""
-
-    def on_stuck(kind: str, fibers: list[Fiber]) -> None:
-        frames = sys._current_frames()
-        def where(f: Fiber) -> str:  # probe.where(None) would describe the caller's own frame, not f's
-            frame = frames.get(f.ident) if f.ident is not None else None
-            return probe.where(frame) if frame is not None else ""
-
-        waits = [{"id": f.wid, "on": f.blocked_on, "where": where(f),
-                  "code": probe.code_at(frames.get(f.ident) if f.ident is not None else None)} for f in fibers]
-        extra = getattr(probe, "extra_waits", None)  # asyncio: which tasks wait, and at which await
-        if extra is not None:
-            waits = [w for w in waits if w["on"] != "event loop"] + extra()
-        probe.emit("problem", kind=kind, id=sched.current.wid if sched.current else "", where="", waits=waits)
-        finish(0)
-
-    sched = Scheduler(tie=tie, limit_ns=to_ns(limit_s), on_stuck=on_stuck)
-    main = sched.adopt_current()
-    model = ThreadsModel(probe, sched, main)
-    VirtualLock.sched = sched
-    probe.clock = lambda: sched.now / NS
+    model = ThreadsModel(probe, tie=tie, limit_s=limit_s, finish=finish)
+    VirtualLock.sched = model.sched
+    probe.clock = lambda: model.sched.now / NS
     probe.context = model.context
+    patch_time(model)
+    patch_locks()
+    patch_thread_class(model)
+    patch_excepthook(probe)
+    start_watchdog(model, stall_s)
+    return model
 
-    # -- time --------------------------------------------------------------------------------------------
+
+def patch_time(model: ThreadsModel) -> None:
+    """``sleep`` blocks the calling thread until its deadline on the virtual clock; the clocks read that clock."""
+    sched, probe = model.sched, model.probe
     mono0, wall0, perf0 = time.monotonic(), time.time(), time.perf_counter()
-    sleep_hooks: list[Callable[[float], None]] = []
 
     def sleep(secs: float) -> None:
         me = sched.fiber_of_caller()
         if me is None or sched.current is not me:
             return real_sleep(secs)
-        if isinstance(secs, bool) or not isinstance(secs, (int, float)):
-            raise TypeError(f"'{type(secs).__name__}' object cannot be interpreted as an integer or float")
-        if secs < 0:
-            raise ValueError("sleep length must be non-negative")
+        check_sleep(secs)
         caller = sys._getframe(1)
-        probe.emit("sleep", d=float(secs), where=probe.where(caller), student=probe.is_student(caller.f_code))
-        for hook in sleep_hooks:
+        probe.emit(events.SLEEP, d=float(secs), where=probe.where(caller), student=probe.is_student(caller.f_code))
+        for hook in model.sleep_hooks:
             hook(secs)
         if secs == 0:
             sched.yield_now()
@@ -221,9 +224,10 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
     time.perf_counter_ns = lambda: int(perf0 * NS) + sched.now
     time.time = lambda: wall0 + sched.now / NS
     time.time_ns = lambda: int(wall0 * NS) + sched.now
-    model.sleep_hooks = sleep_hooks  # type: ignore[attr-defined]
 
-    # -- locks and everything built on them -----------------------------------------------------------
+
+def patch_locks() -> None:
+    """Every lock made from now on is a ``VirtualLock``, and so is everything built on locks."""
     threading.Lock = VirtualLock  # type: ignore[assignment]
     threading._allocate_lock = VirtualLock  # type: ignore[attr-defined]
     threading._CRLock = None  # type: ignore[attr-defined]
@@ -231,13 +235,17 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
     queue.time = time.monotonic  # type: ignore[attr-defined]
     queue.SimpleQueue = queue._PySimpleQueue  # type: ignore[misc,attr-defined]
 
+
+def patch_thread_class(model: ThreadsModel) -> None:
+    """A started ``Thread`` is a fiber of the scheduler: it runs only with the baton, and ``join`` blocks on it."""
+    sched, probe = model.sched, model.probe
     Thread = threading.Thread
-    orig_init, orig_start = Thread.__init__, Thread.start
+    orig_init, orig_start, orig_is_alive = Thread.__init__, Thread.start, Thread.is_alive
     orig_bootstrap, orig_join, orig_run = Thread._bootstrap_inner, Thread.join, Thread.run  # type: ignore[attr-defined]
 
     def __init__(self: threading.Thread, *args: Any, **kwargs: Any) -> None:
         orig_init(self, *args, **kwargs)
-        model.created.append((weakref.ref(self), target_name(self), probe.where(sys._getframe(1))))
+        model.created.append((weakref.ref(self), target_name(self, Thread), probe.where(sys._getframe(1))))
 
     def start(self: threading.Thread) -> None:
         me = sched.fiber_of_caller()
@@ -246,8 +254,8 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
         child = sched.new_fiber(self)
         self._ck_fiber = child  # type: ignore[attr-defined]
         probe.emit(
-            "spawn", id=child.wid, parent=me.wid, kind="thread", target=target_name(self), name=self.name,
-            daemon=self.daemon, where=probe.where(sys._getframe(1)), phase=probe.phase,
+            events.SPAWN, id=child.wid, parent=me.wid, kind="thread", target=target_name(self, Thread),
+            name=self.name, daemon=self.daemon, where=probe.where(sys._getframe(1)), phase=probe.phase,
         )
         sched.spawn(child)
         orig_start(self)
@@ -261,7 +269,7 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
         try:
             orig_bootstrap(self)
         finally:
-            probe.emit("end", id=fiber.wid, how=getattr(self, "_ck_how", "done"))
+            probe.emit(events.END, id=fiber.wid, how=getattr(self, "_ck_how", "done"))
             sched.exit_current()
 
     def join(self: threading.Thread, timeout: float | None = None) -> None:
@@ -279,7 +287,7 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
                 break
         done = fiber.state == DONE
         probe.emit(
-            "join", target=fiber.wid, t0=t0 / NS, timeout=timeout, done=done, phase=probe.phase,
+            events.JOIN, target=fiber.wid, t0=t0 / NS, timeout=timeout, done=done, phase=probe.phase,
             where=probe.where(sys._getframe(1)),
         )
         if done:
@@ -293,16 +301,19 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
 
     def run(self: threading.Thread) -> None:
         if getattr(self, "_ck_fiber", None) is None and probe.phase != "setup":
-            probe.problem("run-not-start", detail=target_name(self), where=probe.where(sys._getframe(1)))
+            probe.problem(events.RUN_NOT_START, detail=target_name(self, Thread), where=probe.where(sys._getframe(1)))
         orig_run(self)
 
-    orig_is_alive = Thread.is_alive
     Thread.__init__ = __init__  # type: ignore[method-assign]
     Thread.start = start  # type: ignore[method-assign]
     Thread._bootstrap_inner = _bootstrap_inner  # type: ignore[attr-defined]
     Thread.join = join  # type: ignore[method-assign]
     Thread.is_alive = is_alive  # type: ignore[method-assign]
     Thread.run = run  # type: ignore[method-assign]
+
+
+def patch_excepthook(probe: Probe) -> None:
+    """An exception that ends a thread is a crash event, and the thread ends with ``how="error"``."""
 
     def excepthook(args: Any) -> None:
         thread = args.thread
@@ -315,10 +326,16 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
 
     threading.excepthook = excepthook
 
-    # -- the watchdog: a real thread that ends busy loops and blocking calls the scheduler cannot see ----
-    # A busy loop is seen by the CPU time it burns, not by real time: on a loaded machine a process can get no
-    # CPU at all for seconds, which is not the student's fault.  A call that blocks without using CPU (one the
-    # scheduler cannot see) is caught by real time, with a wider margin for the same reason.
+
+def start_watchdog(model: ThreadsModel, stall_s: float) -> None:
+    """A real thread that ends busy loops and blocking calls the scheduler cannot see.
+
+    A busy loop is seen by the CPU time it burns, not by real time: on a loaded machine a process can get no
+    CPU at all for seconds, which is not the student's fault.  A call that blocks without using CPU (one the
+    scheduler cannot see) is caught by real time, with a wider margin for the same reason.
+    """
+    sched, probe = model.sched, model.probe
+
     def watchdog() -> None:
         last, since, cpu_since = -1, real_monotonic(), real_process_time()
         while True:
@@ -329,17 +346,13 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
             if real_process_time() - cpu_since > stall_s or real_monotonic() - since > 4 * stall_s:
                 fiber = sched.current
                 frame = sys._current_frames().get(fiber.ident or -1)
-                frames = sys._current_frames()
-                waits = [{"id": f.wid, "on": f.blocked_on if f.state == BLOCKED else f.state,
-                          "where": probe.where(frames[f.ident]) if f.ident is not None and f.ident in frames else "",
-                          "code": probe.code_at(frames.get(f.ident or -1))}
-                         for f in sched.fibers if f.state != DONE]  # main blocked in join: the picture draws it
-                probe.emit("problem", kind="stuck", id=fiber.wid, where=probe.where(frame), detail=f"{stall_s:g}",
-                           waits=waits)
-                finish(0)
+                # every live fiber, main too (main blocked in join: the picture draws it)
+                waits = model.fiber_waits([f for f in sched.fibers if f.state != DONE])
+                probe.emit(events.PROBLEM, kind=events.STUCK, id=fiber.wid, where=probe.where(frame),
+                           detail=f"{stall_s:g}", waits=waits)
+                model.finish(0)
 
     _thread.start_new_thread(watchdog, ())
-    return model
 
 
 def forbid_processes(probe: Probe, model_name: str) -> None:
@@ -347,7 +360,7 @@ def forbid_processes(probe: Probe, model_name: str) -> None:
     import multiprocessing.process
 
     def refuse(*_: Any, **__: Any) -> Any:
-        probe.problem("process-in-" + model_name, detail="")
+        probe.problem(events.PROCESS_IN[model_name], detail="")
         raise RuntimeError(f"this is a {model_name} exercise: start threads or tasks, not processes")
 
     multiprocessing.process.BaseProcess.start = refuse  # type: ignore[method-assign]

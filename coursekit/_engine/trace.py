@@ -2,16 +2,20 @@
 
 Child side: ``TraceWriter`` appends to ``<dir>/<pid>.jsonl`` with one ``os.write`` per event, so that output from
 a process that dies suddenly is never half-buffered and forked children never share a file offset.
-Judge side: ``read_trace`` reads every file of a run.  Event kinds are documented in ``coursekit._judge.timeline``,
-which turns them into a model.
+Readers, for both sides: ``read_trace`` (the judge: every file of a run), ``read_events`` and ``read_tail`` (the
+child side: what another process of the tree has written so far).  Event kinds are defined in
+``coursekit._engine.events``; the writer refuses any other.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from coursekit._engine.events import check_kind
 
 #: Bumped whenever the meaning of an event changes; the judge refuses traces of another version.
 TRACE_VERSION = 1
@@ -24,18 +28,22 @@ class TraceWriter:
         self._pid = -1
         self._fd = -1
         self.count = 0
-        self.on_flood: Any = None  # called once when max_events is passed
+        self.on_flood: Callable[[], None] | None = None  # called once when max_events is passed
+
+    def path_of(self, pid: int) -> str:
+        """The trace file of process ``pid`` (this run's)."""
+        return os.path.join(self.directory, f"{pid}.jsonl")
 
     def _open(self) -> int:
         pid = os.getpid()
         if pid != self._pid:  # first use, or we are a forked child: never write into the parent's file
             self._pid = pid
             self.count = 0
-            path = os.path.join(self.directory, f"{pid}.jsonl")
-            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            self._fd = os.open(self.path_of(pid), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         return self._fd
 
     def emit(self, event: str, /, **fields: Any) -> None:
+        check_kind(event)
         fd = self._open()
         self.count += 1
         if self.count > self.max_events:
@@ -47,15 +55,36 @@ class TraceWriter:
         os.write(fd, data.encode("utf-8", "replace"))
 
 
+def parse_lines(data: bytes, kind: str | None = None) -> list[dict[str, Any]]:
+    """The events in ``data``, in order (only those of ``kind`` if given).  A torn line (a process killed
+    mid-write, or the cut start of a tail) is dropped."""
+    marker = f'"e": "{kind}"'.encode() if kind is not None else b""
+    events = []
+    for raw in data.splitlines():
+        if marker not in raw:
+            continue
+        try:
+            event = json.loads(raw)
+        except ValueError:
+            continue
+        if kind is None or event.get("e") == kind:
+            events.append(event)
+    return events
+
+
+def read_events(path: str | Path, kind: str | None = None) -> list[dict[str, Any]]:
+    """The events of one trace file (only those of ``kind`` if given).  ``OSError`` if it cannot be read."""
+    with open(path, "rb") as f:
+        return parse_lines(f.read(), kind)
+
+
+def read_tail(path: str | Path, size: int = 4096) -> list[dict[str, Any]]:
+    """The events in the last ``size`` bytes of one trace file (a cheap look at how far its process got)."""
+    with open(path, "rb") as f:
+        f.seek(max(0, os.path.getsize(path) - size))
+        return parse_lines(f.read())
+
+
 def read_trace(directory: Path) -> dict[int, list[dict[str, Any]]]:
     """Every process's events, by pid.  A torn last line (a process killed mid-write) is dropped."""
-    out: dict[int, list[dict[str, Any]]] = {}
-    for path in sorted(directory.glob("*.jsonl")):
-        events = []
-        for raw in path.read_bytes().splitlines():
-            try:
-                events.append(json.loads(raw))
-            except ValueError:
-                continue
-        out[int(path.stem)] = events
-    return out
+    return {int(path.stem): read_events(path) for path in sorted(directory.glob("*.jsonl"))}

@@ -3,7 +3,8 @@
 * ``runner``, ``supervise``, ``sandbox``: start the harness under a supervisor (limits, clean-up) inside the
   strongest isolation the machine allows, and bring back the raw trace;
 * ``timeline``: the run model built from a trace (contexts, lines, waits, joins), the one input of every check;
-* ``diagnose``: findings (the likely mistake, with advice) drawn from a timeline;
+* ``diagnose``: findings (the likely mistake, with advice) drawn from a timeline, one detector per kind;
+  ``findings`` (the ``Finding`` type) and ``moments`` (tolerances, seconds) are pure, for the checks;
 * ``picture``: the failure picture as data (lanes, lines, the first divergence), drawn by ``coursekit._view``;
 * ``messages``: the words of a failure message.
 

@@ -19,10 +19,11 @@ import itertools
 from collections import deque
 from typing import Any
 
+from coursekit._engine import events
+from coursekit._judge.moments import EPS
 from coursekit._judge.timeline import Timeline, is_main
 
 PICTURE_VERSION = 2  # 2: rows (lines paired per moment), a line divergence names its moment
-EPS = 1e-6
 MAX_LINES = 500  # a picture keeps the first lines only: a program that floods its output must not flood results
 # Tasks the event loop makes for itself at shutdown: they are not the student's, and would only add empty lanes.
 _INTERNAL_TARGETS = ("BaseEventLoop.",)
@@ -128,7 +129,8 @@ def _last_seen(tl: Timeline, cid: str, start: float) -> float:
 
 
 def _side(tl: Timeline) -> dict[str, Any]:
-    main_id = next((x.ctx for x in tl.lines if is_main(x.ctx)), "t0" if tl.model != "processes" else "main")
+    main_id = next((x.ctx for x in tl.lines if is_main(x.ctx)),
+                   events.FIBER_MAIN if tl.model != "processes" else events.MAIN)
     lanes: dict[str, dict[str, Any]] = {}
     end_of_run = max([tl.end_t, tl.returned_at or 0.0] + [x.t for x in tl.lines])
 

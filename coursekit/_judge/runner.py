@@ -15,31 +15,10 @@ from typing import Any
 
 from coursekit._engine.trace import read_trace
 from coursekit._judge.sandbox import Sandbox, prepare_box, release_box, sandbox_job
+from coursekit.registry import MODELS, Limits
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the coursekit package
 SUPERVISOR = Path(__file__).resolve().parent / "supervise.py"  # run by path, with -I -S: it imports nothing of ours
-
-MODELS = ("threads", "processes", "coroutines")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How far a run may go.  Virtual seconds cost nothing; the real-time limits are generous backstops."""
-
-    virtual_s: float = 120.0  # virtual time after which the run is stopped (an endless loop with sleeps)
-    stall_s: float = 5.0  # real seconds without a hand-over between threads (a busy loop, a blocking call)
-    wall_s: float = 30.0  # real seconds for the whole child process tree
-    memory_mb: int = 1024
-    max_events: int = 20_000  # printed lines and other events; past that, the run is a flood
-    output_kb: int = 4096  # bytes a run may write to a file (stdout included)
-
-    @classmethod
-    def from_mapping(cls, data: dict[str, Any], where: str) -> Limits:
-        known = {f for f in cls.__dataclass_fields__}
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"{where}: unknown limit(s) {sorted(unknown)}; known limits are {sorted(known)}")
-        return cls(**data)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,13 @@
 """Judge side: the trace of one run as a model (contexts, lines, joins, problems), on one time axis.
 
-Event kinds written by the harness: ``phase`` (import / main / return / done), ``spawn`` and ``end`` of a
-context, ``line`` (one printed line), ``sleep``, ``join``, ``kill``, ``problem``, ``crash``, ``error``,
-``unstarted``, ``cancel`` (an asyncio task was asked to stop), ``task`` / ``sched`` / ``task-begin`` / ``task-end``
-(pool calls), ``exit`` (the harness ended the run itself; a run without it was cut short).
+This is the one reader of raw trace events.  Each kind, with its fields, is defined in
+``coursekit._engine.events`` (and read here through those names): ``phase`` (import / guard / main / return /
+done), ``spawn`` and ``end`` of a context, ``line`` (one printed line), ``sleep``, ``join``, ``kill``,
+``problem``, ``crash``, ``error``, ``unstarted``, ``cancel`` (an asyncio task was asked to stop) and ``swallow``
+(the program caught that cancellation), ``task`` / ``sched`` / ``task-begin`` / ``task-end`` (pool calls),
+``qput`` / ``qget`` (an item through a queue or pipe), ``lock`` (a process lock), ``shared`` (a shared value
+read or written), ``exit`` (the harness ended the run itself; a run without it was cut short).  Context ids
+are formatted and parsed by ``coursekit._engine.events`` too.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from coursekit._engine import events as ev_
+from coursekit._engine.events import FIBER_MAIN, MAIN_IDS, is_main
 from coursekit._judge.runner import RawRun
 
-MAIN_IDS = ("t0", "main")
+__all__ = ["MAIN_IDS", "Context", "Line", "Timeline", "build", "busy_interval", "is_main"]
 
 
 @dataclass(frozen=True)
@@ -77,10 +83,6 @@ class Timeline:
         return [c for c in self.contexts.values() if c.kind != "main"]
 
 
-def is_main(cid: str) -> bool:
-    return cid in MAIN_IDS
-
-
 def build(raw: RawRun) -> Timeline:
     events: list[tuple[int, int, dict[str, Any]]] = []
     order = sorted(raw.events, key=lambda pid: (pid != raw.root_pid, pid))
@@ -89,22 +91,22 @@ def build(raw: RawRun) -> Timeline:
             events.append((rank, seq, ev))
 
     # Pool calls: shift their relative times by their place in the pool's schedule.
-    sched = {ev["task"]: ev for _, _, ev in events if ev["e"] == "sched"}
+    sched = {ev["task"]: ev for _, _, ev in events if ev["e"] == ev_.POOL_SCHED}
     for _, _, ev in events:
         task = ev.get("task")
-        if task in sched and ev["e"] not in ("sched", "task"):
+        if task in sched and ev["e"] not in (ev_.POOL_SCHED, ev_.POOL_TASK):
             ev["t"] = round(sched[task]["start"] + ev["t"], 9)
 
     # Kills are events of the logical timeline: what a killed process did after the moment is dropped.
     kill_at: dict[str, float] = {}
     for _, _, ev in events:
-        if ev["e"] == "kill":
+        if ev["e"] == ev_.KILL:
             kill_at[ev["target"]] = min(ev["t"], kill_at.get(ev["target"], float("inf")))
     killed_tasks = {uid: s["killed"] for uid, s in sched.items() if s.get("killed") is not None}
 
     def dropped(ev: dict[str, Any]) -> bool:
         cid = ev.get("id", "")
-        top = cid.split("/")[0]
+        top = ev_.process_of(cid)
         if top in kill_at and ev["t"] > kill_at[top] + 1e-9:
             return True
         task = ev.get("task")
@@ -127,55 +129,54 @@ def build(raw: RawRun) -> Timeline:
         kind = ev["e"]
         t = float(ev.get("t", 0.0))
         tl.end_t = max(tl.end_t, t)
-        if kind == "spawn":
+        if kind == ev_.SPAWN:
             ctx_kind = ev["kind"]
-            if ctx_kind == "task" and main_task is None and ev.get("phase") == "main" and is_main(ev["parent"]) \
-                    and ev["target"].endswith("run_main.<locals>.wrapper"):
+            if ctx_kind == "task" and main_task is None and ev.get("main"):
                 main_task = ev["id"]
                 ctx_kind = "main"
             contexts[ev["id"]] = Context(ev["id"], ctx_kind, ev.get("target", ""), ev.get("parent", ""), t, None,
                                          bool(ev.get("daemon")), ev.get("where", ""))
             tl.lifecycle.append(("spawn", ev["id"]))
-        elif kind == "task":
-            contexts[f"task:{ev['task']}"] = Context(f"task:{ev['task']}", "process", ev.get("target", ""),
-                                                   ev.get("id", ""), t, None)
-        elif kind == "sched":
-            cid = f"task:{ev['task']}"
+        elif kind == ev_.POOL_TASK:
+            cid = ev_.pool_call_id(ev["task"])
+            contexts[cid] = Context(cid, "process", ev.get("target", ""), ev.get("id", ""), t, None)
+        elif kind == ev_.POOL_SCHED:
+            cid = ev_.pool_call_id(ev["task"])
             if cid in contexts:
                 c = contexts[cid]
                 contexts[cid] = Context(c.id, c.kind, c.target, c.parent, ev["start"], ev["end"], c.daemon, c.where)
-        elif kind == "end":
+        elif kind == ev_.END:
             ends[ev["id"]] = t
             tl.lifecycle.append(("end", ev["id"]))
             tl.ended_how[ev["id"]] = ev.get("how", "done")
-        elif kind == "cancel":  # line_index: how many lines were printed before it (what it caused comes after)
+        elif kind == ev_.CANCEL:  # line_index: how many lines were printed before it (what it caused comes after)
             tl.cancels.append({**ev, "line_index": len(tl.lines)})
-        elif kind == "swallow":  # the program caught that cancellation: the timeout that asked for it never knew
+        elif kind == ev_.SWALLOW:  # the program caught that cancellation: the timeout that asked for it never knew
             asked = [cancel for cancel in tl.cancels if cancel.get("target") == ev.get("target")][-1:]
             for cancel in asked:
                 cancel["swallowed"] = True
-        elif kind == "sleep":
+        elif kind == ev_.SLEEP:
             tl.sleeps.append(ev)
             tl.first_activity.setdefault(ev["id"], t)
             tl.last_activity[ev["id"]] = max(tl.last_activity.get(ev["id"], t), t + float(ev.get("d", 0.0)))
-        elif kind == "line":
+        elif kind == ev_.LINE:
             tl.first_activity.setdefault(ev["id"], t)
             tl.last_activity[ev["id"]] = max(tl.last_activity.get(ev["id"], t), t)
             line = Line(t, ev["id"], ev["text"], ev.get("phase", ""))
             (tl.lines if ev.get("stream") == "out" else tl.err_lines).append(line)
-        elif kind == "join":
+        elif kind == ev_.JOIN:
             tl.joins.append(ev)
-        elif kind == "kill":
+        elif kind == ev_.KILL:
             tl.kills.append(ev)
-        elif kind == "problem":
+        elif kind == ev_.PROBLEM:
             tl.problems.append(ev)
-        elif kind == "crash":
+        elif kind == ev_.CRASH:
             tl.crashes.append(ev)
-        elif kind == "error":
+        elif kind == ev_.ERROR:
             tl.errors.append(ev)
-        elif kind == "unstarted":
+        elif kind == ev_.UNSTARTED:
             tl.unstarted.append(ev)
-        elif kind == "phase":
+        elif kind == ev_.PHASE:
             if ev["name"] == "main":
                 tl.main_is_async = ev.get("is_async")
             elif ev["name"] == "done" and "result" in ev:
@@ -184,23 +185,24 @@ def build(raw: RawRun) -> Timeline:
                 tl.returned_at = t
                 tl.alive_at_return = [a for a in ev.get("alive", []) if a != main_task]
                 tl.alive_waits = {w["id"]: w for w in ev.get("waits", [])}
-        elif kind == "exit":
+        elif kind == ev_.EXIT:
             tl.completed = True
     for cid, t in ends.items():
         if cid in contexts and contexts[cid].end is None:
             c = contexts[cid]
             contexts[cid] = Context(c.id, c.kind, c.target, c.parent, c.start, t, c.daemon, c.where)
     if main_task is not None:  # the task running main() *is* main
-        tl.lines = [Line(x.t, "t0", x.text, x.phase) if x.ctx == main_task else x for x in tl.lines]
-        tl.crashes = [{**c, "id": "t0"} if c.get("id") == main_task else c for c in tl.crashes]
+        main = FIBER_MAIN  # the thread that runs the event loop
+        tl.lines = [Line(x.t, main, x.text, x.phase) if x.ctx == main_task else x for x in tl.lines]
+        tl.crashes = [{**c, "id": main} if c.get("id") == main_task else c for c in tl.crashes]
         for p in tl.problems:  # a deadlock lists what each task waits on: main's task is main
             if p.get("waits"):
-                p["waits"] = [{**w, "id": "t0"} if w.get("id") == main_task else w for w in p["waits"]]
-        tl.cancels = [{**c, "target": "t0"} if c.get("target") == main_task else c for c in tl.cancels]
-        tl.cancels = [{**c, "by": "t0"} if c.get("by") == main_task else c for c in tl.cancels]
+                p["waits"] = [{**w, "id": main} if w.get("id") == main_task else w for w in p["waits"]]
+        tl.cancels = [{**c, "target": main} if c.get("target") == main_task else c for c in tl.cancels]
+        tl.cancels = [{**c, "by": main} if c.get("by") == main_task else c for c in tl.cancels]
         for c in list(contexts.values()):
             if c.parent == main_task:
-                contexts[c.id] = Context(c.id, c.kind, c.target, "t0", c.start, c.end, c.daemon, c.where)
+                contexts[c.id] = Context(c.id, c.kind, c.target, main, c.start, c.end, c.daemon, c.where)
         del contexts[main_task]
     if raw.status.get("timed_out") or raw.status.get("supervisor_lost"):
         tl.completed = False

@@ -17,6 +17,7 @@ the check's verdict on stdout and returns the points earned as a number, which n
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 import os
@@ -27,21 +28,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from coursekit.results import ExerciseResult, Status
+
 GRADING_DIR = "grading"
 """The folder beside ``nbgrader_config.py`` where ``course nbgrader build`` copies what grading needs."""
 ENV_VAR = "COURSEKIT_NBGRADER_COURSE"
 """Names that folder explicitly, for layouts where the notebook does not run inside the nbgrader course."""
 
 
+class AnswerState(enum.Enum):
+    """How the last run of an answer cell ended; only a cell that ran to its end (even with an error) is graded."""
+
+    RUNNING = "running"  # still running, or killed mid-way without IPython noticing
+    FINISHED = "finished"
+    FAILED = "failed"  # it raised: still graded (the grader sees the same error)
+    STOPPED = "stopped"  # interrupted (nbgrader's cell timeout): never graded
+
+
 @dataclass
 class _Answer:
     exercise: str
     source: str
-    state: str  # "running", "finished", "failed" (an exception: still graded), "stopped" (interrupted)
+    state: AnswerState
 
 
 _answers: dict[str, _Answer] = {}
-_graded: dict[tuple[str, str, str], dict[str, Any]] = {}
+_graded: dict[tuple[str, str, str], ExerciseResult] = {}
 
 
 def module_name(exercise_id: str) -> str:
@@ -67,7 +79,7 @@ def _answer_magic(line: str, cell: str) -> None:
         print("%%answer needs the exercise id, e.g. %%answer threads/numbers_letters_threads: put it back as it was.")
         return
     name = module_name(exercise_id)
-    answer = _answers[exercise_id] = _Answer(exercise_id, module_text(exercise_id, cell), "running")
+    answer = _answers[exercise_id] = _Answer(exercise_id, module_text(exercise_id, cell), AnswerState.RUNNING)
     try:
         Path(f"{name}.py").write_text(answer.source, encoding="utf-8")
     except OSError:  # a read-only folder: the notebook still works, only the module file is missing
@@ -80,7 +92,8 @@ def _answer_magic(line: str, cell: str) -> None:
     finally:
         shell.user_ns["__name__"] = saved_name
     error = result.error_before_exec or result.error_in_exec
-    answer.state = "stopped" if isinstance(error, KeyboardInterrupt) else "failed" if error else "finished"
+    answer.state = (AnswerState.STOPPED if isinstance(error, KeyboardInterrupt) else AnswerState.FAILED if error
+                    else AnswerState.FINISHED)
 
 
 def check(exercise_id: str, check_name: str, points: float) -> float:
@@ -90,28 +103,28 @@ def check(exercise_id: str, check_name: str, points: float) -> float:
         print(f"No answer was recorded: run the answer cell (the one that starts with %%answer {exercise_id}) "
               "first, and keep that first line as it is.")
         return 0.0
-    if answer.state in ("running", "stopped"):
+    if answer.state in (AnswerState.RUNNING, AnswerState.STOPPED):
         print("Your answer cell was stopped before it finished: it ran too long (or was interrupted). "
               "Remove code at the top level of the cell that runs forever, for example a call of main() "
               "or a loop; define the functions only.")
         return 0.0
     result = _grade(answer)
-    found = [c for c in result["checks"] if c["name"] == check_name]
+    found = [c for c in result.checks if c.name == check_name]
     if not found:
         raise RuntimeError(f"the grader of {exercise_id} has no check named {check_name!r} (it has "
-                           f"{[c['name'] for c in result['checks']]}): rebuild the notebooks with course nbgrader "
+                           f"{[c.name for c in result.checks]}): rebuild the notebooks with course nbgrader "
                            "build, then nbgrader generate_assignment --force")
     verdict = found[0]
-    earned = points * (verdict["points"] / verdict["max_points"] if verdict["max_points"] else 1.0)
-    mark = "PASS" if verdict["status"] == "passed" else "FAIL"
-    print(f"{mark} [{verdict['name']}] {verdict['title']}: {earned:g}/{points:g}")
-    if verdict["message"] and mark == "FAIL":
-        print(verdict["message"])
+    earned = points * (verdict.points / verdict.max_points if verdict.max_points else 1.0)
+    mark = "PASS" if verdict.status is Status.PASSED else "FAIL"
+    print(f"{mark} [{verdict.name}] {verdict.title}: {earned:g}/{points:g}")
+    if verdict.message and mark == "FAIL":
+        print(verdict.message)
     return float(earned)
 
 
-def _grade(answer: _Answer) -> dict[str, Any]:
-    """The kit's grading of the answer, as ``ExerciseResult.to_dict()``; computed once per answer text."""
+def _grade(answer: _Answer) -> ExerciseResult:
+    """The kit's grading of the answer (sent as ``ExerciseResult.to_dict()``); computed once per answer text."""
     course = grading_course()
     key = (str(course), answer.exercise, hashlib.sha256(answer.source.encode("utf-8")).hexdigest())
     if key not in _graded:
@@ -124,7 +137,7 @@ def _grade(answer: _Answer) -> dict[str, Any]:
         if proc.returncode != 0:
             raise RuntimeError(f"grading {answer.exercise} failed (the instructor's setup, not your answer): "
                                f"{proc.stderr.strip()[-2000:] or proc.stdout.strip()[-2000:]}")
-        _graded[key] = json.loads(proc.stdout)
+        _graded[key] = ExerciseResult.from_dict(json.loads(proc.stdout), f"the grading of {answer.exercise}")
     return _graded[key]
 
 

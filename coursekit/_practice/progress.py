@@ -14,6 +14,7 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,31 @@ from coursekit.results import ExerciseResult, Status
 PROGRESS_FILE = ".course-progress.json"
 PROGRESS_VERSION = 1
 
-SOLVED, ATTEMPTED, NOT_STARTED = "solved", "attempted", "not started"
-STALE = "changed since last check"
 
 
-def file_digest(path: Path) -> str:
-    """The digest of an exercise file (empty when it does not exist)."""
+class ExerciseStatus(StrEnum):
+    """Where a learner stands on one exercise.  The values are those of ``.course-progress.json`` (a record's
+    ``status``): they must not change, or existing progress files would be set aside as unreadable."""
+
+    SOLVED = "solved"
+    ATTEMPTED = "attempted"
+    NOT_STARTED = "not started"
+    STALE = "changed since last check"
+    """Never recorded: what ``Progress.status`` says when no record matches the file as it is now."""
+
+
+RECORDED = (ExerciseStatus.SOLVED, ExerciseStatus.ATTEMPTED, ExerciseStatus.NOT_STARTED)
+"""The statuses a record may hold."""
+
+
+def file_digest(path: Path | None) -> str:
+    """The SHA-256 of a file's bytes, in hex; empty when there is no such file (or it cannot be read).
+
+    The one digest of a file's content in the kit: progress records (was this very file checked?) and the bulk
+    grader's verdict cache (``coursekit._bulk.grade_class``) both key on it.
+    """
+    if path is None:
+        return ""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -39,7 +59,7 @@ def file_digest(path: Path) -> str:
 class Record:
     """What is known of one exercise: its last check, and the help the learner has asked for."""
 
-    status: str = NOT_STARTED
+    status: ExerciseStatus = ExerciseStatus.NOT_STARTED
     score: float = 0.0
     max_score: float = 0.0
     failed: list[str] = field(default_factory=list)  # names of the checks that failed last time
@@ -53,8 +73,9 @@ class Record:
     def from_dict(cls, data: dict[str, Any]) -> Record:
         known = {f.name for f in fields(cls)}
         rec = cls(**{k: v for k, v in data.items() if k in known})
-        if rec.status not in (SOLVED, ATTEMPTED, NOT_STARTED) or not isinstance(rec.hints_shown, int):
+        if rec.status not in RECORDED or not isinstance(rec.hints_shown, int):
             raise ValueError(f"bad record {data!r}")
+        rec.status = ExerciseStatus(rec.status)
         return rec
 
 
@@ -96,8 +117,8 @@ class Progress:
     def record(self, exercise: Exercise) -> Record:
         return self.records.setdefault(exercise.id, Record())
 
-    def status(self, exercise: Exercise, *, pristine: str | None = None) -> str:
-        """solved / attempted / not started, or STALE when nothing recorded matches the file as it is now.
+    def status(self, exercise: Exercise, *, pristine: str | None = None) -> ExerciseStatus:
+        """Solved, attempted or not started, or ``STALE`` when nothing recorded matches the file as it is now.
 
         ``pristine``: the stub's text, if known.  A file equal to it is "not started", whatever was recorded
         (a reset, or a stub checked as it came); otherwise the record made from this very file tells.
@@ -105,19 +126,19 @@ class Progress:
         digest = file_digest(exercise.exercise_path)
         rec = self.records.get(exercise.id)
         current = rec is not None and bool(rec.digest) and rec.digest == digest
-        if current and rec is not None and rec.status == SOLVED:  # a stub never passes: trust the check
-            return SOLVED
+        if current and rec is not None and rec.status is ExerciseStatus.SOLVED:  # a stub never passes: trust it
+            return ExerciseStatus.SOLVED
         if pristine is not None and digest == hashlib.sha256(pristine.encode("utf-8")).hexdigest():
-            return NOT_STARTED
+            return ExerciseStatus.NOT_STARTED
         if current and rec is not None:
             return rec.status
-        return STALE
+        return ExerciseStatus.STALE
 
     def update(self, exercise: Exercise, result: ExerciseResult, digest: str) -> Record:
         """Record a check of the file whose digest was ``digest`` when it was graded."""
         rec = self.record(exercise)
         solved = bool(result.checks) and all(c.status is Status.PASSED for c in result.checks)
-        rec.status = SOLVED if solved else ATTEMPTED
+        rec.status = ExerciseStatus.SOLVED if solved else ExerciseStatus.ATTEMPTED
         rec.score, rec.max_score = result.score, result.max_score
         rec.failed = [c.name for c in result.checks if c.status is not Status.PASSED]
         rec.digest = digest
@@ -128,4 +149,4 @@ class Progress:
     def forget_check(self, exercise: Exercise) -> None:
         """After a reset: the file is the stub again; keep the hints shown and whether it was ever solved."""
         rec = self.record(exercise)
-        rec.status, rec.score, rec.failed, rec.digest, rec.checked_at = NOT_STARTED, 0.0, [], "", ""
+        rec.status, rec.score, rec.failed, rec.digest, rec.checked_at = ExerciseStatus.NOT_STARTED, 0.0, [], "", ""

@@ -27,13 +27,32 @@ POLL_INTERVAL_S = 0.5
 
 
 @dataclass(frozen=True)
-class Event:
-    kind: str  # "changed" (path), "key" (text), "note" (text: something the watcher wants to say)
-    value: str
+class FileChanged:
+    """A ``.py`` file under the watched folder was saved (or created, or removed)."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
+class KeyPressed:
+    """A key the learner pressed (one character, never white space)."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class WatcherNote:
+    """Something the watcher itself wants to say (e.g. that it fell back to polling)."""
+
+    text: str
+
+
+Event = FileChanged | KeyPressed | WatcherNote
+"""Every input of watch mode, one dataclass per kind (match on the class)."""
 
 
 class FileWatcher:
-    """Puts ``Event("changed", path)`` on a queue for every changed ``.py`` file under ``folder``."""
+    """Puts a ``FileChanged`` on a queue for every changed ``.py`` file under ``folder``."""
 
     def __init__(self, folder: Path, events: queue.Queue[Event], *, poll: bool = False) -> None:
         self.folder = folder
@@ -64,7 +83,7 @@ class FileWatcher:
                 if self.stop.is_set():
                     return
                 self.mode = "polling"
-                self.events.put(Event("note", f"file events failed ({exc}); polling instead"))
+                self.events.put(WatcherNote(f"file events failed ({exc}); polling instead"))
         self._poll()
 
     def _events(self) -> None:
@@ -74,7 +93,7 @@ class FileWatcher:
                                         rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
             for _change, path in sorted(changes):
                 if path.endswith(".py"):
-                    self.events.put(Event("changed", path))
+                    self.events.put(FileChanged(Path(path)))
 
     def _snapshot(self) -> dict[str, float]:
         out = {}
@@ -92,7 +111,7 @@ class FileWatcher:
             now = self._snapshot()
             for path in sorted(now):
                 if seen.get(path) != now[path]:
-                    self.events.put(Event("changed", path))
+                    self.events.put(FileChanged(Path(path)))
             seen = now
 
 
@@ -137,7 +156,7 @@ def key_reader(events: queue.Queue[Event], stream: Any = None) -> Iterator[bool]
                 return
             for ch in data.decode("utf-8", "replace"):
                 if not ch.isspace():
-                    events.put(Event("key", ch))
+                    events.put(KeyPressed(ch))
 
     thread = threading.Thread(target=read, name="course-watch-keys", daemon=True)
     thread.start()

@@ -15,7 +15,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from coursekit._view.text import divergence_text, explanation, lane_colours, table_rows
+from coursekit._judge.messages import explanation
+from coursekit._view.scale import axis_step, fmt_seconds, lane_colours, lane_times
+from coursekit._view.text import divergence_text, table_rows
 from coursekit.registry import Course, Exercise
 from coursekit.results import ExerciseResult, Status
 
@@ -65,28 +67,10 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _fmt_t(t: float) -> str:
-    return f"{t:g} s"
-
-
-def _tick(span: float, pixels: float) -> float:
-    for step in sorted(m * 10.0**e for e in range(-4, 6) for m in (1, 2, 2.5, 5)):
-        if span / step <= max(2.0, pixels / 70):
-            return step
-    return span
-
-
 def timeline_svg(picture: dict[str, Any]) -> str:
     """The two runs as lanes on one time axis, as an inline SVG element."""
     colours = {k: SVG_COLOURS.get(v, "#334155") for k, v in lane_colours(picture).items()}
-    times = [0.0]
-    for side in ("observed", "expected"):
-        data = picture[side]
-        times.append(data["end"])
-        for ln in data["lanes"]:
-            times += [ln["start"]] + ([ln["end"]] if ln["end"] is not None else [])
-            times += [p["t"] for p in ln["prints"]]
-    span = max(times) or 1.0
+    span = max(lane_times(picture)) or 1.0
     x0, x1 = LABEL_W, WIDTH - RIGHT_PAD
 
     def x(t: float) -> float:
@@ -101,13 +85,13 @@ def timeline_svg(picture: dict[str, Any]) -> str:
     out = [f'<svg class="lanes" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
            f'width="{WIDTH}" height="{height}" role="img" aria-label="timeline: your program against the expected run"'
            f' font-family="system-ui, sans-serif" font-size="12">']
-    step = _tick(span, x1 - x0)
+    step = axis_step(span, x1 - x0)
     k = 0
     while k * step <= span + 1e-9:
         t = k * step
         out.append(f'<line class="grid" x1="{x(t)}" y1="{top - 6}" x2="{x(t)}" y2="{height - 10}" stroke="#e2e8f0"/>')
         out.append(f'<text class="tick" x="{x(t)}" y="{top - 12}" text-anchor="middle" fill="#64748b">'
-                   f'{_esc(_fmt_t(round(t, 9)))}</text>')
+                   f'{_esc(fmt_seconds(round(t, 9)))}</text>')
         k += 1
     div = picture.get("divergence") or {}
     for side, y_start in (("observed", y_obs), ("expected", y_exp)):
@@ -126,15 +110,15 @@ def timeline_svg(picture: dict[str, Any]) -> str:
             xa, xb = x(ln["start"]), max(x(end), x(ln["start"]) + 2)
             out.append(f'<rect class="span" x="{xa}" y="{y - 6}" width="{round(xb - xa, 2)}" height="12" rx="6" '
                        f'fill="{colour}" fill-opacity="0.18" stroke="{colour}" stroke-width="1.2">'
-                       f'<title>{_esc(ln["label"])}: {_esc(_fmt_t(ln["start"]))} to '
-                       f'{_esc(_fmt_t(end)) if ln["end"] is not None else "never ended"}</title></rect>')
+                       f'<title>{_esc(ln["label"])}: {_esc(fmt_seconds(ln["start"]))} to '
+                       f'{_esc(fmt_seconds(end)) if ln["end"] is not None else "never ended"}</title></rect>')
             if ln["end"] is None:
                 out.append(f'<path d="M{xb} {y - 6} l 8 6 l -8 6 z" fill="{colour}"><title>never ended</title></path>')
             for w in ln["waits"]:
                 out.append(f'<line class="wait" x1="{x(w["t0"])}" y1="{y}" x2="{x(w["t1"])}" y2="{y}" '
                            f'stroke="{colour}" stroke-width="2" stroke-dasharray="3 3"><title>waiting '
-                           f'{_esc(w.get("what") or "in join() for " + w["label"])}, {_esc(_fmt_t(w["t0"]))} to '
-                           f'{_esc(_fmt_t(w["t1"]))}</title></line>')
+                           f'{_esc(w.get("what") or "in join() for " + w["label"])}, {_esc(fmt_seconds(w["t0"]))} to '
+                           f'{_esc(fmt_seconds(w["t1"]))}</title></line>')
             last_label_end = -1e9
             for p in ln["prints"]:
                 px = x(p["t"])
@@ -144,7 +128,7 @@ def timeline_svg(picture: dict[str, Any]) -> str:
                     out.append(f'<circle class="divergence-ring" cx="{px}" cy="{y}" r="10" fill="none" '
                                f'stroke="{ring}" stroke-width="2.5"/>')
                 out.append(f'<circle class="print" cx="{px}" cy="{y}" r="5" fill="{colour}" stroke="white" '
-                           f'stroke-width="1.5"><title>{_esc(_fmt_t(p["t"]))}: {_esc(p["text"])}</title></circle>')
+                           f'stroke-width="1.5"><title>{_esc(fmt_seconds(p["t"]))}: {_esc(p["text"])}</title></circle>')
                 label = p["text"] if len(p["text"]) <= 18 else p["text"][:17] + "…"
                 if px - 3 > last_label_end:
                     out.append(f'<text class="print-label" x="{px + 7}" y="{y - 9}" font-size="10" '
@@ -152,7 +136,7 @@ def timeline_svg(picture: dict[str, Any]) -> str:
                     last_label_end = px + 7 + len(label) * 5.6
             for m in ln["marks"]:
                 out.append(f'<text class="crash" x="{x(m["t"])}" y="{y + 5}" text-anchor="middle" font-size="15" '
-                           f'font-weight="700" fill="#dc2626">✗<title>{_esc(_fmt_t(m["t"]))}: {_esc(m["text"])}'
+                           f'font-weight="700" fill="#dc2626">✗<title>{_esc(fmt_seconds(m["t"]))}: {_esc(m["text"])}'
                            '</title></text>')
             if div.get("what") == "return" and mark is not None and mark.get("lane") == ln["id"]:
                 out.append(f'<circle class="divergence-ring" cx="{x(mark["t"])}" cy="{y}" r="10" fill="none" '
@@ -164,12 +148,12 @@ def timeline_svg(picture: dict[str, Any]) -> str:
             colour = "#dc2626" if side == "observed" else "#16a34a"
             out.append(f'<line class="divergence" data-side="{side}" x1="{xm}" y1="{y_start - 8}" x2="{xm}" '
                        f'y2="{y_start + max(1, len(data["lanes"])) * LANE_H}" stroke="{colour}" stroke-width="2" '
-                       f'stroke-dasharray="6 3"><title>first difference at {_esc(_fmt_t(moment))}</title></line>')
+                       f'stroke-dasharray="6 3"><title>first difference at {_esc(fmt_seconds(moment))}</title></line>')
             anchor = "end" if xm > x1 - 140 else "start"
             dx = -6 if anchor == "end" else 6
             out.append(f'<text class="divergence-label" x="{xm + dx}" y="{y_start - 10}" text-anchor="{anchor}" '
                        f'fill="{colour}" font-weight="700" font-size="11">first difference, '
-                       f'{_esc(_fmt_t(moment))}</text>')
+                       f'{_esc(fmt_seconds(moment))}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -188,7 +172,7 @@ def lines_table_html(picture: dict[str, Any]) -> str:
                 cells.append('<td class="sep"></td>')
             if index is not None:
                 r = rows[index]
-                cells.append(f'<td class="t">{_esc(_fmt_t(r["t"]))}</td><td class="lane">'
+                cells.append(f'<td class="t">{_esc(fmt_seconds(r["t"]))}</td><td class="lane">'
                              f'{_esc(names[side].get(r["lane"], r["lane"]))}</td>'
                              f'<td class="text {side}">{_esc(r["text"])}</td>')
             else:

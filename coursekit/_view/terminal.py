@@ -1,8 +1,9 @@
 """How the student commands look: rich renderables for results, the exercise table, hints and solutions.
 
 Everything here is presentation only (the model is in ``coursekit._practice``; the timeline picture in
-``coursekit._view.text``).  "Fancy" output (box characters, check marks, colour) is for a terminal; anything else
-(a pipe, a file, a test) gets plain ASCII with words instead of symbols.  Colour also follows ``NO_COLOR``
+``coursekit._view.text``; the words of a failure in ``coursekit._judge.messages``).  "Fancy" output (box
+characters, check marks, colour) is for a terminal; anything else (a pipe, a file, a test) gets plain ASCII with
+words instead of symbols.  Colour also follows ``NO_COLOR``
 (rich drops colours then, keeping bold and reverse, which is what that convention asks).
 """
 
@@ -23,14 +24,16 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from coursekit._practice.progress import ATTEMPTED, NOT_STARTED, SOLVED, STALE, Progress
-from coursekit._view.text import TIMELINE_HEADING, explanation, lanes_renderable
+from coursekit._judge.messages import TIMELINE_HEADING, explanation
+from coursekit._practice.progress import ExerciseStatus, Progress
+from coursekit._view.text import lanes_renderable
 from coursekit.registry import Course, Exercise
 from coursekit.results import ExerciseResult, Status
 
 KEYS = (("n", "next"), ("h", "hint"), ("l", "list"), ("c", "check all"), ("r", "re-check"), ("q", "quit"))
 
 
+_SCORED = (ExerciseStatus.SOLVED, ExerciseStatus.ATTEMPTED)  # statuses whose recorded score is shown
 PIPE_WIDTH = 120  # a pipe or file has no width; wide enough for the tables and pictures, short enough to read
 
 
@@ -65,15 +68,22 @@ def fancy(console: Console) -> bool:
     return console.is_terminal and (console.encoding or "").lower().replace("-", "").startswith("utf")
 
 
+def separator(console: Console) -> RenderableType:
+    """A line between two results (or above the key bar): a rule on a terminal, dashes anywhere else."""
+    from rich.rule import Rule
+
+    return Rule(style="dim") if fancy(console) else Text("-" * min(console.width, 80))
+
+
 def _box(console: Console) -> box.Box:
     return box.ROUNDED if fancy(console) else box.ASCII
 
 
-def status_text(status: str, console: Console) -> Text:
+def status_text(status: ExerciseStatus, console: Console) -> Text:
     if not fancy(console):
         return Text(status)
-    look = {SOLVED: ("✓ solved", "bold green"), ATTEMPTED: ("◐ attempted", "yellow"),
-            NOT_STARTED: ("· not started", "dim"), STALE: ("? not checked", "dim")}
+    look = {ExerciseStatus.SOLVED: ("✓ solved", "bold green"), ExerciseStatus.ATTEMPTED: ("◐ attempted", "yellow"),
+            ExerciseStatus.NOT_STARTED: ("· not started", "dim"), ExerciseStatus.STALE: ("? not checked", "dim")}
     label, style = look.get(status, (status, ""))
     return Text(label, style=style)
 
@@ -84,8 +94,8 @@ def mark(passed: bool, console: Console) -> Text:
     return Text("PASS" if passed else "FAIL")
 
 
-def exercise_table(course: Course, statuses: dict[str, str], progress: Progress, current: Exercise | None,
-                   console: Console) -> RenderableType:
+def exercise_table(course: Course, statuses: dict[str, ExerciseStatus], progress: Progress,
+                   current: Exercise | None, console: Console) -> RenderableType:
     table = Table(box=_box(console), title=course.title or course.id, title_style="bold", show_lines=False,
                   safe_box=not fancy(console))
     table.add_column("#", justify="right", no_wrap=True)
@@ -97,17 +107,18 @@ def exercise_table(course: Course, statuses: dict[str, str], progress: Progress,
     for ex in course.exercises:
         status = statuses[ex.id]
         rec = progress.records.get(ex.id)
-        score = rec.score if rec is not None and status in (SOLVED, ATTEMPTED) else 0.0
+        score = rec.score if rec is not None and status in _SCORED else 0.0
         pointer = (">" if not fancy(console) else "→") if current is not None and ex.id == current.id else ""
         table.add_row(f"{pointer}{ex.order}", Text(ex.id, style="bold" if pointer else ""), ex.model, ex.title,
                       status_text(status, console), f"{score:g}/{ex.max_points:g}")
     return table
 
 
-def progress_line(course: Course, statuses: dict[str, str], progress: Progress, console: Console) -> RenderableType:
-    solved = sum(1 for ex in course.exercises if statuses[ex.id] == SOLVED)
+def progress_line(course: Course, statuses: dict[str, ExerciseStatus], progress: Progress,
+                  console: Console) -> RenderableType:
+    solved = sum(1 for ex in course.exercises if statuses[ex.id] is ExerciseStatus.SOLVED)
     points = sum(progress.records[ex.id].score for ex in course.exercises
-                 if ex.id in progress.records and statuses[ex.id] in (SOLVED, ATTEMPTED))
+                 if ex.id in progress.records and statuses[ex.id] in _SCORED)
     total = sum(ex.max_points for ex in course.exercises)
     n = len(course.exercises)
     width = 30
@@ -187,7 +198,8 @@ def next_steps(exercise: Exercise, result: ExerciseResult, hints_left: int) -> T
     return text
 
 
-def lesson_view(exercise: Exercise, lesson: str, console: Console, *, hints: int, status: str = NOT_STARTED,
+def lesson_view(exercise: Exercise, lesson: str, console: Console, *, hints: int,
+                status: ExerciseStatus = ExerciseStatus.NOT_STARTED,
                 score: float = 0.0) -> RenderableType:
     rel = exercise.exercise_path.relative_to(exercise.root)
     text = lesson.replace("``", "`") if lesson else "(this stub has no lesson docstring)"  # reST quotes, read as text

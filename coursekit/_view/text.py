@@ -1,4 +1,4 @@
-"""Text for people: a failure's explanation, and its timeline picture (lanes on a time axis) for terminals.
+"""Timeline pictures for terminals and plain text: lanes on a time axis, their legend, the printed lines beside.
 
 The picture is drawn from the JSON-able summary made by ``coursekit._judge.picture.summarize`` (carried by
 ``CheckResult.lanes``), never from a trace, so the same data draws in a terminal, in a plain log or in a browser
@@ -6,10 +6,12 @@ The picture is drawn from the JSON-able summary made by ``coursekit._judge.pictu
 when ``NO_COLOR`` is set), plain ASCII when the text goes anywhere else (a pipe, a file, ``results.json``),
 because there nobody can promise that the reader's font or encoding has box characters.
 
-The time axis is exact whenever it can be: the scale (seconds per column) is the coarsest-to-finest "nice"
-step that divides every time in the picture and still fits the width, so every mark lands on its own moment.
-Only when no such step fits are times rounded to the nearest column, and the legend then says so.  The list of
-printed lines under the lanes gives every time exactly, whatever the scale.
+The time axis is exact whenever it can be: the scale (seconds per column, ``coursekit._view.scale``) is the
+coarsest-to-finest "nice" step that divides every time in the picture and still fits the width, so every mark
+lands on its own moment.  Only when no such step fits are times rounded to the nearest column, and the legend
+then says so.  The list of printed lines under the lanes gives every time exactly, whatever the scale.
+
+The words of a failure (its message, ``TIMELINE_HEADING``) are the judge's: ``coursekit._judge.messages``.
 """
 
 from __future__ import annotations
@@ -19,22 +21,14 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from coursekit._judge.picture import first_divergence, summarize
-from coursekit.checks import Verdict
+from coursekit._view.scale import choose_scale, column_tick_step, fmt_seconds, lane_colours, picture_times
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from coursekit._judge.timeline import Timeline
-    from coursekit.results import CheckResult
-
-TIMELINE_HEADING = "Timeline (virtual seconds since main() started):"
 PLAIN_WIDTH = 100  # the width of the plain picture stored in a result's message
 MAX_LANES = 12
 MAX_ROWS = 20  # rows of the side-by-side list (a line missing on one side takes a row of its own)
-_STEPS = sorted(m * 10.0**e for e in range(-4, 6) for m in (1, 1.25, 2, 2.5, 5))
-PALETTE = ("cyan", "magenta", "yellow", "green", "blue", "bright_red", "bright_cyan", "bright_magenta",
-           "bright_yellow", "bright_green", "bright_blue", "red")
 TITLES = {"observed": "your program", "expected": "expected"}
 
 
@@ -54,55 +48,6 @@ class Glyphs:
 
 BOX = Glyphs("●", "─", "┈", "├", "┤", "→", "✗", "·", "▼", "│")
 ASCII = Glyphs("o", "-", ".", "|", "|", ">", "X", " ", "v", "|")
-
-
-def _fmt_t(t: float) -> str:
-    return f"{t:g} s"
-
-
-def _times(picture: dict[str, Any]) -> list[float]:
-    out = [0.0]
-    for side in ("observed", "expected"):
-        data = picture[side]
-        out.append(data["end"])
-        for ln in data["lanes"]:
-            out += [ln["start"]] + ([ln["end"]] if ln["end"] is not None else [])
-            out += [p["t"] for p in ln["prints"]] + [m["t"] for m in ln["marks"]]
-            out += [w["t0"] for w in ln["waits"]] + [w["t1"] for w in ln["waits"]]
-    return out
-
-
-def choose_scale(times: list[float], columns: int) -> tuple[float, bool]:
-    """Seconds per column, and whether every time falls exactly on a column.
-
-    Among the steps that fit ``columns``, the finest one that divides every time; else the finest that fits.
-    """
-    span = max(times) if times else 0.0
-    if span <= 0:
-        return 1.0, True
-    fitting = [s for s in _STEPS if math.floor(span / s + 1e-9) + 1 <= columns]
-    if not fitting:
-        return _STEPS[-1], False
-    for s in fitting:
-        if all(abs(t / s - round(t / s)) < 1e-6 for t in times):
-            return s, True
-    return fitting[0], False
-
-
-def lane_colours(picture: dict[str, Any]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for side in ("expected", "observed"):
-        for ln in picture[side]["lanes"]:
-            if ln["label"] not in out:
-                out[ln["label"]] = "bold" if ln["kind"] == "main" else PALETTE[(len(out) - 1) % len(PALETTE)]
-    return out
-
-
-def _tick_step(scale: float, ncols: int) -> float:
-    for s in _STEPS:
-        if s >= scale and s / scale >= 6 and abs(s / scale - round(s / scale)) < 1e-9:
-            return s
-    return scale * ncols
 
 
 def _lane_cells(ln: dict[str, Any], *, scale: float, ncols: int, end_of_run: float, ticks: set[int], g: Glyphs,
@@ -151,10 +96,10 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
     lw = min(28, max([len(x) for x in labels] + [len(TITLES["observed"])]))
     indent = 2
     ncols = max(12, width - indent - lw - 3)
-    times = _times(picture)
+    times = picture_times(picture)
     scale, exact = choose_scale(times, ncols)
     used = min(ncols, math.floor(max(times) / scale + 1e-9) + 2)
-    tick = _tick_step(scale, used)
+    tick = column_tick_step(scale, used)
     tick_cols = {round(k * tick / scale) for k in range(int(used * scale / tick) + 2)} if tick else {0}
     tick_cols = {c for c in tick_cols if c < used}
     div = picture.get("divergence") or {}
@@ -252,19 +197,19 @@ def divergence_text(picture: dict[str, Any]) -> str:
 
     o, e = div.get("observed"), div.get("expected")
     if div["what"] == "return":
-        got = f"main() returned at {_fmt_t(o['t'])}" if o else "main() never returned"
-        want = f"at {_fmt_t(e['t'])}" if e else "it never returns"
+        got = f"main() returned at {fmt_seconds(o['t'])}" if o else "main() never returned"
+        want = f"at {fmt_seconds(e['t'])}" if e else "it never returns"
         return f"first difference: {got}; expected {want}."
-    head = f"first difference, at {_fmt_t(div['t'])}: "
+    head = f"first difference, at {fmt_seconds(div['t'])}: "
     if o and e:
         text = f"your program printed {say('observed')} where {say('expected')} was expected"
     elif e:
         text = f"your program did not print {say('expected')}, which is expected then; " + (
-            f"it printed it at {_fmt_t(e['other_t'])}" if e.get("other_t") is not None else "it never printed it")
+            f"it printed it at {fmt_seconds(e['other_t'])}" if e.get("other_t") is not None else "it never printed it")
     else:
         text = f"your program printed {say('observed')}, " + (
             "one time more than expected then" if o.get("here_in_other") else
-            f"which is due at {_fmt_t(o['other_t'])}" if o.get("other_t") is not None else
+            f"which is due at {fmt_seconds(o['other_t'])}" if o.get("other_t") is not None else
             "which the expected run never prints")
     more = div.get("extra", 0) + div.get("missing", 0) - (o is not None) - (e is not None)
     if more > 0:
@@ -287,7 +232,7 @@ def lines_table(picture: dict[str, Any], *, unicode: bool, colours: dict[str, st
     n = len(pairs)
     start = 0 if n <= MAX_ROWS or mark is None else max(0, min(mark - 4, n - MAX_ROWS))
     stop = min(n, start + MAX_ROWS)
-    t_width = max([len(_fmt_t(x["t"])) for x in obs["lines"] + exp["lines"]] + [1])
+    t_width = max([len(fmt_seconds(x["t"])) for x in obs["lines"] + exp["lines"]] + [1])
     text_width = max([len(x["text"]) for x in obs["lines"] + exp["lines"]] + [1])
     lane_width = min(20, max([len(n.split(" ", 1)[-1]) for d in names.values() for n in d.values()]
                              + [len("your program")]))
@@ -318,7 +263,7 @@ def lines_table(picture: dict[str, Any], *, unicode: bool, colours: dict[str, st
                 short = label.split(" ", 1)[-1]  # the lanes above say the kind; the colour ties the two
                 hit = "bold reverse red" if r == mark and side == "observed" else \
                     "bold reverse green" if r == mark else ""
-                cells += [(_fmt_t(x["t"]), "dim"), (short, colours.get(label, "")), (x["text"], hit)]
+                cells += [(fmt_seconds(x["t"]), "dim"), (short, colours.get(label, "")), (x["text"], hit)]
             else:
                 cells += [("", ""), ("", ""), ("", "")]
         table.add_row(*[Text(text, style=style) for text, style in cells])
@@ -356,40 +301,10 @@ def picture_text(picture: dict[str, Any], *, width: int = PLAIN_WIDTH, unicode: 
     return to_text(lanes_renderable(picture, width=width, unicode=unicode), width=width, color=color)
 
 
-def explanation(result: CheckResult) -> str:
-    """A failed check's words without the picture appended to its message (renderers draw their own)."""
-    if result.timeline:
-        return result.message.removesuffix(f"\n\n{TIMELINE_HEADING}\n{result.timeline}").rstrip()
-    return result.message
-
-
-def failure_message(verdict: Verdict, observed: Timeline, expected: Timeline, *, note: str = "",
-                    drawing: str | None = None) -> str:
-    """The message of a failed check: what was seen and expected, the findings, then the plain picture."""
-    parts = []
-    if verdict.message:
-        parts.append(verdict.message)
-    for finding in verdict.findings:
-        parts.append("- " + finding.text())
-    if note:
-        parts.append(note)
-    text = "\n".join(parts)
-    if drawing is None:
-        drawing = picture_text(summarize(observed, expected))
-    if drawing:
-        text += f"\n\n{TIMELINE_HEADING}\n{drawing}"
-    return text
-
-
 __all__ = [
     "ASCII",
     "BOX",
-    "TIMELINE_HEADING",
-    "choose_scale",
     "divergence_text",
-    "explanation",
-    "failure_message",
-    "first_divergence",
     "lanes_renderable",
     "legend_lines",
     "lines_table",

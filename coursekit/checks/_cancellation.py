@@ -10,11 +10,16 @@ instant after the cancel; it must come at the same moment in the observed run.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coursekit._judge.diagnose import Finding
-from coursekit._judge.timeline import Timeline, is_main
-from coursekit.checks._core import EPS, OK, Check, Verdict, unfinished
+from coursekit._engine.events import is_main
+from coursekit._judge.findings import Finding
+from coursekit._judge.moments import EPS
+from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._unfinished import unfinished
+
+if TYPE_CHECKING:
+    from coursekit._judge.timeline import Timeline
 
 
 def _cancels(tl: Timeline) -> list[dict[str, Any]]:
@@ -49,6 +54,9 @@ def _work(c: dict[str, Any] | tuple[float, str]) -> str:
 
 
 class Cancellation(Check):
+    """The same work is cancelled at the same moment as in the reference, its clean-up runs then, the
+    ``CancelledError`` is not swallowed, and no task is left pending."""
+
     name = "cancellation"
     title = "timed-out work is cancelled at the right moment, cleans up, and nothing is left pending"
 
@@ -66,12 +74,12 @@ class Cancellation(Check):
                 msg += ", but it never was: it ran on (or was awaited to the end)."
             fix = ("Wrap the await in `async with asyncio.timeout(seconds):` or use `await asyncio.wait_for(coro, "
                    "seconds)`: both cancel the work when the time is up (asyncio.wait(..., timeout=...) does not).")
-            return Verdict(False, msg, [Finding("not-cancelled", "", fix)], show_timeline=True)
+            return Verdict(False, msg, [Finding("not-cancelled", "", fix)])
         if extra:
             t, _ = extra[0]
             return Verdict(False, f"{_work(extra[0])} was cancelled at {t:g} s, but it should not be: it finishes "
                            "within its time limit.", [Finding("cancelled-early", "", "Cancel only work that is "
-                           "still running when its time is up; check the timeout you pass.")], show_timeline=True)
+                           "still running when its time is up; check the timeout you pass.")])
         # Swallowed: a task cancelled (when the reference cancels that work) that went on and ended normally.
         for c in _cancels(observed):
             if is_main(c["target"]) and not c.get("swallowed"):
@@ -81,7 +89,7 @@ class Cancellation(Check):
                 return Verdict(False, f"{_work(c)} was cancelled at {c['t']:g} s but did not stop: it caught the "
                                "CancelledError and carried on.", [Finding("swallowed-cancel", "", "Do not catch "
                                "asyncio.CancelledError (or a bare `except:`) without re-raising it; clean up in a "
-                               "`finally:` block instead.")], show_timeline=True)
+                               "`finally:` block instead.")])
         # What the cancellation caused in the reference (clean-up, a timeout message) must happen then too.
         for c in _cancels(expected):
             t = float(c["t"])
@@ -93,8 +101,7 @@ class Cancellation(Check):
                     return Verdict(False, f"When {_work(c)} is cancelled at {t:g} s, {line.text!r} is due at that "
                                    f"moment; {said}.", [Finding("no-cleanup", "", "Put clean-up code in a `finally:` "
                                    "block (it runs when the task is cancelled too), let CancelledError propagate "
-                                   "(do not swallow it), and handle TimeoutError where the timeout raises it.")],
-                                   show_timeline=True)
+                                   "(do not swallow it), and handle TimeoutError where the timeout raises it.")])
         pending = [cid for cid in observed.alive_at_return if observed.ctx(cid).kind == "task"]
         if pending and not expected.alive_at_return:
             task = observed.ctx(pending[0])
@@ -103,6 +110,8 @@ class Cancellation(Check):
                     "was still pending (nobody cancelled it or waited for it)")
             return Verdict(False, f"{task.label} {what} when main() returned.",
                            [Finding("pending-task", "", "After cancelling a task, await it (catching "
-                                    "CancelledError), so that its clean-up has run before you go on.")],
-                           show_timeline=True)
+                                    "CancelledError), so that its clean-up has run before you go on.")])
         return OK
+
+
+__all__ = ["Cancellation"]

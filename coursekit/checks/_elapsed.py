@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from coursekit._judge.diagnose import Finding, diagnose
-from coursekit._judge.timeline import Timeline
-from coursekit.checks._core import EPS, OK, Check, Verdict, unfinished
+from typing import TYPE_CHECKING
+
+from coursekit._judge.diagnose import diagnose
+from coursekit._judge.findings import Finding
+from coursekit._judge.moments import EPS
+from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._unfinished import unfinished
+
+if TYPE_CHECKING:
+    from coursekit._judge.timeline import Timeline
 
 
 class Elapsed(Check):
@@ -41,7 +48,10 @@ class Elapsed(Check):
                    "It returned before all the work was done.")
             advice = [Finding("not-awaited", "", "Await every piece of work before returning.")]
         findings = diagnose(observed, only={"blocking-sleep", "never-awaited", "pending-task"}) or advice
-        return Verdict(False, msg, findings, show_timeline=True)
+        return Verdict(False, msg, findings)
 
     def __repr__(self) -> str:
         return f"Elapsed({self.what!r})"
+
+
+__all__ = ["Elapsed"]

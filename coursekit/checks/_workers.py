@@ -1,51 +1,55 @@
-"""Checks about workers as a group: how many ran the work, how many were busy at once, whether each unit of work
-was done exactly once, what was left running, and whether the caller was kept waiting.
+"""``Workers``: the work runs in as many workers as in the reference, alive at the same time, and not in main.
 
-Why a separate module: the core checks compare printed lines; these compare the *shape* of the concurrency
-(a pool of three that is really a pool of one, a queue item handled twice, a worker blocked forever in
-``queue.get``), which lines alone do not show.  Like every check they know no exercise: the expected numbers
-come from the reference run, and the grader only chooses which checks apply and how to name things.
-
-What counts as "work": a ``sleep`` of positive length (virtual time makes it the simulated slow part of a job),
-and for ``Workers`` any sleep at all, ``sleep(0)`` included (the yield point of a read / yield / write window).
-When the grader hands the student a work function of its own (a driver's ``work(item)``), ``work="given"``
-counts only the sleeps called from outside the student's file, so that a student's own waiting
-(``while ...: time.sleep(0.5)`` in main) is not mistaken for work.
+What counts as "work": a ``sleep`` (virtual time makes it the simulated slow part of a job), ``sleep(0)``
+included (the yield point of a read / yield / write window).  When the grader hands the student a work function
+of its own (a driver's ``work(item)``), ``work="given"`` counts only the sleeps called from outside the
+student's file, so that a student's own waiting (``while ...: time.sleep(0.5)`` in main) is not mistaken for
+work.  Like every check it knows no exercise: the expected numbers come from the reference run.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coursekit._judge.diagnose import Finding, diagnose
-from coursekit._judge.timeline import Timeline, is_main
-from coursekit.checks._core import EPS, MODEL_FINDINGS, MODEL_WORKER, OK, RUN_FINDINGS, Check, Verdict, match_lines
+from coursekit._engine.events import is_main
+from coursekit._judge.diagnose import diagnose
+from coursekit._judge.findings import Finding
+from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._peak import most_open
+from coursekit.checks._standard import MODEL_FINDINGS
+from coursekit.checks._unfinished import RUN_FINDINGS, stopped_early
+from coursekit.models import MODELS, THREADS
 
-_PLURAL = {"thread": "threads", "process": "processes", "task": "tasks"}
+if TYPE_CHECKING:
+    from coursekit._judge.timeline import Timeline
+
 _MISPLACED = MODEL_FINDINGS - {"sequential"}  # findings that explain work done in main
 
-
-def _fmt(t: float) -> str:
-    return f"{t:g} s"
-
-
-def _kind(tl: Timeline) -> str:
-    return MODEL_WORKER.get(tl.model, "thread")
-
-
-def _workers(tl: Timeline) -> list[str]:
-    kind = _kind(tl)
-    return [c.id for c in tl.workers() if c.kind == kind]
-
-
 WORK_KINDS = ("all", "given")
+"""What ``work=`` may be: every sleep, or only those of the grader's own code (a driver's work function)."""
+
+
+def check_work(work: str, where: str) -> str:
+    """``work`` itself if it is one of ``WORK_KINDS``; a ``ValueError`` naming it and ``where`` otherwise."""
+    if work not in WORK_KINDS:
+        raise ValueError(f"{where}: work must be one of {WORK_KINDS}, not {work!r}")
+    return work
+
+
+def worker_kind(tl: Timeline) -> str:
+    """The kind of context a worker of the run's model is (``thread``, ``process``, ``task``)."""
+    return MODELS.get(tl.model, THREADS).worker_kind
+
+
+def workers_of_model(tl: Timeline) -> list[str]:
+    """The ids of the run's workers of its model's kind (a helper thread in an asyncio run is not one)."""
+    kind = worker_kind(tl)
+    return [c.id for c in tl.workers() if c.kind == kind]
 
 
 def work_sleeps(tl: Timeline, work: str) -> list[dict[str, Any]]:
     """The sleep events that stand for work: all of them, or only those the grader's own code made."""
-    if work not in WORK_KINDS:
-        raise ValueError(f"work must be one of {WORK_KINDS}, not {work!r}")
+    check_work(work, "work_sleeps")
     return [s for s in tl.sleeps if work == "all" or not s.get("student", False)]
 
 
@@ -55,49 +59,8 @@ def peak_alive(tl: Timeline) -> int:
     Why order: work that only yields (``sleep(0)``) takes no virtual time, so every start and end happens at
     0 s; the trace order still tells "all started before any ended" from "one after the other".
     """
-    workers = set(_workers(tl))
-    alive, peak = set(), 0
-    for what, cid in tl.lifecycle:
-        if cid not in workers:
-            continue
-        if what == "spawn":
-            alive.add(cid)
-            peak = max(peak, len(alive))
-        else:
-            alive.discard(cid)
-    return peak
-
-
-def busy_peak(tl: Timeline, work: str = "all") -> tuple[int, float, list[str]]:
-    """The most contexts inside a positive sleep at the same moment, when that first happens, and which ones."""
-    edges = []
-    for s in work_sleeps(tl, work):
-        d = float(s.get("d", 0.0))
-        if d > 0:
-            t = float(s["t"])
-            edges.append((round(t + d, 9), 0, s["id"]))  # an end sorts before a start at the same moment
-            edges.append((round(t, 9), 1, s["id"]))
-    edges.sort(key=lambda e: (e[0], e[1]))
-    busy: Counter[str] = Counter()
-    peak, at, who = 0, 0.0, []
-    for t, is_start, cid in edges:
-        busy[cid] += 1 if is_start else -1
-        current = [c for c, n in busy.items() if n > 0]
-        if len(current) > peak:
-            peak, at, who = len(current), t, sorted(current)
-    return peak, at, who
-
-
-def stopped_early(tl: Timeline) -> list[Finding] | None:
-    """What stopped a run that did not finish (a deadlock, a hang, a crash, the time limit), or None if it did.
-
-    Why: a count taken from a run cut short (workers started, work done) is what it had done *by then*, not a
-    mistake of its own; the check says so and names what stopped it instead of advice about the count.
-    """
-    if tl.returned_at is not None and tl.completed:
-        return None
-    return diagnose(tl, only=RUN_FINDINGS | {"stuck", "deadlock", "time-limit"}) or [
-        Finding("cut-short", "Your program ended before it finished.", "Let it run to the end.")]
+    workers = set(workers_of_model(tl))
+    return most_open((0.0, cid, what == "spawn") for what, cid in tl.lifecycle if cid in workers).most
 
 
 class Workers(Check):
@@ -108,14 +71,12 @@ class Workers(Check):
     title = "the work runs in the expected number of workers, at the same time, not in main"
 
     def __init__(self, work: str = "all", together: bool = True) -> None:
-        if work not in WORK_KINDS:
-            raise ValueError(f"work must be one of {WORK_KINDS}, not {work!r}")
-        self.work = work
+        self.work = check_work(work, "Workers")
         self.together = together  # False: workers that only overlap by accident in the reference (left-overs)
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
-        kind = _kind(expected)
-        words = _PLURAL.get(kind, "workers")
+        kind = worker_kind(expected)
+        words = MODELS.get(expected.model, THREADS).plural
         obs_work, exp_work = work_sleeps(observed, self.work), work_sleeps(expected, self.work)
         in_main = [s for s in obs_work if is_main(s["id"])]
         if len(in_main) > sum(1 for s in exp_work if is_main(s["id"])):
@@ -124,7 +85,7 @@ class Workers(Check):
                            f"your {words}.", diagnose(observed, only=_MISPLACED) or [Finding(
                                "work-in-main", "", f"Call the work only inside the {words}' function, and start "
                                f"the {words} with start() (run() runs it in the caller).")])
-        obs, exp = _workers(observed), _workers(expected)
+        obs, exp = workers_of_model(observed), workers_of_model(expected)
         # Fewer workers than the reference is lost concurrency.  More is not judged here: a helper thread (a
         # feeder, a watcher) is fine, and too many workers busy at once is what ``Busy`` is for.
         stopped = stopped_early(observed)
@@ -160,149 +121,4 @@ class Workers(Check):
         return OK
 
 
-class Busy(Check):
-    """The peak number of workers inside the slow part of their work at once equals the reference's: more is a
-    broken limit, fewer is lost concurrency."""
-
-    name = "busy"
-    title = "as many workers busy at once as expected: never more, and no fewer when there is enough work"
-
-    def __init__(self, work: str = "all") -> None:
-        if work not in WORK_KINDS:
-            raise ValueError(f"work must be one of {WORK_KINDS}, not {work!r}")
-        self.work = work
-
-    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
-        p_obs, at_obs, who = busy_peak(observed, self.work)
-        p_exp, at_exp, _ = busy_peak(expected, self.work)
-        if p_obs == p_exp:
-            return OK
-        if p_obs > p_exp:
-            names = ", ".join(observed.ctx(c).label for c in who[:4])
-            return Verdict(False, f"At {_fmt(at_obs)}, {p_obs} jobs were running at once ({names}); at most {p_exp} "
-                           "may run at the same time.", [Finding("over-limit", "", f"Use exactly {p_exp} workers "
-                                                                 "(max_workers, or the number of threads you start).")])
-        if p_obs == 0:
-            return Verdict(False, "None of the work was seen running.", diagnose(observed, only=RUN_FINDINGS))
-        stopped = stopped_early(observed)
-        if stopped is not None:
-            return Verdict(False, f"Your program stopped before it finished: by then at most {p_obs} job"
-                           f"{'s were' if p_obs > 1 else ' was'} running at once; the reference reaches {p_exp}.",
-                           stopped)
-        return Verdict(False, f"At most {p_obs} job{'s were' if p_obs > 1 else ' was'} running at once; with this "
-                       f"much work {p_exp} should be (the reference reaches {p_exp} at {_fmt(at_exp)}).",
-                       diagnose(observed, only=MODEL_FINDINGS) or [Finding(
-                           "under-limit", "", f"Run {p_exp} workers side by side: start them all before waiting, "
-                           "and hand out the next job as soon as a worker is free.")])
-
-
-class ExactlyOnce(Check):
-    """Every unit of work is done exactly once: printed lines that start with ``prefix`` name one unit each
-    (the rest of the line is its key), counted against the reference."""
-
-    name = "once"
-    title = "every item is processed exactly once"
-
-    def __init__(self, prefix: str, what: str = "item", advice: str = "") -> None:
-        if not prefix:
-            raise ValueError("ExactlyOnce needs the prefix of the lines that report a unit of work")
-        self.prefix = prefix
-        self.what = what
-        self.advice = advice or f"Hand each {what} to exactly one worker, exactly once."
-
-    def _count(self, tl: Timeline) -> Counter[str]:
-        return Counter(x.text[len(self.prefix):] for x in tl.lines if x.text.startswith(self.prefix))
-
-    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
-        got, want = self._count(observed), self._count(expected)
-        if got == want:
-            return OK
-        parts = []
-        for key in sorted(set(got) | set(want)):
-            if got[key] > want[key]:
-                parts.append(f"{self.what} {key} was processed {got[key]} times")
-            elif got[key] < want[key]:
-                parts.append(f"{self.what} {key} was never processed" if got[key] == 0 else
-                             f"{self.what} {key} was processed {got[key]} of {want[key]} times")
-        more = f" (and {len(parts) - 4} more)" if len(parts) > 4 else ""
-        findings = diagnose(observed, only=RUN_FINDINGS | {"deadlock", "stuck"})
-        text = "; ".join(parts[:4])
-        return Verdict(False, text[:1].upper() + text[1:] + more + f". Each {self.what} must be processed exactly "
-                       "once.", findings or [Finding("not-once", "", self.advice)])
-
-    def __repr__(self) -> str:
-        return f"ExactlyOnce({self.prefix!r})"
-
-
-
-class Leaks(Check):
-    """Nothing is left running when the entry point returns, beyond what the reference leaves (a daemon thread
-    that is deliberately abandoned, for instance)."""
-
-    name = "leaks"
-    title = "no worker is left running when it returns"
-
-    def __init__(self, what: str = "main()", advice: str = "") -> None:
-        self.what = what
-        self.advice = advice or "Make every worker finish and join it before returning."
-
-    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
-        if observed.returned_at is None:
-            return Verdict(False, f"{self.what} never returned, so what it left running cannot be checked.",
-                           diagnose(observed, only=RUN_FINDINGS | {"deadlock", "stuck", "time-limit"}))
-
-        def left(tl: Timeline) -> tuple[list[str], list[str]]:
-            alive = [c for c in tl.alive_at_return if not is_main(c)]
-            return alive, [c for c in alive if not tl.ctx(c).daemon]
-
-        obs_all, obs_nd = left(observed)
-        exp_all, exp_nd = left(expected)
-        if len(obs_all) <= len(exp_all) and len(obs_nd) <= len(exp_nd):
-            return OK
-        shown = obs_nd if len(obs_nd) > len(exp_nd) else obs_all
-        described: Counter[str] = Counter()
-        for cid in shown:
-            wait = observed.alive_waits.get(cid, {})
-            on = {"lock": "blocked (on a lock, queue or condition)", "join": "waiting in join()",
-                  "sleep": "sleeping", "runnable": "about to run"}.get(wait.get("on", ""), "running")
-            where = f" at {wait['where']}" if wait.get("where") else ""
-            daemon = " (a daemon)" if observed.ctx(cid).daemon else ""
-            described[f"{observed.ctx(cid).label}{daemon}, {on}{where}"] += 1
-        parts = [(f"{k} x " if k > 1 else "") + text for text, k in described.most_common(3)]
-        n = len(shown)
-        msg = (f"{n} worker{'s were' if n > 1 else ' was'} still running when {self.what} returned: "
-               + "; ".join(parts) + ("; and others" if len(described) > 3 else "") + ".")
-        if len(obs_nd) > len(exp_nd) and len(exp_all) > len(exp_nd):
-            msg += " A thread that is not a daemon keeps the program from exiting."
-        return Verdict(False, msg, [Finding("leak", "", self.advice)])
-
-    def __repr__(self) -> str:
-        return f"Leaks({self.what!r})"
-
-
-class Deadline(Check):
-    """No line comes later than in the reference: the program never keeps its caller waiting longer.
-
-    Unlike ``Timing`` it does not mind a line that comes early (other checks judge those), so its message can
-    say exactly one thing: something blocked past the moment the caller should have got control back.
-    """
-
-    name = "deadline"
-    title = "never keeps the caller waiting longer than expected"
-
-    def __init__(self, advice: str = "") -> None:
-        self.advice = advice or "Wait with a timeout, and never longer than the time you were given."
-
-    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
-        late = [(o, e) for o, e in match_lines(observed, expected) if o.t > e.t + EPS]
-        if not late and observed.lines:
-            return OK
-        if not observed.lines:
-            return Verdict(False, "Nothing was printed, so there is no timing to check.",
-                           diagnose(observed, only=RUN_FINDINGS | {"deadlock", "stuck", "time-limit"}))
-        o, e = late[0]
-        msg = (f"{o.text!r} came at {_fmt(o.t)}, {o.t - e.t:g} s later than it should ({_fmt(e.t)}): the caller "
-               "was kept waiting longer than it should.")
-        if len(late) > 1:
-            msg += f" ({len(late)} lines came late.)"
-        return Verdict(False, msg, [Finding("late", "", self.advice)], show_timeline=True)
+__all__ = ["WORK_KINDS", "Workers", "check_work", "peak_alive", "work_sleeps", "worker_kind", "workers_of_model"]

@@ -25,8 +25,8 @@ async def slow_job(name, seconds):
 async def run_with_timeout(name, seconds, limit):
     """Run ``slow_job(name, seconds)`` for at most ``limit`` seconds: its result, or ``None`` after printing
     ``<name>: timed out after <limit> s``."""
-    # wait_for rather than `async with asyncio.timeout(limit):` (3.11+) so that the reference runs on 3.10 too;
-    # both cancel the job at the same moment (tests/catalogue/coroutines/timeout_cancel/correct/ has the other).
+    # wait_for, or equally `async with asyncio.timeout(limit):` around the await: both cancel the job at the
+    # same moment (tests/catalogue/coroutines/timeout_cancel/correct/ has the other).
     try:
         return await asyncio.wait_for(slow_job(name, seconds), limit)
     except TimeoutError:  # what wait_for raises when the limit passes (asyncio.TimeoutError is the same class)

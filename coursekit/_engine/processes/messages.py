@@ -1,6 +1,6 @@
 """Cause and effect between processes on logical time: queues, pipes, locks and shared values.
 
-Each thread of each process keeps its own logical clock (``_vproc``), so a message must carry the sender's
+Each thread of each process keeps its own logical clock (``clock``), so a message must carry the sender's
 time for the receiver to stay meaningful: an item put on a ``multiprocessing.Queue`` (or ``SimpleQueue``,
 ``JoinableQueue``) or sent down a ``Pipe`` travels inside a ``Stamp`` ``(t, lc)``, and the receiver moves its clock
 to it (Lamport's rule: a ``get`` happens no earlier than its ``put``).  A ``Lock`` or ``RLock`` keeps the stamp of
@@ -22,7 +22,6 @@ into logical time.
 from __future__ import annotations
 
 import itertools
-import json
 import multiprocessing.connection
 import multiprocessing.queues
 import multiprocessing.sharedctypes
@@ -32,11 +31,16 @@ import sys
 import threading
 from typing import Any
 
-from coursekit._engine.processes import lifecycle
+from coursekit._engine import events
+from coursekit._engine.processes import clock
+from coursekit._engine.processes.clock import is_helper_module, run, task_field
+from coursekit._engine.processes.peers import all_events, wait_past
+from coursekit._engine.processes.watchdog import RealWait
+from coursekit._engine.real import monotonic as real_monotonic
 from coursekit._engine.replay import replay
 
 _INTERNAL = ("multiprocessing.queues", "multiprocessing.connection", "multiprocessing.context",
-             "multiprocessing.synchronize", "multiprocessing.sharedctypes", "coursekit._engine.processes.messages")
+             "multiprocessing.synchronize", "multiprocessing.sharedctypes", __name__)
 _uids = itertools.count(1)
 _names = itertools.count(1)
 _held = threading.local()
@@ -53,7 +57,7 @@ def _from_student(depth: int, through: tuple[str, ...] = _INTERNAL) -> bool:
         # as the standard library's)
         return False
     name = frame.f_globals.get("__name__", "")
-    return not lifecycle.is_helper_module(name) and not name.startswith("coursekit.")
+    return not is_helper_module(name) and not name.startswith("coursekit.")
 
 
 def _new_name(kind: str) -> str:
@@ -81,21 +85,21 @@ def _short(obj: Any) -> str:
 
 
 def _send(obj: Any, channel: str, where_depth: int) -> Stamp:
-    probe = lifecycle._probe()
+    probe = clock.probe()
     uid = f"{os.getpid()}.{next(_uids)}"
-    stamp = Stamp(obj, lifecycle.clock(), lifecycle._tick(), uid)
-    probe.emit("qput", uid=uid, via=channel, item=_short(obj), lc=stamp.lc,
-               where=probe.where(sys._getframe(where_depth + 1)), **lifecycle._task_field())
+    stamp = Stamp(obj, clock.clock(), clock.tick(), uid)
+    probe.emit(events.QUEUE_PUT, uid=uid, via=channel, item=_short(obj), lc=stamp.lc,
+               where=probe.where(sys._getframe(where_depth + 1)), **task_field())
     return stamp
 
 
 def _receive(value: Any, channel: str) -> Any:
     if not isinstance(value, Stamp):
         return value
-    lifecycle._merge(value.t, value.lc)
-    probe = lifecycle._probe()
-    probe.emit("qget", uid=value.uid, via=channel, lc=lifecycle._tick(), where=probe.where(sys._getframe(2)),
-               **lifecycle._task_field())
+    clock.merge(value.t, value.lc)
+    probe = clock.probe()
+    probe.emit(events.QUEUE_GET, uid=value.uid, via=channel, lc=clock.tick(), where=probe.where(sys._getframe(2)),
+               **task_field())
     return value.obj
 
 
@@ -130,7 +134,7 @@ def _patch_queues() -> None:
 
 # -- locks ------------------------------------------------------------------------------------------------
 def _stamp_path(name: str) -> str:
-    return os.path.join(lifecycle._probe().writer.directory, f"lock-{name}.stamp")
+    return os.path.join(clock.probe().writer.directory, f"lock-{name}.stamp")
 
 
 def _patch_locks() -> None:
@@ -200,21 +204,21 @@ def _acquired(lock: Any, depth: int) -> None:
         try:
             with open(_stamp_path(name), encoding="ascii") as f:
                 t, lc = f.read().split()
-            lifecycle._merge(float(t), int(lc))
+            clock.merge(float(t), int(lc))
         except (OSError, ValueError):
             pass  # never released yet
         _held_locks().append(name)
-    probe = lifecycle._probe()
-    probe.emit("lock", lock=name, op="acquire", lc=lifecycle._tick(), where=probe.where(sys._getframe(depth + 1)),
-               **lifecycle._task_field())
+    probe = clock.probe()
+    probe.emit(events.LOCK, lock=name, op="acquire", lc=clock.tick(), where=probe.where(sys._getframe(depth + 1)),
+               **task_field())
 
 
 def _releasing(lock: Any, depth: int) -> None:
     name = getattr(lock, "_ck_name", None) or "lock?"
-    probe = lifecycle._probe()
-    lc = lifecycle._tick()
+    probe = clock.probe()
+    lc = clock.tick()
     if lock._semlock._count() <= 1:
-        t = lifecycle.clock() if getattr(lifecycle._local, "task", None) is None else 0.0
+        t = clock.clock() if clock.current_task() is None else 0.0
         tmp = _stamp_path(name) + f".{os.getpid()}.{threading.get_ident()}"
         with open(tmp, "w", encoding="ascii") as f:
             f.write(f"{t!r} {lc}")
@@ -222,8 +226,8 @@ def _releasing(lock: Any, depth: int) -> None:
         held = _held_locks()
         if name in held:
             held.remove(name)
-    probe.emit("lock", lock=name, op="release", lc=lc, where=probe.where(sys._getframe(depth + 1)),
-               **lifecycle._task_field())
+    probe.emit(events.LOCK, lock=name, op="release", lc=lc, where=probe.where(sys._getframe(depth + 1)),
+               **task_field())
 
 
 # -- shared values ----------------------------------------------------------------------------------------
@@ -295,10 +299,10 @@ class _inner:
 
 
 def _access(name: str, op: str, value: Any, depth: int) -> None:
-    probe = lifecycle._probe()
+    probe = clock.probe()
     frame = sys._getframe(depth)
-    probe.emit("shared", obj=name, op=op, value=value if isinstance(value, (int, float, str)) else _short(value),
-               lc=lifecycle._tick(), held=list(_held_locks()), where=probe.where(frame), **lifecycle._task_field())
+    probe.emit(events.SHARED, obj=name, op=op, value=value if isinstance(value, (int, float, str)) else _short(value),
+               lc=clock.tick(), held=list(_held_locks()), where=probe.where(frame), **task_field())
 
 
 def _read(name: str, real: Any, depth: int) -> Any:
@@ -318,49 +322,21 @@ def _replayed_read(name: str, real: Any) -> Any:
     read).  It first lets every child still really running get past this moment of logical time (as a kill
     does), so that every access logically before the read is known, whatever the real speed of the processes.
     """
-    if not lifecycle._state.get("root") or threading.current_thread() is not threading.main_thread() \
-            or getattr(lifecycle._local, "task", None) is not None:
+    if not run.root or threading.current_thread() is not threading.main_thread() \
+            or clock.current_task() is not None:
         return real
-    now = lifecycle.clock()
-    deadline = lifecycle.real_monotonic() + lifecycle._state["grace"]
-    for proc in list(lifecycle._started):
-        with lifecycle._RealWait():
-            _wait_past(proc, now, deadline)
-    me = (now, lifecycle.lamport() + 1, lifecycle.context())
-    accesses = [ev for ev in _all_events("shared") if ev.get("obj") == name
+    now = clock.clock()
+    deadline = real_monotonic() + run.grace
+    for proc in list(run.started):
+        with RealWait():
+            wait_past(proc, now, deadline)
+    me = (now, clock.lamport() + 1, clock.context())
+    accesses = [ev for ev in all_events(events.SHARED) if ev.get("obj") == name
                 and (ev["t"], ev.get("lc", 0), ev.get("id", "")) < me]
-    if not any(ev.get("id") != lifecycle.context() for ev in accesses):
+    if not any(ev.get("id") != clock.context() for ev in accesses):
         return real
     result = replay(accesses)
     return result.value if result.value is not None else real
-
-
-def _wait_past(proc: Any, now: float, deadline: float) -> None:
-    while proc._popen is not None and proc._popen.poll() is None and lifecycle.real_monotonic() < deadline:
-        if lifecycle._progress_of(proc.pid) > now:
-            return
-        lifecycle.real_sleep(0.002)
-
-
-def _all_events(kind: str) -> list[dict[str, Any]]:
-    out = []
-    directory = lifecycle._probe().writer.directory
-    for entry in os.listdir(directory):
-        if not entry.endswith(".jsonl"):
-            continue
-        try:
-            with open(os.path.join(directory, entry), "rb") as f:
-                data = f.read()
-        except OSError:
-            continue
-        for raw in data.splitlines():
-            if f'"e": "{kind}"'.encode() not in raw:
-                continue
-            try:
-                out.append(json.loads(raw))
-            except ValueError:
-                continue
-    return out
 
 
 def _patch_values() -> None:

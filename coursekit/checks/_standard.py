@@ -1,91 +1,50 @@
-"""The checks a grader is made of.  Each compares an observed timeline with the reference solution's.
+"""The seven standard checks of a "start workers, wait for them" exercise, in the order students read them.
 
-A check never knows an exercise: what is expected comes from running the reference solution under the same
-harness.  Every check answers with a ``Verdict`` whose message names the mistake and what to change.
+``runs``, ``output``, ``timing``, ``order``, ``model``, ``overlap`` and ``join`` compare the printed lines of a run
+with the reference's: which lines, when, in which order, from which kind of worker, overlapping or not, and
+whether main waited for its workers.  Each failure quotes the findings (``coursekit._judge.diagnose``) that
+explain it; the sets of kinds each check quotes are named here (``*_FINDINGS``).
 """
 
 from __future__ import annotations
 
 import difflib
 from collections import Counter
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from coursekit._judge.diagnose import Finding, diagnose
-from coursekit._judge.timeline import Line, Timeline, busy_interval, is_main
+from coursekit._engine.events import is_main
+from coursekit._judge.diagnose import diagnose
+from coursekit._judge.findings import Finding
+from coursekit._judge.moments import EPS, seconds
+from coursekit._judge.pairing import match_lines
+from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._unfinished import RUN_FINDINGS, STOP_FINDINGS, unfinished
+from coursekit.models import KIND_WORDS
 
-EPS = 1e-6
-MODEL_WORKER = {"threads": "thread", "processes": "process", "coroutines": "task"}
-KIND_WORDS = {"thread": "threads", "process": "processes", "task": "asyncio tasks", "main": "main"}
-
-
-@dataclass(frozen=True)
-class Verdict:
-    passed: bool
-    message: str = ""
-    findings: list[Finding] = field(default_factory=list)
-    show_timeline: bool = False
-
-
-OK = Verdict(True)
-
-
-class Check:
-    name = ""
-    title = ""
-
-    def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
-        raise NotImplementedError
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
-
-def match_lines(observed: Timeline, expected: Timeline) -> list[tuple[Line, Line]]:
-    """Pair the k-th observed occurrence of a text with its k-th expected occurrence."""
-    pool: dict[str, list[Line]] = {}
-    for line in expected.lines:
-        pool.setdefault(line.text, []).append(line)
-    seen: Counter[str] = Counter()
-    pairs = []
-    for line in observed.lines:
-        k = seen[line.text]
-        seen[line.text] += 1
-        if k < len(pool.get(line.text, [])):
-            pairs.append((line, pool[line.text][k]))
-    return pairs
-
-
-def _fmt_t(t: float) -> str:
-    return f"{t:g} s"
+if TYPE_CHECKING:
+    from coursekit._judge.timeline import Timeline
 
 
 class Runs(Check):
+    """The program runs to its end: it can be read, imports cleanly, does not crash, hang, flood or block."""
+
     name = "runs"
     title = "main() runs to the end, on its own, without crashing, hanging or blocking"
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         findings = diagnose(observed, only=RUN_FINDINGS | BLOCKING_FINDINGS)
-        if not observed.completed and not any(f.kind in ("stuck", "deadlock", "time-limit") for f in findings):
-            findings.append(Finding("cut-short", "Your program ended abruptly (os._exit, a signal, or a hang past "
-                                    "the wall-clock limit) before main() could finish.", "Let main() return normally."))
         if findings:
-            return Verdict(False, "", findings, show_timeline=bool(observed.lines))
+            return Verdict(False, "", findings)
         return OK
 
 
-RUN_FINDINGS = {"not-implemented", "syntax", "missing", "crash", "import-crash", "import-exit", "runs-on-import",
-                "cut-short", "unreadable", "process-in-threads", "process-in-coroutines"}
-"""Findings that explain why a program did not run (also quoted by other checks when nothing was printed)."""
-BLOCKING_FINDINGS = {"stuck", "deadlock", "time-limit", "flood", "blocking-sleep", "never-awaited", "sync-main"}
+BLOCKING_FINDINGS = STOP_FINDINGS | {"flood", "blocking-sleep", "never-awaited", "sync-main"}
 """Findings that stop or freeze a run: only the runs check reports them."""
 
 
-def unfinished(observed: Timeline, why: str) -> Verdict:
-    """The failure of a check that needs the run to have ended: ``why`` it could not judge, and what stopped it."""
-    return Verdict(False, why, diagnose(observed, only=RUN_FINDINGS | {"stuck", "deadlock", "time-limit"}))
-
-
 class Output(Check):
+    """The printed lines are exactly the reference's, as a multiset (their order and times are other checks')."""
+
     name = "output"
     title = "prints exactly the expected lines"
 
@@ -111,14 +70,17 @@ class Output(Check):
         more = len(extra) + len(missing) - len(parts)
         if more > 0:
             parts.append(f"and {more} more difference(s)")
-        return Verdict(False, "Your program " + "; ".join(parts) + ".", diagnose(observed, only=OUTPUT_FINDINGS),
-                       show_timeline=True)
+        return Verdict(False, "Your program " + "; ".join(parts) + ".", diagnose(observed, only=OUTPUT_FINDINGS))
 
 
-OUTPUT_FINDINGS = {"crash", "killed-worker", "daemon-dropped", "pending-task", "cut-short", "not-implemented"}
+OUTPUT_FINDINGS = frozenset({"crash", "killed-worker", "daemon-dropped", "pending-task", "cut-short", "not-implemented",
+                             "loop-error"})
+"""Findings that explain lines missing or extra: a worker that crashed or was stopped, a run cut short."""
 
 
 class Timing(Check):
+    """Every line comes at the virtual time it comes in the reference."""
+
     name = "timing"
     title = "every line comes at its expected time"
 
@@ -130,17 +92,21 @@ class Timing(Check):
             return Verdict(False, "Nothing was printed, so there is no timing to check.",
                            diagnose(observed, only=RUN_FINDINGS))
         o, e = wrong[0]
-        msg = f"{o.text!r} came at {_fmt_t(o.t)}; it is due at {_fmt_t(e.t)}."
+        msg = f"{o.text!r} came at {seconds(o.t)}; it is due at {seconds(e.t)}."
         if len(wrong) > 1:
             msg += f" ({len(wrong)} lines are off time.)"
-        return Verdict(False, msg, diagnose(observed, only=TIMING_FINDINGS, pairs=wrong), show_timeline=True)
+        return Verdict(False, msg, diagnose(observed, only=TIMING_FINDINGS, pairs=wrong,
+                                                                    expected=expected))
 
 
-TIMING_FINDINGS = {"print-before-sleep", "sequential", "blocking-sleep", "never-awaited", "wrong-delay",
-                   "not-joined", "join-timeout"}
+TIMING_FINDINGS = frozenset({"print-before-sleep", "sequential", "blocking-sleep", "never-awaited", "wrong-delay",
+                             "not-joined", "join-timeout"})
+"""Findings that explain a line off time: a sleep missing, misplaced or of the wrong length, work in turn."""
 
 
 class Order(Check):
+    """Lines come in the reference's order; lines due at the same moment may come either way."""
+
     name = "order"
     title = "lines come in the expected order (lines due at the same moment may come either way)"
 
@@ -153,12 +119,13 @@ class Order(Check):
                 same_worker_earlier = e1.ctx == e2.ctx and expected.lines.index(e2) < expected.lines.index(e1)
                 if e2.t < e1.t - EPS or (abs(e2.t - e1.t) <= EPS and same_worker_earlier):
                     msg = (f"{o1.text!r} was printed before {o2.text!r}, but it is due after it "
-                           f"({_fmt_t(e1.t)} against {_fmt_t(e2.t)}).")
-                    return Verdict(False, msg, diagnose(observed, only=ORDER_FINDINGS), show_timeline=True)
+                           f"({seconds(e1.t)} against {seconds(e2.t)}).")
+                    return Verdict(False, msg, diagnose(observed, only=ORDER_FINDINGS, expected=expected))
         return OK
 
 
-ORDER_FINDINGS = TIMING_FINDINGS | {"not-joined", "join-timeout", "done-from-worker", "killed-worker"}
+ORDER_FINDINGS = TIMING_FINDINGS | {"done-from-worker", "killed-worker"}
+"""Findings that explain lines out of order: those of timing, a final line printed by a worker, a killed one."""
 
 
 def _printers(observed: Timeline, expected: Timeline) -> dict[str, set[str]]:
@@ -171,6 +138,8 @@ def _printers(observed: Timeline, expected: Timeline) -> dict[str, set[str]]:
 
 
 class Model(Check):
+    """Each worker's lines come from a worker of the kind the reference uses (a thread, a process, a task)."""
+
     name = "model"
     title = "the work runs in the concurrency model the exercise asks for"
 
@@ -196,18 +165,23 @@ class Model(Check):
         want_words = {KIND_WORDS[expected.ctx(c).kind] for c in {e.ctx for e in expected.lines if not is_main(e.ctx)}}
         msg = "; ".join(wrong) + "." if wrong else ""
         msg += f" This exercise is about {' and '.join(sorted(want_words)) or 'workers'}."
-        return Verdict(False, msg.strip(), findings, show_timeline=bool(wrong))
+        return Verdict(False, msg.strip(), findings)
 
 
-MODEL_FINDINGS = {"run-not-start", "unstarted", "target-called", "process-in-threads", "process-in-coroutines",
-                  "sync-main", "sequential"}
+MODEL_FINDINGS = frozenset({"run-not-start", "unstarted", "target-called", "process-in-threads",
+                            "process-in-coroutines", "sync-main", "sequential"})
+"""Findings that explain work in the wrong kind of worker, or in none."""
 
 
 class Overlap(Check):
+    """Workers that overlap in the reference overlap in the observed run, in separate workers."""
+
     name = "overlap"
     title = "the workers really run at the same time"
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
+        from coursekit._judge.timeline import busy_interval  # here: the timeline module loads the runner
+
         ref_workers = sorted({e.ctx for e in expected.lines if not is_main(e.ctx)})
         printers = _printers(observed, expected)
         for i, w1 in enumerate(ref_workers):
@@ -224,26 +198,26 @@ class Overlap(Check):
                 if any(is_main(c) for c in c1 | c2):
                     return Verdict(False, f"{n1}() and {n2}() should run at the same time in separate workers; "
                                    "some of their lines came from main itself.",
-                                   diagnose(observed, only=MODEL_FINDINGS), show_timeline=True)
+                                   diagnose(observed, only=MODEL_FINDINGS))
                 if c1 & c2:
                     return Verdict(False, f"The lines of {n1}() and {n2}() all came from one worker "
                                    f"({observed.ctx(min(c1 & c2)).label}): that is one worker taking turns, "
                                    "not two running at the same time.",
                                    [Finding("fake-concurrency", "",
-                                            f"Start one worker for {n1}() and another for {n2}().")],
-                                   show_timeline=True)
+                                            f"Start one worker for {n1}() and another for {n2}().")])
                 o1 = [busy_interval(observed, c) for c in c1]
                 o2 = [busy_interval(observed, c) for c in c2]
                 if not any(x1 < y2 - EPS and x2 < y1 - EPS for x1, y1 in o1 for x2, y2 in o2):
                     return Verdict(False, f"{n1}() and {n2}() ran one after the other, not at the same time.",
                                    diagnose(observed, only={"sequential", "blocking-sleep"}) or
                                    [Finding("sequential", "",
-                                            "Start every worker first, and only then wait for them.")],
-                                   show_timeline=True)
+                                            "Start every worker first, and only then wait for them.")])
         return OK
 
 
 class Join(Check):
+    """main waits for every worker before it returns, and nothing is left running."""
+
     name = "join"
     title = "main waits for every worker, and nothing is left running"
 
@@ -260,14 +234,20 @@ class Join(Check):
             msg = "main() returned before all of its workers had finished."
             if late:
                 msg += (f" {observed.ctx(late[0].ctx).label} was still printing afterwards "
-                        f"({late[0].text!r} at {_fmt_t(late[0].t)}).")
+                        f"({late[0].text!r} at {seconds(late[0].t)}).")
             return Verdict(False, msg, findings or [Finding(
                 "not-joined", "", "Wait for every worker before main() "
-                "goes on: join() each thread or process, await each task.")],
-                           show_timeline=True)
+                "goes on: join() each thread or process, await each task.")])
         return OK
 
 
-JOIN_FINDINGS = {"not-joined", "join-timeout", "killed-worker", "daemon-dropped", "pending-task"}
+JOIN_FINDINGS = frozenset({"not-joined", "join-timeout", "killed-worker", "daemon-dropped", "pending-task"})
+"""Findings that explain main returning before its workers ended."""
 
-ALL_CHECKS: dict[str, type[Check]] = {c.name: c for c in (Runs, Output, Timing, Order, Model, Overlap, Join)}
+
+STANDARD_CHECKS: tuple[type[Check], ...] = (Runs, Output, Timing, Order, Model, Overlap, Join)
+"""The seven standard check classes, in the order students read them."""
+
+__all__ = ["BLOCKING_FINDINGS", "JOIN_FINDINGS", "MODEL_FINDINGS", "ORDER_FINDINGS", "OUTPUT_FINDINGS",
+           "STANDARD_CHECKS", "TIMING_FINDINGS", "Join", "Model", "Order", "Output", "Overlap", "Runs", "Timing",
+           "match_lines"]

@@ -1,14 +1,18 @@
-"""What the entry point returned, against what the reference returned."""
+"""``Returns``: what the entry point (or the grader's driver) returned, against what the reference returned."""
 
 from __future__ import annotations
 
 import ast
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from coursekit._engine import events
 from coursekit._judge.diagnose import diagnose
-from coursekit._judge.timeline import Timeline
-from coursekit.checks._core import OK, RUN_FINDINGS, Check, Verdict
+from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._unfinished import RUN_FINDINGS
+
+if TYPE_CHECKING:
+    from coursekit._judge.timeline import Timeline
 
 
 class Returns(Check):
@@ -70,7 +74,7 @@ def _per_call(observed: Timeline, expected: Timeline) -> list[tuple[str, Any, An
     Why: the driver's summary is not what the student's function returned; the student should read what each
     of their calls returned, not the repr of the grader's bookkeeping.
     """
-    if not any(ev.get("e") == "phase" and ev.get("name") == "main" and ev.get("driver") for ev in observed.events):
+    if not any(ev.get("e") == events.PHASE and ev.get("name") == "main" and ev.get("driver") for ev in observed.events):
         return None
     try:  # reprs of plain data only: literal_eval never runs code
         got, want = ast.literal_eval(observed.result or ""), ast.literal_eval(expected.result or "")
@@ -80,3 +84,6 @@ def _per_call(observed: Timeline, expected: Timeline) -> list[tuple[str, Any, An
             and all(isinstance(k, str) for k in want)):
         return None
     return [(k, got[k], want[k]) for k in want if got[k] != want[k] or repr(got[k]) != repr(want[k])] or None
+
+
+__all__ = ["Returns"]

@@ -4,30 +4,34 @@ together, joined and exit cleanly, queues that are drained, and shared values wh
 Which worker process takes which task is a real-time race, so none of these checks looks at it: they read the
 structure of the program (what was submitted before what was collected, what was started before what was
 joined, which item was received how many times) and the logical-time replay of shared values
-(``coursekit._engine.replay``), all of which are the same in every run.  Expectations come from the reference run.
+(``coursekit._engine.replay``), all of which are the same in every run.  Expectations come from the reference
+run.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from coursekit._engine.replay import replay
-from coursekit._judge.diagnose import Finding, diagnose
-from coursekit._judge.timeline import Timeline, is_main
-from coursekit.checks._core import OK, Check, Verdict, unfinished
+from coursekit._engine import events
+from coursekit._engine.events import is_main
+from coursekit._engine.processes.schedule import IdealSlots
+from coursekit._judge.diagnose import diagnose
+from coursekit._judge.findings import Finding
+from coursekit._judge.moments import TICK
+from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._peak import most_open, peak_overlap
+from coursekit.checks._unfinished import unless_ran_to_end
+
+if TYPE_CHECKING:
+    from coursekit._judge.timeline import Timeline
 
 HELPERS = ("resource_tracker", "forkserver", "multiprocessing")  # helpers, or children the trace already judges
 
 
 def _events(tl: Timeline, kind: str) -> list[dict[str, Any]]:
     return [ev for ev in tl.events if ev["e"] == kind]
-
-
-def _never_returned(tl: Timeline) -> Verdict | None:
-    if tl.returned_at is None or not tl.completed:
-        return unfinished(tl, "The program did not run to the end, so this could not be checked.")
-    return None
 
 
 # -- pools ----------------------------------------------------------------------------------------------------
@@ -39,29 +43,24 @@ def _pool_overlap(tl: Timeline) -> tuple[int, dict[str, Any]]:
     submitted this one (``after``): a program that waits for each result before submitting the next runs its
     calls one after another whatever the pool's size.
     """
-    tasks = _events(tl, "task")
-    ends = {ev["task"]: ev for ev in _events(tl, "task-end")}
+    tasks = _events(tl, events.POOL_TASK)
+    ends = {ev["task"]: ev for ev in _events(tl, events.TASK_END)}
     facts: dict[str, Any] = {"tasks": len(tasks), "slots": max((ev.get("slots", 1) for ev in tasks), default=0)}
     best = 0
     for pool in sorted({ev.get("pool", "") for ev in tasks}):
         mine = [ev for ev in tasks if ev.get("pool") == pool]
         slots = max(1, int(mine[0].get("slots", 1)))
-        free = [0.0] * slots
+        ideal = IdealSlots(slots)
         spans: dict[str, tuple[float, float]] = {}
         for ev in mine:
             uid = ev["task"]
-            cost = float(ends.get(uid, {}).get("cpu", 0.0)) + 1e-9
-            sched = tl.contexts.get(f"task:{uid}")
+            cost = float(ends.get(uid, {}).get("cpu", 0.0)) + TICK  # a call takes a tick at least
+            sched = tl.contexts.get(events.pool_call_id(uid))
             if sched is not None and sched.end is not None:
                 cost += sched.end - sched.start
             ready = max([spans[u][1] for u in ev.get("after", []) if u in spans], default=0.0)
-            slot = min(range(slots), key=lambda i: (free[i], i))
-            start = max(free[slot], ready)
-            free[slot] = start + cost
-            spans[uid] = (start, start + cost)
-        points = sorted(spans.values())
-        for a, _ in points:
-            best = max(best, sum(1 for x, y in points if x <= a < y))
+            spans[uid] = ideal.place(ready, cost)
+        best = max(best, peak_overlap((uid, a, b) for uid, (a, b) in spans.items()).most)
     return best, facts
 
 
@@ -81,13 +80,13 @@ class PoolParallel(Check):
         fix = ("Hand all the work to the pool at once (pool.map(f, items), or submit every call first and only "
                "then collect the results), with a pool of at least 2 processes.")
         if not facts["tasks"]:
-            stopped = _never_returned(observed)
+            stopped = unless_ran_to_end(observed)
             if stopped:
                 return stopped
             return Verdict(False, "No call went to a process pool: the work ran in the main program (or in "
                            "threads).", [Finding("no-pool", "", "Use multiprocessing.Pool or "
                                                  "concurrent.futures.ProcessPoolExecutor.")])
-        if any(ev.get("root") for ev in _events(observed, "task-begin")):
+        if any(ev.get("root") for ev in _events(observed, events.TASK_BEGIN)):
             return Verdict(False, "The pool's calls ran inside the main process (a pool of threads), not in "
                            "worker processes.", [Finding("thread-pool", "", "Use multiprocessing.Pool or "
                                                          "ProcessPoolExecutor, not a thread pool.")])
@@ -107,20 +106,20 @@ class PoolParallel(Check):
 
 # -- child processes ------------------------------------------------------------------------------------------
 def _children(tl: Timeline) -> list[str]:
-    return [c.id for c in tl.contexts.values() if c.kind == "process" and not c.id.startswith("task:")]
+    return [c.id for c in tl.contexts.values() if c.kind == "process" and events.pool_call_of(c.id) is None]
 
 
 def _most_at_once(tl: Timeline) -> int:
     """The most child processes the main program had started and not yet joined, in its own order."""
-    live: set[str] = set()
-    best = 0
-    for ev in tl.events:
-        if ev["e"] == "spawn" and ev.get("kind") == "process" and is_main(ev.get("parent", "")):
-            live.add(ev["id"])
-            best = max(best, len(live))
-        elif ev["e"] == "join" and ev.get("done") and is_main(ev.get("id", "")):
-            live.discard(ev["target"])
-    return best
+
+    def steps() -> Iterator[tuple[float, str, bool]]:
+        for ev in tl.events:
+            if ev["e"] == events.SPAWN and ev.get("kind") == "process" and is_main(ev.get("parent", "")):
+                yield 0.0, ev["id"], True
+            elif ev["e"] == events.JOIN and ev.get("done") and is_main(ev.get("id", "")):
+                yield 0.0, ev["target"], False
+
+    return most_open(steps()).most
 
 
 class ConcurrentChildren(Check):
@@ -133,7 +132,7 @@ class ConcurrentChildren(Check):
         want, got = _most_at_once(expected), _most_at_once(observed)
         if got >= want:
             return OK
-        stopped = _never_returned(observed) if not _children(observed) else None
+        stopped = unless_ran_to_end(observed) if not _children(observed) else None
         if stopped:
             return stopped
         if not _children(observed):
@@ -152,10 +151,10 @@ class ChildProcesses(Check):
     title = "every child process is joined and exits cleanly, none is left behind"
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
-        stopped = _never_returned(observed)
+        stopped = unless_ran_to_end(observed)
         if stopped:
             return stopped
-        ends = {ev["id"]: ev for ev in _events(observed, "end") if ev["id"] in observed.contexts}
+        ends = {ev["id"]: ev for ev in _events(observed, events.END) if ev["id"] in observed.contexts}
         joined = {j["target"] for j in observed.joins if j.get("done") and j.get("phase") == "main"}
         killed = {k["target"]: k for k in observed.kills}
         problems: dict[str, list[str]] = {}
@@ -195,12 +194,12 @@ class QueuesDrained(Check):
     title = "every item put on a queue is taken off exactly once"
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
-        stopped = _never_returned(observed)
+        stopped = unless_ran_to_end(observed)
         if stopped:
             return stopped
-        puts = {ev["uid"]: ev for ev in _events(observed, "qput")}
-        gets = Counter(ev["uid"] for ev in _events(observed, "qget"))
-        if _events(expected, "qput") and not puts:
+        puts = {ev["uid"]: ev for ev in _events(observed, events.QUEUE_PUT)}
+        gets = Counter(ev["uid"] for ev in _events(observed, events.QUEUE_GET))
+        if _events(expected, events.QUEUE_PUT) and not puts:
             return Verdict(False, "No item went through a multiprocessing queue.",
                            [Finding("no-queue", "", "Send the tasks and the results through "
                                     "multiprocessing.Queue objects shared with the workers.")])
@@ -223,7 +222,7 @@ class QueuesDrained(Check):
 # -- shared values -------------------------------------------------------------------------------------------
 def _shared(tl: Timeline) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
-    for ev in _events(tl, "shared"):
+    for ev in _events(tl, events.SHARED):
         out.setdefault(ev["obj"], []).append(ev)
     return out
 
@@ -237,6 +236,8 @@ def _main_value(tl: Timeline) -> Any:
     objs = _shared(tl)
     if not objs:
         return None
+    from coursekit._engine.replay import replay  # here: only a judged run needs it
+
     name = max(objs, key=lambda n: (len(_worker_writes(objs[n])), len(objs[n])))
     return replay(objs[name]).value
 
@@ -254,13 +255,15 @@ class SharedUpdates(Check):
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         objs = {n: a for n, a in _shared(observed).items() if _worker_writes(a)}
         if not objs:
-            stopped = _never_returned(observed)
+            stopped = unless_ran_to_end(observed)
             if stopped:
                 return stopped
             return Verdict(False, "No worker process updated a multiprocessing.Value: a plain variable is copied "
                            "into each process, so the main program never sees the workers' updates.",
                            [Finding("not-shared", "", "Create the counter with multiprocessing.Value and pass it "
                                     "to every worker.")])
+        from coursekit._engine.replay import replay  # here: only a judged run needs it
+
         for _obj, accesses in sorted(objs.items()):
             result = replay(accesses)
             if result.lost:
@@ -295,3 +298,6 @@ def _name(tl: Timeline, cid: str) -> str:
 
 def _at(ev: dict[str, Any]) -> str:
     return f" ({ev['where']})" if ev.get("where") else ""
+
+
+__all__ = ["ChildProcesses", "ConcurrentChildren", "PoolParallel", "QueuesDrained", "SharedUpdates"]

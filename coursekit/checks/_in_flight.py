@@ -1,4 +1,4 @@
-"""How many units of work are in progress at once: at most ``k``, and ``k`` when there is enough work.
+"""``InFlight``: how many units of work are in progress at once: at most ``k``, and ``k`` when there is enough.
 
 A *unit* is a group of printed lines: by default the lines of one worker of the reference run (a thread, a
 process or a task), or, with ``key``, the lines that share a key (``key=r"job (\\d+)"`` groups ``job 3 starts``
@@ -11,25 +11,31 @@ workers, or main itself all count the same way.  The expected peak is the refere
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from coursekit._judge.diagnose import Finding, diagnose
-from coursekit._judge.timeline import Line, Timeline, is_main
-from coursekit.checks._core import EPS, OK, RUN_FINDINGS, Check, Verdict, match_lines
+from coursekit._engine.events import is_main
+from coursekit._judge.diagnose import diagnose
+from coursekit._judge.findings import Finding
+from coursekit._judge.moments import EPS
+from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._peak import Peak, peak_overlap
+from coursekit.checks._standard import match_lines
+from coursekit.checks._unfinished import RUN_FINDINGS
+
+if TYPE_CHECKING:
+    from coursekit._judge.timeline import Line, Timeline
 
 
-def peak(intervals: dict[str, tuple[float, float]]) -> tuple[int, float, list[str]]:
-    """The largest number of open intervals that overlap, when that first happens, and which units they are."""
-    best, at, who = 0, 0.0, []
-    for a, b in intervals.values():
-        if b - a <= EPS:
-            continue
-        live = [u for u, (x, y) in intervals.items() if y - x > EPS and x <= a + EPS and y > a + EPS]
-        if len(live) > best or (len(live) == best and a < at):
-            best, at, who = len(live), a, sorted(live, key=lambda u: (intervals[u][0], u))
-    return best, at, who
+def peak_in_flight(intervals: dict[str, tuple[float, float]]) -> Peak:
+    """The most units whose intervals overlap (times within ``EPS`` are one moment), when that first happens,
+    and which units, in the order they started."""
+    best = peak_overlap(((u, a, b) for u, (a, b) in intervals.items()), same_within=EPS)
+    return best._replace(who=sorted(best.who, key=lambda u: (intervals[u][0], u)))
 
 
 class InFlight(Check):
+    """The peak number of units of work in progress at once equals the reference's, whatever ran them."""
+
     name = "in_flight"
     title = "as many jobs run at the same time as in the reference, never more"
 
@@ -65,7 +71,7 @@ class InFlight(Check):
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         ref_pairs = [(e, e) for e in expected.lines]
         want_iv, names = self._intervals(ref_pairs, 1)
-        want, _, _ = peak(want_iv)
+        want = peak_in_flight(want_iv).most
         pairs = match_lines(observed, expected)
         got_iv, _ = self._intervals(pairs, 0)
         if len(got_iv) < len(want_iv) or not pairs:
@@ -73,7 +79,7 @@ class InFlight(Check):
             return Verdict(False, f"Not every {self.unit} printed its lines (for example {missing[0]!r} never came), "
                            f"so how many ran at once could not be measured." if missing else
                            "None of the expected lines was printed.", diagnose(observed, only=RUN_FINDINGS))
-        got, at, who = peak(got_iv)
+        got, at, who = peak_in_flight(got_iv)
         if got == want:
             return OK
         if got > want:
@@ -86,7 +92,10 @@ class InFlight(Check):
                    f"{want} at once when there is enough work.")
             fix = self.too_few
         return Verdict(False, msg, diagnose(observed, only={"blocking-sleep", "never-awaited"}) or
-                       [Finding("in-flight", "", fix)], show_timeline=True)
+                       [Finding("in-flight", "", fix)])
 
     def __repr__(self) -> str:
         return f"InFlight(key={self.key.pattern if self.key else None!r}, unit={self.unit!r})"
+
+
+__all__ = ["InFlight", "peak_in_flight"]

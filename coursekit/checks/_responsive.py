@@ -1,4 +1,4 @@
-"""Loop responsiveness: a heartbeat keeps its schedule while other work runs.
+"""``Responsive``: the event loop stays responsive: a heartbeat keeps its schedule while other work runs.
 
 The heartbeat is whatever the reference prints on lines matching ``pattern``; each such line must come at the
 reference's time.  A blocking call inside a coroutine (``time.sleep``, a thread's ``join()``, a slow library
@@ -8,13 +8,22 @@ call) stops the whole event loop, so the heartbeat comes late: the check names t
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from coursekit._judge.diagnose import Finding, diagnose
-from coursekit._judge.timeline import Timeline
-from coursekit.checks._core import EPS, OK, RUN_FINDINGS, Check, Verdict, match_lines
+from coursekit._judge.diagnose import diagnose
+from coursekit._judge.findings import Finding
+from coursekit._judge.moments import EPS
+from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._standard import match_lines
+from coursekit.checks._unfinished import RUN_FINDINGS
+
+if TYPE_CHECKING:
+    from coursekit._judge.timeline import Timeline
 
 
 class Responsive(Check):
+    """Every line the reference prints matching ``pattern`` (the heartbeat) comes at the reference's time."""
+
     name = "responsive"
     title = "the event loop stays responsive: the heartbeat keeps its schedule"
 
@@ -35,15 +44,18 @@ class Responsive(Check):
             o, e = late[0]
             return Verdict(False, f"The heartbeat {o.text!r} came at {o.t:g} s instead of {e.t:g} s: something "
                            "blocks the event loop, so no other task could run in the meantime.",
-                           [*blocking, fix], show_timeline=True)
+                           [*blocking, fix])
         if missing:
             msg = f"The heartbeat {missing[0].text!r} (due at {missing[0].t:g} s) never came."
             if blocking:
                 return Verdict(False, msg + " A blocking call blocks the event loop, so the heartbeat could not run.",
-                               [*blocking, fix, *diagnose(observed, only=RUN_FINDINGS)], show_timeline=True)
+                               [*blocking, fix, *diagnose(observed, only=RUN_FINDINGS)])
             found = RUN_FINDINGS | {"pending-task", "never-awaited"}
-            return Verdict(False, msg, diagnose(observed, only=found), show_timeline=True)
+            return Verdict(False, msg, diagnose(observed, only=found))
         return OK
 
     def __repr__(self) -> str:
         return f"Responsive({self.pattern.pattern!r})"
+
+
+__all__ = ["Responsive"]

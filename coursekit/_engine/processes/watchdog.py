@@ -1,0 +1,202 @@
+"""Busy loops and deadlocks in a process tree, seen from ``/proc`` (Linux), and the harness's own real waits.
+
+Logical time cannot tell a slow process from a stuck one, so progress is measured in two real quantities:
+
+* a process that burns ``stall_s`` seconds of CPU time without a single event is spinning (a busy loop); CPU
+  time, unlike wall-clock time, does not stretch when the machine is loaded;
+* (main program only) when no process of the tree has written an event, the whole tree has used almost no CPU,
+  and no thread of it was ever seen runnable for ``stall_s`` real seconds, every process is blocked: a deadlock.
+
+A run that makes progress, however slowly, writes events or uses CPU, and is never stopped.  The harness's own
+waits on real time (``wait_real``, ``RealWait``) are never a stall, and end early once the tree has settled
+(``Quiescence``).  Everything that reads ``/proc`` is here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from coursekit._engine import events, real
+from coursekit._engine.probe import Probe
+from coursekit._engine.processes.clock import context_of_main, probe, run
+from coursekit._engine.processes.peers import progress_of
+
+
+class RealWait:
+    """Marks a wait on real time that the harness does on purpose (a grace period), so it is never a stall."""
+
+    def __enter__(self) -> None:
+        run.real_waits += 1
+
+    def __exit__(self, *exc: object) -> None:
+        run.real_waits -= 1
+
+
+def wait_real(done: Callable[[], bool], step: Callable[[], Any]) -> None:
+    """Wait (by calling ``step``, a short real wait) until ``done()``, the tree settles, or the backstop."""
+    deadline = real.monotonic() + run.grace
+    quiet = Quiescence()
+    with RealWait():
+        while not done() and real.monotonic() < deadline and not quiet.settled():
+            step()
+
+
+class Quiescence:
+    """Whether the process tree has settled: no thread runnable (but the caller) and no event written, for a
+    while.  A child blocked for good (waiting on a queue nobody will fill) never gets past a kill's moment, and
+    waiting the whole grace period for it would only cost real time: once nothing in the tree can move, nothing
+    more will happen before the kill either."""
+
+    HOLD = 0.25  # real seconds of stillness
+
+    def __init__(self) -> None:
+        self.mark: tuple[int, bool] | None = None
+        self.since = real.monotonic()
+
+    def settled(self) -> bool:
+        mark = (trace_size(probe().writer.directory), tree_runnable(threading.get_native_id()))
+        if mark[1] or mark != self.mark:
+            self.mark, self.since = mark, real.monotonic()
+            return False
+        return real.monotonic() - self.since >= self.HOLD
+
+
+def start_watchdog() -> None:
+    """One watchdog thread per process (a raw thread: it is no part of the program)."""
+    if run.watchdog == os.getpid():
+        return
+    run.watchdog = os.getpid()
+    import _thread
+
+    _thread.start_new_thread(_watch, ())
+
+
+def _watch() -> None:
+    the_probe = probe()
+    stall = run.stall_s
+    me = os.getpid()
+    last_count, cpu0 = -1, time.process_time()
+    tree_mark: tuple[int, float | None] | None = None
+    tree_since = real.monotonic()
+    while run.watchdog == me == os.getpid():
+        real.sleep(0.2)
+        count = the_probe.writer.count
+        if count != last_count:
+            last_count, cpu0 = count, time.process_time()
+        elif time.process_time() - cpu0 >= stall:
+            where, on, _ = main_thread_position(the_probe)
+            the_probe.problem(events.STUCK, detail=f"{stall:g} s of CPU time without progress", where=where, on=on,
+                              t=max(progress_of(me), 0.0), id=context_of_main())
+            stop_run()
+            return
+        if not run.root:
+            continue
+        # Cheap first: while the trace grows, nothing else is looked at.  A thread that is runnable is not
+        # blocked, only waiting for a CPU: on a loaded machine a correct run can get very little CPU for a
+        # while, but its threads are then runnable, never all asleep.
+        size = trace_size(the_probe.writer.directory)
+        if tree_mark is None or size != tree_mark[0] or run.real_waits > 0:
+            tree_mark, tree_since = (size, None), real.monotonic()
+            continue
+        cpu = tree_cpu()
+        if tree_mark[1] is None or cpu - tree_mark[1] > 0.05 * stall or tree_runnable(threading.get_native_id()):
+            tree_mark, tree_since = (size, cpu), real.monotonic()
+        elif real.monotonic() - tree_since >= stall:
+            where, on, code = main_thread_position(the_probe)
+            the_probe.problem(events.DEADLOCK, detail="every process is waiting", where=where,
+                              t=max(progress_of(me), 0.0), id=context_of_main(),
+                              waits=[events.wait(context_of_main(), on, where, code)])
+            stop_run()
+            return
+
+
+def main_thread_position(probe: Probe) -> tuple[str, str, str]:
+    """Where the main thread is in the student's code, the call it is inside (``join()``, ``get()``...), and
+    the student's line there, as written (what a message quotes)."""
+    frame = sys._current_frames().get(threading.main_thread().ident or 0)
+    code = probe.code_at(frame)
+    inner = None
+    while frame is not None:
+        if probe.is_student(frame.f_code):
+            return probe.where(frame), f"{inner.f_code.co_name}()" if inner is not None else "a loop", code
+        inner, frame = frame, frame.f_back
+    return "", "a call", code
+
+
+def trace_size(directory: str) -> int:
+    """Total size of the run's trace files (they grow with every event of the tree)."""
+    size = 0
+    try:
+        for entry in os.listdir(directory):
+            if entry.endswith(".jsonl"):
+                size += os.path.getsize(os.path.join(directory, entry))
+    except OSError:
+        pass
+    return size
+
+
+def tree_cpu() -> float:
+    """Total CPU seconds of this process and all its descendants (a child that is still starting up, under
+    load, has written nothing yet but is using CPU)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    tree, stats = _process_tree()
+    return sum((int(stats[pid][11]) + int(stats[pid][12])) / tick for pid in tree if pid in stats)
+
+
+def _process_tree() -> tuple[set[int], dict[int, list[bytes]]]:
+    """This process and its descendants, with each process's ``/proc/<pid>/stat`` fields after the name."""
+    stats: dict[int, list[bytes]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as f:
+                    stats[int(name)] = f.read().rsplit(b")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+    parents = {pid: int(fields[1]) for pid, fields in stats.items() if len(fields) > 12}
+    tree, grew = {os.getpid()}, True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return tree, stats
+
+
+def tree_runnable(exclude_tid: int) -> bool:
+    """Whether any thread of this process or its descendants (but ``exclude_tid``) is running or runnable."""
+    tree, _ = _process_tree()
+    for pid in tree:
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            if int(tid) == exclude_tid:
+                continue
+            try:
+                with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
+                    state = f.read().rsplit(b")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state in (b"R", b"D"):
+                return True
+    return False
+
+
+def stop_run() -> None:
+    """End the whole run now: the main program ends it itself; a child takes its process group down."""
+    if run.root and run.finish is not None:
+        run.finish(0)
+    import signal
+
+    try:
+        os.killpg(os.getpgid(0), signal.SIGKILL)
+    except OSError:
+        os._exit(1)

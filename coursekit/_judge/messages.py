@@ -1,0 +1,62 @@
+"""The words of a failed check, as the judge writes them: what was seen and expected, the findings, the picture.
+
+Why here and not in a view: a result's ``message`` is made once, when it is graded, and every consumer reads it
+(the terminal, the HTML page, pytest's report, ``feedback.md``, ``results.json``, the gradebook).  Composing it is
+judge work, so it must not depend on how any view draws: the plain-text drawing of the picture is passed in by the
+caller (``coursekit.grading`` draws it with ``coursekit._view.text``), never drawn here.  The message ends with
+that drawing for exports that only keep text; views that draw their own picture take the words alone
+(``explanation``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from coursekit._judge.diagnose import Finding
+    from coursekit.results import CheckResult
+
+TIMELINE_HEADING = "Timeline (virtual seconds since main() started):"
+"""The line between a failure's words and its plain-text picture, in every message."""
+
+GRADER_BROKEN = "The grader itself is broken (not your fault; tell your instructor):"
+"""What a student is told when the grader (never their code) could not be loaded or run; the error follows."""
+
+
+class Judgement(Protocol):
+    """What a check answered: its words and its findings (``coursekit.checks.Verdict`` is one)."""
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+
+
+def failure_message(verdict: Judgement, *, note: str = "", drawing: str = "") -> str:
+    """The message of a failed check: what was seen and expected, the findings, a note, then the plain picture.
+
+    ``drawing`` is the plain-text picture of the run (``coursekit._view.text.picture_text``); empty: no picture.
+    """
+    parts = []
+    if verdict.message:
+        parts.append(verdict.message)
+    for finding in verdict.findings:
+        parts.append("- " + finding.text())
+    if note:
+        parts.append(note)
+    text = "\n".join(parts)
+    if drawing:
+        text += f"\n\n{TIMELINE_HEADING}\n{drawing}"
+    return text
+
+
+def explanation(result: CheckResult) -> str:
+    """A failed check's words without the picture appended to its message (views draw their own)."""
+    if result.timeline:
+        return result.message.removesuffix(f"\n\n{TIMELINE_HEADING}\n{result.timeline}").rstrip()
+    return result.message
+
+
+__all__ = ["GRADER_BROKEN", "TIMELINE_HEADING", "Judgement", "explanation", "failure_message"]
