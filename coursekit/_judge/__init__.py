@@ -4,11 +4,12 @@
   strongest isolation the machine allows, and bring back the raw trace;
 * ``timeline``: the run model built from a trace (contexts, lines, waits, joins), the one input of every check;
 * ``diagnose``: findings (the likely mistake, with advice) drawn from a timeline, one detector per kind;
-  ``findings`` (the ``Finding`` type) and ``moments`` (tolerances, seconds) are pure, for the checks;
+  ``findings`` (the ``Finding`` type), ``moments`` (tolerances, seconds) and ``pairing`` (matching the lines of
+  two runs) are pure, for the checks;
 * ``picture``: the failure picture as data (lanes, lines, the first divergence), drawn by ``coursekit._view``;
 * ``messages``: the words of a failure message.
 
-It may import ``coursekit._engine.trace``, ``coursekit._engine.events`` and ``coursekit._engine.replay`` (pure
-data and functions), ``coursekit.registry``, ``coursekit.models`` and ``coursekit.results``; never a view or a
+It may import ``coursekit._engine.trace``, ``coursekit._engine.events``, ``coursekit._engine.replay`` and
+``coursekit._engine.processes.schedule`` (pure data and functions), ``coursekit.registry``, ``coursekit.models`` and ``coursekit.results``; never a view or a
 feature.  ``supervise.py`` is run by path with ``-I -S`` and imports nothing of the kit.
 """
