@@ -23,6 +23,9 @@ AREAS: dict[str, tuple[str, ...]] = {
 }
 """Each command area (a module with ``register(group)``), and the names of the commands it registers."""
 
+SHORT_HELP_LIMIT = 300
+"""Characters of a command's first sentence ``course --help`` shows (wrapped): enough for any whole sentence."""
+
 
 class AreaGroup(click.Group):
     """A click group whose commands come from the areas of ``AREAS``, each area imported on first use."""
@@ -40,6 +43,18 @@ class AreaGroup(click.Group):
                 raise RuntimeError(f"{area}.register did not add the command {cmd_name!r} that "
                                    f"coursekit.cli.AREAS lists for it")
         return self.commands[cmd_name]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its first sentence whole, wrapped under itself: click's default cuts it to the
+        width left on one line (``Grade exercises: all of them, or those named (ids,...``)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=SHORT_HELP_LIMIT)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 @click.group(cls=AreaGroup)

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coursekit._judge.diagnose import diagnose
-from coursekit.checks import Check
+from coursekit.checks import Check, Verdict
+from coursekit.checks import _evidence as evidence
 from coursekit.models import MODELS
 from coursekit.results import CheckResult, ExerciseResult, Status
 
@@ -47,6 +48,10 @@ class Grader:
     """A function of the grader module that gets the student's module and calls it (in the student's process,
     under the harness), for exercises graded through several calls: it replaces ``call(*args)``. What it
     prints and returns is observed exactly like the output of ``main()``; the reference runs the same driver."""
+    work: tuple[str, ...] = ()
+    """The functions that are the work (``("fetch",)``, ``("Channel.send",)``): every call of them is recorded,
+    in the student's module or, failing that, the driver's (``coursekit._engine.work``), and compared with the
+    reference's by the ``work`` check (``checks.Work``); a run that calls none of them shows none of the work."""
     path: Path | None = None  # the grader file (set by load_grader)
 
     def __post_init__(self) -> None:
@@ -115,7 +120,7 @@ def _observe(exercise: Exercise, grader: Grader, path: Path, tie: str) -> Timeli
     from coursekit._judge.timeline import build
 
     driver = (grader.path, grader.driver.__name__) if grader.driver is not None and grader.path else None
-    spec = runner.RunSpec(exercise.model, path, grader.call, grader.args, tie, exercise.limits, driver)
+    spec = runner.RunSpec(exercise.model, path, grader.call, grader.args, tie, exercise.limits, driver, grader.work)
     return build(runner.run(spec))
 
 
@@ -123,7 +128,7 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
                    cache: ReferenceCache | None = None) -> ExerciseResult:
     """Grade ``submission`` (default: the student's file in ``exercises/``) against the reference."""
     from coursekit._judge.messages import failure_message
-    from coursekit._judge.picture import summarize
+    from coursekit._judge.picture import summarize, worth_drawing
     from coursekit._view.text import picture_text
 
     path = submission if submission is not None else exercise.exercise_path
@@ -141,7 +146,8 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
     if unwritten:  # one short message, the same for every check: there is nothing else to say yet
         message = "\n".join(f.text() for f in unwritten)
         return ExerciseResult(exercise.id, [
-            CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message) for c in grader.checks],
+            CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message,
+                        findings=tuple(f.kind for f in unwritten)) for c in grader.checks],
             info)
     pictures: dict[str, tuple[dict[str, Any], str]] = {}
     for check in grader.checks:
@@ -149,6 +155,9 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
         failure = None
         for tie, tl in zip(ties, observed, strict=True):
             verdict = check.evaluate(tl, expected)
+            gap = evidence.missing(check.needs, tl, expected) if verdict.passed else ""
+            if gap:  # passed with nothing to judge: no vacuous credit (a failure keeps its own message)
+                verdict = Verdict(False, gap)
             if not verdict.passed:
                 failure = (tie, tl, verdict)
                 break
@@ -160,13 +169,15 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
                                           "a correct program must be right whichever order they come in.)")
         if tie not in pictures:  # the same run for every check that failed under this tie: draw it once
             picture = summarize(tl, expected)
-            pictures[tie] = (picture, picture_text(picture))
+            picture = picture if worth_drawing(picture) else {}  # a 0-second run: the words say more
+            pictures[tie] = (picture, picture_text(picture) if picture else "")
         picture, drawing = pictures[tie]
         message = failure_message(verdict, note=note, drawing=drawing)
         results.append(CheckResult(check.name, check.title, Status.FAILED, 0.0, max_points, message,
-                                   timeline=drawing, lanes=picture))
-    if not _did_any_work(observed, expected):
-        results = _no_credit(results, expected)
+                                   timeline=drawing, lanes=picture, findings=tuple(f.kind for f in verdict.findings)))
+    nothing = evidence.work_missing(observed, expected)
+    if nothing or not _did_any_work(observed, expected):
+        results = _no_credit(results, expected, nothing)
     return ExerciseResult(exercise.id, results, info)
 
 
@@ -182,13 +193,16 @@ def _did_any_work(observed: list[Timeline], expected: Timeline) -> bool:
     return not texts and expected.result in (None, "None")  # the reference itself shows nothing to look for
 
 
-def _no_credit(results: list[CheckResult], expected: Timeline) -> list[CheckResult]:
+def _no_credit(results: list[CheckResult], expected: Timeline, why: str = "") -> list[CheckResult]:
     """No credit without any of the work: a run that printed none of the expected lines (a program that does
-    nothing, prints something else entirely, or fakes a test report) passes no check, however vacuously true
-    some of them are (nothing crashed, nothing was left running).  Failed checks keep their own messages."""
+    nothing, prints something else entirely, or fakes a test report), or that shows none of the reference's work
+    (no worker of its own, none of the workers' lines, no call of the named work: ``why``, from
+    ``coursekit.checks._evidence.work_missing``), passes no check, however vacuously true some of them are
+    (nothing crashed, nothing was left running, the right constant returned).  Failed checks keep their own
+    messages."""
     example = f" (such as {expected.lines[0].text!r})" if expected.lines else ""
-    message = (f"No credit: your program printed none of the lines this exercise expects{example} and did not "
-               "return its result, so there is no work for this check to credit.")
+    message = why or (f"No credit: your program printed none of the lines this exercise expects{example} and did "
+                      "not return its result, so there is no work for this check to credit.")
     return [dataclasses.replace(r, status=Status.FAILED, points=0.0, message=message) if r.status is Status.PASSED
             else r for r in results]
 

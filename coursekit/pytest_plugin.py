@@ -2,6 +2,12 @@
 
 Exercise files are not test files: this plugin collects exactly the files ``course.toml`` lists, and reports a
 failed check as the check's own message (what was seen, what was expected, what to change), never a traceback.
+
+A learner's first ``pytest exercises/`` fails every check of every exercise (about a hundred), and a hundred
+failure sections bury the one thing to do next.  So a plain run (no ``-v``, no ``--tb``, no ``-r``, not in CI)
+is *focused* (``focused``): the first unsolved exercise in course order is shown whole, as ``course check``
+shows it (each explanation once, each picture once), and every other exercise takes one line.  The items are
+unchanged, one test per check, so ``pytest -v``, ``--junitxml`` and CI see and report every check as before.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ from coursekit.results import CheckResult, ExerciseResult, Status
 
 course_key = pytest.StashKey[Course | None]()
 cache_key = pytest.StashKey[ReferenceCache]()
+focus_key = pytest.StashKey[list["ExerciseFile"]]()  # set when the run is focused: its exercise files, in order
+CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI")
+"""Set in a CI job: its log is read later and whole, so every check keeps its own failure section there."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -55,7 +64,7 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> 
     return ExerciseFile.from_parent(parent, path=module_path, exercise=exercise)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Exercises in course order (``pytest exercises/`` collects folders alphabetically: coroutines first), so
     that the first failures a learner reads are those of the first exercise.  Other items keep their places."""
     slots = [i for i, item in enumerate(items) if isinstance(item, CheckItem)]
@@ -63,6 +72,43 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     ordered = sorted(checks, key=lambda item: item.exercise_file.exercise.order)  # (sorted is stable)
     for i, item in zip(slots, ordered, strict=True):
         items[i] = item
+    if checks and len(checks) == len(items) and focused(config):
+        config.stash[focus_key] = list(dict.fromkeys(item.exercise_file for item in ordered))
+        config.option.tbstyle = "no"  # the failure sections: the focused summary says it instead
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.reportchars = reporter.reportchars.replace("f", "")  # and one FAILED line per check
+
+
+def focused(config: pytest.Config) -> bool:
+    """Whether this run shows the first unsolved exercise whole and the others one line each: a plain run (no
+    ``-v``, ``--tb`` or ``-r`` asked for), outside CI."""
+    plain = (config.option.verbose <= 0 and config.option.tbstyle == "auto"
+             and config.option.reportchars in ("fE", "") and not config.option.collectonly)
+    return plain and not any(os.environ.get(name) for name in CI_VARIABLES)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    files = config.stash.get(focus_key, None)
+    if files is None:
+        return
+    from coursekit._view.focus import focused_summary
+
+    writer = config.get_terminal_writer()
+    results = [(f.exercise, f.result()) for f in files if f.graded]
+    errors = [f"{report.nodeid}: {report.longreprtext}" for report in terminalreporter.stats.get("error", [])]
+    errors += [f"{f.exercise.id}: {GRADER_BROKEN} {f.grader_error}" for f in files if f.grader_error]
+    text = focused_summary(results, errors=errors, width=max(60, min(writer.fullwidth, 160)),
+                           colour=writer.hasmarkup, unicode=_unicode(writer.hasmarkup))
+    if text:
+        terminalreporter.write_sep("=", "what to do next")
+        terminalreporter.write_line(text)
+
+
+def _unicode(colour: bool) -> bool:
+    """Box characters when writing to a terminal that can show them; plain ASCII otherwise."""
+    stream = sys.__stdout__
+    return colour or bool(stream is not None and stream.isatty() and os.environ.get("TERM") != "dumb")
 
 
 class CheckFailed(Exception):
@@ -76,6 +122,8 @@ class ExerciseFile(pytest.File):
         super().__init__(**kwargs)
         self.exercise = exercise
         self._result: ExerciseResult | None = None
+        self.graded = False  # one of its checks ran (a run of some of them, `-k`, grades only those)
+        self.grader_error = ""  # why grading it failed (the grader's fault, never the student's)
         self.shown: dict[str, str] = {}  # a message or picture already shown for this file -> the check it was under
 
     def collect(self) -> Any:
@@ -89,7 +137,12 @@ class ExerciseFile(pytest.File):
 
     def result(self) -> ExerciseResult:
         if self._result is None:
-            self._result = grade_exercise(self.exercise, self.path, cache=self.config.stash[cache_key])
+            try:
+                self._result = grade_exercise(self.exercise, self.path, cache=self.config.stash[cache_key])
+            except GraderError as exc:
+                self.grader_error = str(exc)
+                raise
+            self.graded = True
         return self._result
 
 
@@ -131,8 +184,7 @@ class CheckItem(pytest.Item):
         """Box characters and colour when pytest writes to a terminal with colour; plain ASCII otherwise."""
         writer = self.config.get_terminal_writer()
         colour = writer.hasmarkup  # pytest's own answer: a terminal, and neither NO_COLOR nor PY_COLORS=0
-        stream = sys.__stdout__
-        unicode = colour or bool(stream is not None and stream.isatty() and os.environ.get("TERM") != "dumb")
+        unicode = _unicode(colour)
         width = max(72, min(writer.fullwidth, 160))
         return picture_text(result.lanes, width=width, unicode=unicode, color=colour)
 

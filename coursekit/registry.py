@@ -25,6 +25,11 @@ Each ``[[exercise]]``
         (``coursekit.models.ConcurrencyModel.folder``).
     ``points`` (table, required): check name -> points (a number >= 0); the grader's checks must match it.
     ``hints`` (list of str, optional): progressive hints, from a nudge to nearly the answer.
+    ``hints_for`` (table, optional): hints for one mistake: a check name (``join``) or a finding kind
+        (``not-joined``, ``syntax``: ``coursekit._judge.diagnose.FINDING_KINDS``) -> a hint or a list of hints.
+        A failure gets the hints of its first finding kind named here, else of its first failed check named
+        here, else ``hints`` (``coursekit._practice.hints``, whose ``unknown_keys`` names a key that is
+        neither; the kit's tests run it on this course).
     ``limits`` (table, optional): overrides of ``[limits]`` for this exercise.
     ``visibility`` (table, optional): check name -> ``Visibility`` value, when a student sees that check's
         result on Gradescope; every check not named is ``visible``.  Each name must be a key of ``points``.
@@ -60,7 +65,7 @@ FORMAT_VERSIONS: tuple[int, ...] = (1,)
 
 TOP_KEYS = ("format_version", "course", "limits", "exercise")
 COURSE_KEYS = ("id", "title")
-EXERCISE_KEYS = ("id", "title", "model", "points", "hints", "limits", "visibility", "accept_mutants")
+EXERCISE_KEYS = ("id", "title", "model", "points", "hints", "hints_for", "limits", "visibility", "accept_mutants")
 ACCEPTANCE_KEYS = ("op", "code", "reason")
 
 
@@ -131,6 +136,8 @@ class Exercise:
     visibility: Mapping[str, Visibility] = field(default_factory=dict)
     """Every check of ``points`` -> when students see its result on Gradescope (``visible`` unless it says)."""
     accept_mutants: tuple[MutantAcceptance, ...] = ()
+    hints_for: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """A check name or finding kind -> the hints for that mistake (``hints_for`` in ``course.toml``)."""
 
     @property
     def exercise_path(self) -> Path:
@@ -272,7 +279,19 @@ def _exercise(raw: dict[str, Any], order: int, path: Path, defaults: dict[str, A
     visibility = _visibility(raw.get("visibility", {}), points, where)
     accepted = _acceptances(raw.get("accept_mutants", []), f"{path}, exercise {ex_id!r}, accept_mutants")
     return Exercise(ex_id, title, model, order, {k: float(v) for k, v in points.items()}, tuple(hints), limits, root,
-                    visibility, accepted)
+                    visibility, accepted, _hints_for(raw.get("hints_for", {}), where))
+
+
+def _hints_for(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+    """``hints_for``: each key (a check name or finding kind) -> its hints, a string or a list of strings."""
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in _table(raw, f"{where}: 'hints_for'").items():
+        hints = [value] if isinstance(value, str) else value
+        if not isinstance(hints, list) or not hints or not all(isinstance(h, str) and h.strip() for h in hints):
+            raise RegistryError(f"{where}: hints_for.{key} must be a hint or a list of hints (non-empty strings), "
+                                f"not {value!r}")
+        out[str(key)] = tuple(hints)
+    return out
 
 
 def _visibility(raw: Any, points: dict[str, Any], where: str) -> dict[str, Visibility]:

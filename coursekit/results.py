@@ -33,11 +33,15 @@ class CheckResult:
     lanes: dict[str, Any] = field(default_factory=dict, hash=False)
     """A failure's picture as JSON-able data (``coursekit._judge.picture.summarize``): each run's lanes on a time axis
     and the first divergence, for renderers (terminal, HTML) to draw; empty when there is nothing to draw."""
+    findings: tuple[str, ...] = ()
+    """The kinds of the likely mistakes its message names (``coursekit._judge.findings.Finding.kind``, e.g.
+    ``syntax``, ``not-joined``): what picks the hint a failure gets (``coursekit._practice.hints``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """This check as JSON-able data (its ``status`` as its value, ``"passed"``)."""
         data = asdict(self)
         data["status"] = self.status.value
+        data["findings"] = list(self.findings)  # as JSON has it
         return data
 
     @classmethod
@@ -54,14 +58,15 @@ class CheckResult:
             raise ValueError(f"{where}: status {data['status']!r} is not one of "
                              f"{', '.join(s.value for s in Status)}") from None
         return cls(data["name"], data["title"], status, data["points"], data["max_points"], data.get("message", ""),
-                   data.get("timeline", ""), dict(data.get("lanes", {})))
+                   data.get("timeline", ""), dict(data.get("lanes", {})), tuple(data.get("findings", ())))
 
 
 _CHECK_FIELDS: dict[str, type | tuple[type, ...]] = {
     "name": str, "title": str, "status": str, "points": (int, float), "max_points": (int, float), "message": str,
-    "timeline": str, "lanes": dict}
+    "timeline": str, "lanes": dict, "findings": (list, tuple)}
 _REQUIRED = ("name", "title", "status", "points", "max_points")
-_KIND_WORDS: dict[type | tuple[type, ...], str] = {str: "string", (int, float): "number", dict: "table"}
+_KIND_WORDS: dict[type | tuple[type, ...], str] = {str: "string", (int, float): "number", dict: "table",
+                                                   (list, tuple): "list"}
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,13 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from coursekit._bulk.gradebook import student_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "bulk_class"
@@ -77,15 +80,47 @@ def build_class(dest: Path) -> None:
                                   THREADS + ".py": correct})
     _zip(dest / "m_zipbomb.zip", {THREADS + ".py": b"#" * (120 * 1024 * 1024)})  # ~120 KiB compressed
     (dest / "m_badzip.zip").write_bytes(b"this is not a zip file at all\n")
+    # 2000 copies of one exercise file of 512 KiB each: about 1 MB zipped, 1 GB if intake held every member
+    with warnings.catch_warnings(), zipfile.ZipFile(dest / "hostile_zipstream.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        warnings.simplefilter("ignore")  # "Duplicate name": the point of it
+        for _ in range(2000):
+            zf.writestr(zipfile.ZipInfo(THREADS + ".py", date_time=(2020, 1, 1, 0, 0, 0)), b"#" * (512 * 1024),
+                        zipfile.ZIP_DEFLATED)
+    deep = dest / "hostile_deep_tree"  # and a submission folder 1,500 levels deep (its run makes one too)
+    fd = os.open(deep, os.O_RDONLY)
+    for _ in range(1500):
+        os.mkdir("d", dir_fd=fd)
+        deeper = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = deeper
+    os.close(fd)
     (dest / "README.txt").write_text("class notes, not a student\n")
 
 
+def _walk(folder: Path) -> list[tuple[Path, list[str], list[str]]]:
+    """``os.walk`` without recursion (Python 3.11's recurses, and one student's tree is 1,500 deep)."""
+    out, todo = [], [folder]
+    while todo:
+        top = todo.pop()
+        entries = list(os.scandir(top))
+        dirs = [e.name for e in entries if e.is_dir(follow_symlinks=False)]
+        out.append((top, dirs, [e.name for e in entries if e.name not in dirs]))
+        todo += [top / d for d in dirs]
+    return out
+
+
 def tree_digest(folder: Path) -> str:
+    """Names and contents of everything under ``folder`` (iterative: one student's tree is 1,500 deep)."""
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file() and not path.is_symlink():
-            digest.update(path.read_bytes())
+    todo = [folder]
+    while todo:
+        top = todo.pop()
+        for path in sorted(top.iterdir(), reverse=True):
+            digest.update(str(path.relative_to(folder)).encode())
+            if path.is_dir() and not path.is_symlink():
+                todo.append(path)
+            elif path.is_file() and not path.is_symlink():
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -99,8 +134,11 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     first = course("grade", str(klass), "--out", str(out), "--jobs", "2", "--timeout", "20", *ONLY_SEED)
     grades = (out / "grades.csv").read_bytes() if (out / "grades.csv").exists() else b""
     second = course("grade", str(klass), "--out", str(out), "--jobs", "2", "--timeout", "20", *ONLY_SEED)
-    return {"base": base, "class": klass, "out": out, "first": first, "second": second, "grades": grades,
-            "before": before, "after": tree_digest(klass)}
+    yield {"base": base, "class": klass, "out": out, "first": first, "second": second, "grades": grades,
+           "before": before, "after": tree_digest(klass)}
+    from coursekit._judge.reading import remove_tree
+
+    remove_tree(klass / "hostile_deep_tree")  # pytest's own clean-up of old folders recurses, and would fail
 
 
 def rows(data: bytes) -> dict[str, dict[str, str]]:
@@ -127,7 +165,7 @@ def test_every_student_has_a_row_and_results(graded):
     assert header == ["student", "threads/numbers_letters_threads", "processes/numbers_letters_processes",
                       "coroutines/numbers_letters_asyncio", "total", "max"]
     for student in students:
-        folder = graded["out"] / ("student-report.html" if student == "report.html" else student)
+        folder = graded["out"] / student_dir(student)
         assert json.loads((folder / "results.json").read_text(encoding="utf-8"))["max_score"] == 30
         assert (folder / "feedback.md").read_text(encoding="utf-8").startswith("# Feedback")
 
@@ -161,7 +199,8 @@ def test_tampering_is_named_in_the_feedback(graded):
 def test_attacks_change_nothing_outside_their_run(graded):
     assert graded["before"] == graded["after"], "a submission changed the class folder"
     base = graded["base"]
-    assert not list(base.rglob("escaped.py")) and not Path("/tmp/absolute_escape.py").exists()
+    assert not [f for _, _, files in _walk(base) for f in files if f == "escaped.py"]  # (rglob: too deep here)
+    assert not Path("/tmp/absolute_escape.py").exists()
     assert not (graded["class"] / "conftest.py").exists() and not (ROOT / "conftest.py").read_text().count("hook")
     results = json.loads((graded["out"] / "alice" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 30
@@ -212,7 +251,30 @@ def test_report_is_a_class_overview(graded):
     assert "Checks failed, most common first" in html
     assert 'href="alice/feedback.md"' in html and 'href="student-report.html/feedback.md"' in html
     assert XSS not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert html.count("(time)") + html.count("(tampering)") >= 1
+    assert html.count('title="cut short (time)">T<') + html.count('title="tampering">!<') >= 1
+    assert "file(s) handed in" in html
+
+
+def test_hostile_files_for_the_judge_are_refused_and_bounded(graded):
+    """A FIFO and a link in the trace folder, a 3.5 MB line, a 1,500-deep tree, a streaming zip, an id that
+    collides with another's folder: each scores 0 (the stub's score), the class completes (exit 0, above)."""
+    out = graded["out"]
+    fifo = (out / "hostile_trace_fifo" / "feedback.md").read_text(encoding="utf-8")
+    assert "tried to get around the grader" in fifo and "FIFO" in fifo
+    huge = out / "hostile_huge_line" / "results.json"
+    assert huge.stat().st_size < 300_000, "a 3.5 MB line made a results.json this large"
+    assert "[cut by the grader:" in huge.read_text(encoding="utf-8")
+    # every cache entry is bounded: at most MAX_LINES lines of at most 500 characters in each failed check's
+    # picture (the output flood is the largest, about 4 MB); the 3.5 MB line made a 31 MB one
+    assert max(p.stat().st_size for p in (out / ".cache").glob("*.json")) < 6_000_000
+    assert "more than 16 deep were not read" in (out / "hostile_deep_tree" / "feedback.md").read_text()
+    zipped = (out / "hostile_zipstream" / "feedback.md").read_text(encoding="utf-8")
+    assert "zip bomb" in zipped and "more notes like these" in zipped
+    for student, score in (("report.html", 0), ("student-report.html", 10)):
+        data = json.loads((out / student_dir(student) / "results.json").read_text(encoding="utf-8"))
+        assert data["extra_data"]["student"] == student and data["score"] == score
+        assert data["extra_data"]["unsafe"] is False
+    assert "Graded with --unsafe" not in (out / "report.html").read_text(encoding="utf-8")
 
 
 def test_protections_are_recorded(graded):
@@ -240,6 +302,19 @@ def test_rerun_reuses_the_cache_and_writes_the_same_bytes(graded):
     assert graded["second"].returncode == 0, graded["second"].stderr[-3000:]
     assert "graded 0 file(s)" in graded["second"].stdout
     assert (graded["out"] / "grades.csv").read_bytes() == graded["grades"]
+
+
+def test_summary_counts_files_handed_in_and_distinct(tmp_path):
+    """Identical files are graded once; the summary must still say how many were handed in (29, not "21")."""
+    klass = tmp_path / "class"
+    for student, source in (("ann", CORRECT_THREADS), ("ben", CORRECT_THREADS), ("cat", WRONG_THREADS)):
+        (klass / student / "threads").mkdir(parents=True)
+        shutil.copy(source, klass / student / (THREADS + ".py"))
+    done = course("grade", str(klass), "--out", str(tmp_path / "out"), "--exercise", THREADS, "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert "3 student(s), 3 file(s) handed in (2 distinct, 1 identical to another student's, graded once)" \
+        in done.stdout, done.stdout
+    assert "graded 2 file(s)" in done.stdout
 
 
 def test_exercise_selection_and_bad_arguments(tmp_path):
@@ -300,7 +375,7 @@ def test_the_audit_guard_alone_contains_the_attacks():
                "hostile_monkeypatch_sneaky", "hostile_overwrite_results", "hostile_probe_direct",
                "hostile_trace_forge"]
     cache = ReferenceCache()
-    runner.use_sandbox(Sandbox(hide=(ROOT,), levels=("limits",)))
+    runner.use_sandbox(Sandbox(hide=(ROOT,), levels=("limits",), unsafe=os.geteuid() == 0))  # as root: --unsafe
     try:
         honest = grade_exercise(exercise, CORRECT_THREADS, cache=cache)
         scores = {a: grade_exercise(exercise, FIXTURE / "submissions" / a / (THREADS + ".py"), cache=cache)

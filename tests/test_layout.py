@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("coursekit.models", "data"),
     ("coursekit.registry", "data"),
     ("coursekit.results", "data"),
+    ("coursekit.scenarios", "data"),  # drivers' scenarios: pure, loaded on the child side with a grader
     ("coursekit.grading", "facade"),
     ("coursekit", "feature"),  # _practice, _bulk, _nbgrader, _dev, _cli, cli, pytest_plugin, __init__
 )
@@ -38,7 +39,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "engine": ("coursekit.models",),
     "data": ("coursekit.models", "coursekit.registry", "coursekit.results"),
     "judge": ("coursekit.models", "coursekit.registry", "coursekit.results", *ENGINE_PURE),
-    "checks": ("coursekit.models", "coursekit.registry", "coursekit.results", "coursekit._judge", *ENGINE_PURE),
+    "checks": ("coursekit.models", "coursekit.registry", "coursekit.results", "coursekit.scenarios", "coursekit._judge",
+               *ENGINE_PURE),
     # The views draw results and pictures, and the course's progress (the statuses `course list` shows).
     "view": ("coursekit.models", "coursekit.registry", "coursekit.results", "coursekit._judge.picture",
              "coursekit._judge.messages", "coursekit._judge.timeline", "coursekit._practice.progress"),

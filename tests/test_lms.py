@@ -23,7 +23,7 @@ from coursekit._bulk.lms import Lms, MatchRule, RosterError, load_roster, match_
 ROOT = Path(__file__).resolve().parent.parent
 THREADS = "threads/numbers_letters_threads"
 CORRECT = ROOT / "tests/catalogue/threads/numbers_letters_threads/correct/thread_objects.py"
-WRONG = ROOT / "tests/catalogue/threads/numbers_letters_threads/wrong/sequential.py"  # 4 of 10 points
+WRONG = ROOT / "tests/catalogue/threads/numbers_letters_threads/wrong/sequential.py"  # 2 of 10 points (runs, output)
 
 CANVAS_ROSTER = """\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,\
 Numbers and letters with two threads (4711),Current Score
@@ -112,7 +112,7 @@ def test_canvas_csv_has_canvas_import_layout(klass, tmp_path):
     assert (out / "canvas.csv").read_text(encoding="utf-8") == (
         "Student,ID,SIS User ID,SIS Login ID,Section,Numbers and letters with two threads (4711)\n"
         "Points Possible,,,,,10\n"
-        '"Smith, Bob",102,S002,bob.smith@uni.edu,Section A,4\n'
+        '"Smith, Bob",102,S002,bob.smith@uni.edu,Section A,2\n'
         '"Liddell, Alice",101,S001,alice,Section A,10\n'
         '"Dodo, Dan",103,S003,dan,Section B,\n')
     assert not (out / "moodle.csv").exists()
@@ -132,7 +132,7 @@ def test_moodle_csv_keeps_the_rosters_spelling(klass, tmp_path):
                   str(roster_file(tmp_path, MOODLE_ROSTER)), "--roster-id-column", "email")
     assert done.returncode == 0, done.stderr
     assert (out / "moodle.csv").read_text(encoding="utf-8") == (
-        f"email,{THREADS}\nAlice@Uni.edu,10\nBob.Smith@uni.edu,4\ndan@uni.edu,\n")
+        f"email,{THREADS}\nAlice@Uni.edu,10\nBob.Smith@uni.edu,2\ndan@uni.edu,\n")
     assert not (out / "canvas.csv").exists() and "'stranger'" in done.stderr
 
 
@@ -172,13 +172,13 @@ def test_visibility_in_results_json_and_feedback(klass, tmp_path):
     shown = {t["name"].split(" :: ")[1].split(" ")[0]: t["visibility"] for t in data["tests"]}
     assert shown == {"runs": "visible", "output": "visible", "timing": "visible", "order": "visible",
                      "model": "visible", "overlap": "hidden", "join": "after_due_date"}
-    assert data["visibility"] == "hidden" and data["score"] == 4  # the total is hidden, and still counts them
+    assert data["visibility"] == "hidden" and data["score"] == 2  # the total is hidden, and still counts them
     overlap = next(t for t in data["tests"] if " :: overlap " in t["name"])
     assert overlap["output"]  # Gradescope shows a hidden test's output to instructors only
 
     student = (bob / "feedback.md").read_text(encoding="utf-8")
     instructor = (bob / "feedback-instructor.md").read_text(encoding="utf-8")
-    assert "**Total: 4 / 10**" in student and "**Total: 4 / 10**" in instructor
+    assert "**Total: 2 / 10**" in student and "**Total: 2 / 10**" in instructor
     assert "| overlap:" not in student and "**overlap**" not in student and "| join:" not in student
     assert "- 1 more check (2 points): hidden" in student and "- 1 more check (2 points): shown after the due" \
         in student

@@ -257,6 +257,59 @@ def test_cli_builds_a_folder_and_names_an_unknown_exercise(tmp_path, monkeypatch
     assert not (tmp_path / "other" / "source").exists()
 
 
+def _answer_cell(notebook: Path) -> str:
+    return next(_source(c) for c in _cells(notebook) if _grade_id(c) == "answer")
+
+
+def _git(course: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(course), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                   check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("exercise_id", SEEDS)
+def test_build_after_solving_uses_the_committed_stub(tmp_path, exercise_id):
+    """An instructor who solved an exercise in exercises/ (as a student would) still builds the same notebook."""
+    fresh = load_course(_kit_course(tmp_path / "fresh"))
+    before = build(fresh, tmp_path / "nb-fresh", "ps", [fresh.get(exercise_id)])[0]
+    kit = _kit_course(tmp_path / "kit")
+    _git(kit, "init", "-q")
+    _git(kit, "add", ".")
+    _git(kit, "commit", "-q", "-m", "course")
+    shutil.copy2(kit / "solutions" / f"{exercise_id}.py", kit / "exercises" / f"{exercise_id}.py")  # solved it
+    course = load_course(kit)
+    after = build(course, tmp_path / "nb", "ps", [course.get(exercise_id)])[0]
+    assert _answer_cell(after.notebook) == _answer_cell(before.notebook)
+    assert after.stub.source == "git HEAD" and "not committed" in after.stub.note
+    assert _cells(after.notebook)[0] == _cells(before.notebook)[0]  # the lesson too
+
+
+def test_build_without_git_uses_the_stub_or_the_pristine_copy_or_says_what_to_do(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from coursekit.cli import main
+
+    ex_id = SEEDS[0]
+    kit = _kit_course(tmp_path / "kit")
+    stub = (kit / "exercises" / f"{ex_id}.py").read_text(encoding="utf-8")
+    course = load_course(kit)
+    clean = build(course, tmp_path / "nb0", "ps", [course.get(ex_id)])[0]
+    assert clean.stub.source == f"exercises/{ex_id}.py" and not clean.stub.note
+    shutil.copy2(kit / "solutions" / f"{ex_id}.py", kit / "exercises" / f"{ex_id}.py")
+    monkeypatch.chdir(kit)
+    refused = CliRunner().invoke(main, ["nbgrader", "build", str(tmp_path / "nb1"), "--exercise", ex_id])
+    assert refused.exit_code != 0
+    assert f"exercises/{ex_id}.py is no stub any more" in refused.output, refused.output
+    assert "Traceback" not in refused.output
+    pristine = kit / ".course" / "pristine" / f"{ex_id}.py"  # what a student command keeps
+    pristine.parent.mkdir(parents=True)
+    pristine.write_text(stub, encoding="utf-8")
+    done = CliRunner().invoke(main, ["nbgrader", "build", str(tmp_path / "nb2"), "--exercise", ex_id])
+    assert done.exit_code == 0, done.output
+    assert f"note: exercises/{ex_id}.py is no stub any more" in done.output
+    notebook = next((tmp_path / "nb2" / "source").glob("*/*.ipynb"))
+    assert _answer_cell(notebook) == _answer_cell(clean.notebook)
+
+
 def test_grade_cell_without_a_finished_answer_scores_zero_and_says_why(capsys):
     assert kernel.check("threads/never_run", "runs", 2) == 0.0
     assert "run the answer cell" in capsys.readouterr().out

@@ -304,3 +304,32 @@ def test_importing_the_cli_loads_no_command_area_and_help_lists_them_all():
     assert loaded.strip() == "['coursekit', 'coursekit.cli']"
     listed = run("--help").output
     assert all(f"\n  {name} " in listed for names in AREAS.values() for name in names), listed
+
+
+def test_course_help_gives_each_students_command_its_whole_first_sentence(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    listed = " ".join(CliRunner().invoke(main, ["--help"], terminal_width=80).output.split())
+    from coursekit._cli.practice import COMMANDS
+
+    for command in COMMANDS:
+        sentence = " ".join((command.help or "").split(".")[0].split()) + "."
+        assert sentence in listed, (command.name, listed)
+
+
+def test_course_next_says_how_to_check_and_run_once(course):
+    out = run("next").output
+    ex = COURSE.exercises[0]
+    assert out.count(f"course check {ex.id}") == 1, out
+    assert out.count(f"python exercises/{ex.id}.py") == 1, out
+    assert re.search(r"sleeping 1 second before each line", " ".join(out.replace("|", " ").split())), out
+
+
+def test_outputs_written_in_the_course_folder_are_git_ignored(tmp_path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    names = ["out.html", "check.html", "autograder.zip", "report.html"]
+    res = subprocess.run(["git", "check-ignore", *names], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert res.stdout.split() == names
+    kept = subprocess.run(["git", "check-ignore", "README.md", "exercises/threads/numbers_letters_threads.py"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    assert kept.stdout == ""

@@ -121,3 +121,62 @@ def test_the_html_page_draws_exact_timelines_in_a_browser(tmp_path, monkeypatch)
     _chromium(chromium, tmp_path / "profile", "--window-size=1100,1500", f"--screenshot={shot}", page.as_uri())
     assert shot.is_file() and shot.stat().st_size > 20_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+LAYOUT_PROBE = """
+<script>
+(function () {
+  const overlap = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const out = {figures: [], headers: Array.from(document.querySelectorAll("table.summary th")).map(
+    th => th.textContent.trim()), pageWidth: document.documentElement.scrollWidth,
+    viewport: window.innerWidth};
+  for (const svg of document.querySelectorAll("svg.lanes")) {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const struck = [], onHeading = [];
+    const labels = Array.from(svg.querySelectorAll("text.label, text.print-label"));
+    for (const line of svg.querySelectorAll("line.divergence")) {
+      const x = Number(line.getAttribute("x1")), y1 = Number(line.getAttribute("y1")),
+            y2 = Number(line.getAttribute("y2"));
+      for (const t of labels) {
+        const b = t.getBBox();
+        if (b.x < x && x < b.x + b.width && b.y < y2 && y1 < b.y + b.height) struck.push(t.textContent);
+      }
+    }
+    for (const d of svg.querySelectorAll("text.divergence-label")) {
+      for (const h of svg.querySelectorAll("text.section")) {
+        if (overlap(d.getBBox(), h.getBBox())) onHeading.push(d.textContent + " / " + h.textContent);
+      }
+    }
+    out.figures.push({scale, struck, onHeading});
+  }
+  const pre = document.createElement("pre");
+  pre.id = "probe";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>
+"""
+
+
+@pytest.mark.parametrize("case", ["no_join.py", "join_one_only.py", "sequential.py"])
+def test_the_timeline_stays_readable_at_760_px_and_its_first_difference_strikes_no_label(tmp_path, monkeypatch,
+                                                                                         case):
+    """no_join.py differs at 0 s (the label of the line once sat on the "expected" heading); at 760 px the SVG
+    was scaled down until its labels could not be read; the summary's status column had no header."""
+    chromium = _chromium_or_skip()
+    course = copy_course(tmp_path / "course")
+    shutil.copyfile(ROOT / "tests" / "catalogue" / EX / "wrong" / case, course / "exercises" / f"{EX}.py")
+    monkeypatch.chdir(course)
+    page = tmp_path / "check.html"
+    CliRunner().invoke(main, ["check", EX, "--html", str(page)], catch_exceptions=False)
+    probed = tmp_path / "probed.html"
+    probed.write_text(page.read_text().replace("</body>", LAYOUT_PROBE + "</body>"))
+    dom = _chromium(chromium, tmp_path / "profile", "--window-size=760,1400", "--dump-dom", probed.as_uri())
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout, re.DOTALL)
+    assert found, f"no probe output; chromium said:\n{dom.stderr[-2000:]}"
+    probe = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    assert probe["headers"] == ["exercise", "points", "status"]
+    assert probe["figures"], probe
+    for fig in probe["figures"]:
+        assert fig["scale"] >= 0.9, fig  # 12 px labels drawn at 11 px or more
+        assert fig["struck"] == [] and fig["onHeading"] == [], fig

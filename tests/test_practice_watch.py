@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shlex
 import shutil
 import subprocess
@@ -128,3 +129,48 @@ def test_the_solution_asks_first_in_a_terminal(tmp_path, terminal):
     terminal("send-keys", "-t", "watch", "y", "Enter")
     screen = terminal.wait_for("solution-exited-0")
     assert "(reference)" in screen and "threading.Thread(" in screen
+
+
+def _visible(terminal: Terminal) -> list[str]:
+    """The rows on screen now (no scrollback): what a learner sees without scrolling."""
+    return terminal("capture-pane", "-p", "-t", "watch").rstrip("\n").splitlines()
+
+
+def test_an_80x24_terminal_shows_the_score_the_first_failure_its_picture_and_the_keys(tmp_path, terminal):
+    """run() instead of start() fails six checks with one mistake: one screen must still hold the score, the
+    first failing check with its words and a picture, and the keys; the mistake is named once on it."""
+    course = copy_course(tmp_path / "course")
+    shutil.copyfile(ROOT / "tests" / "catalogue" / EX / "wrong" / "run_instead_of_start.py",
+                    course / "exercises" / f"{EX}.py")
+    log = tmp_path / "watch.log"
+    env = f"PYTHONPATH={shlex.quote(str(ROOT))} TERM=xterm-256color"
+    cmd = (f"cd {shlex.quote(str(course))} && env {env} {shlex.quote(sys.executable)} -m coursekit watch {EX} "
+           f"2>{shlex.quote(str(log))}; echo watch-exited-$?; sleep 60")
+    terminal("new-session", "-d", "-s", "watch", "-x", "80", "-y", "24", cmd)
+    terminal.wait_for("[q] quit")
+    terminal.wait_for("page 1/")
+    rows = _visible(terminal)
+    screen = "\n".join(rows)
+    n = len(load_course(course).exercises)
+    assert rows[0].startswith(f"course watch: #1/{n} {EX}"), screen  # the top did not scroll away
+    assert re.match(r"^\d+/10 points ", rows[1]), screen
+    failing = re.search(r"^\u2717 (\w+)", screen, re.MULTILINE)
+    assert failing is not None and failing.group(1) in rows[1], screen
+    assert "your program" in screen and "expected" in screen and "first difference" in screen, screen
+    assert "[n] next" in rows[-2] and "[q] quit" in rows[-2] and "[d]" in rows[-2], screen
+    for words in ("Everything was printed by main itself", "You called run() on a thread"):
+        assert screen.count(words) <= 1, screen
+    first = failing.group(1)
+    terminal("send-keys", "-t", "watch", "f")
+    terminal.wait_for("page 2/")
+    second = "\n".join(_visible(terminal))
+    assert not re.search(rf"^\u2717 {first}\b", second, re.MULTILINE), second
+    terminal("send-keys", "-t", "watch", "h")
+    screen = terminal.wait_for("press h again", after="Hint 1/")  # watch mode names its key, not a command
+    assert "`course hint" not in screen[screen.rfind("Hint 1/"):]
+    terminal("send-keys", "-t", "watch", "n")
+    following = load_course(course).exercises[1]
+    terminal.wait_for(f"Next: #2 {following.id}")  # the next exercise's lesson
+    terminal("send-keys", "-t", "watch", "q")
+    terminal.wait_for("watch-exited-0")
+    assert "Traceback" not in log.read_text()

@@ -242,6 +242,11 @@ def test_the_command_refuses_a_bad_shard_before_grading(tmp_path, monkeypatch):
     monkeypatch.setenv("JOB_COMPLETION_INDEX", "x")
     done = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--out", str(tmp_path / "o"), "--shard", "3"])
     assert done.exit_code != 0 and "JOB_COMPLETION_INDEX" in done.output and "'x'" in done.output
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section\nAlice,1,alice,alice,A\n", encoding="utf-8")
+    done = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--out", str(tmp_path / "o"), "--shard", "0/3",
+                                     "--roster", str(roster)])
+    assert done.exit_code != 0 and "course grade merge" in done.output and not (tmp_path / "o").exists()
 
 
 def test_grade_help_shows_both_forms(monkeypatch):

@@ -26,7 +26,7 @@ from typing import Any
 import coursekit
 from coursekit._bulk.intake import Submission, collect
 from coursekit._judge import runner
-from coursekit._judge.sandbox import Sandbox
+from coursekit._judge.sandbox import IsolationRefused, Sandbox
 from coursekit._practice.progress import file_digest
 from coursekit._practice.select import SelectionError, select_exercises
 from coursekit.grading import Grader, GraderError, ReferenceCache, grade_exercise, load_grader
@@ -67,10 +67,27 @@ class ClassResult:
     internal_errors: int = 0
     seconds: float = 0.0
     roster: tuple[str, ...] = ()  # every student id intake found, graded here or not (sorted)
+    unsafe: bool = False  # graded with --unsafe: student code may have run as root
 
     @property
     def max_total(self) -> float:
         return sum(ex.max_points for ex in self.exercises)
+
+    @property
+    def handed_in(self) -> int:
+        """Files the students handed in, once per student: ``graded`` and ``reused`` count identical files once,
+        so they alone would under-report a class that shares files (29 handed in, "graded 21")."""
+        return sum(1 for sr in self.students for how in sr.how.values() if how != "not submitted")
+
+    @property
+    def distinct(self) -> int:
+        """Distinct gradable files among those handed in: each is graded (or reused) once, whoever handed it in."""
+        return len({key for sr in self.students for key in sr.keys.values()})
+
+    @property
+    def rejected(self) -> int:
+        """Files handed in that intake refused (malformed, misplaced): they score 0 without being run."""
+        return sum(1 for sr in self.students for how in sr.how.values() if how == "rejected")
 
     def protections(self) -> dict[str, Any]:
         """The isolation the runs actually had (the weakest one seen, if they differ)."""
@@ -95,11 +112,22 @@ def _placeholder(exercise: Exercise, grader: Grader, message: str) -> ExerciseRe
         CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message) for c in grader.checks])
 
 
+def load_graders(exercises: list[Exercise]) -> dict[str, Grader]:
+    """Every exercise's grader by id; a ``BulkError`` (the instructor's to fix) for the first that cannot load."""
+    graders: dict[str, Grader] = {}
+    for ex in exercises:
+        try:
+            graders[ex.id] = load_grader(ex)
+        except GraderError as exc:
+            raise BulkError(str(exc)) from None
+    return graders
+
+
 def grade_class(course: Course, submissions: Path, out: Path, *, jobs: int | None = None,
                 exercise_ids: tuple[str, ...] = (), timeout: float | None = None, force: bool = False,
                 progress: Callable[[int, int], None] | None = None, match_names: bool = False,
                 on_start: Callable[[int], None] | None = None,
-                select: Callable[[str], bool] | None = None) -> ClassResult:
+                select: Callable[[str], bool] | None = None, unsafe: bool = False) -> ClassResult:
     """Grade every student of ``submissions`` (those ``select`` keeps, if given); cache under ``out``.
 
     Raises ``BulkError`` if it cannot run."""
@@ -112,12 +140,7 @@ def grade_class(course: Course, submissions: Path, out: Path, *, jobs: int | Non
             raise BulkError(f"--timeout must be a positive number of seconds, not {timeout}")
         exercises = [dataclasses.replace(ex, limits=dataclasses.replace(ex.limits, wall_s=float(timeout)))
                      for ex in exercises]
-    graders: dict[str, Grader] = {}
-    for ex in exercises:
-        try:
-            graders[ex.id] = load_grader(ex)
-        except GraderError as exc:
-            raise BulkError(str(exc)) from None
+    graders = load_graders(exercises)
     out.mkdir(parents=True, exist_ok=True)
     cache_dir = out / CACHE_DIR
     cache_dir.mkdir(exist_ok=True)
@@ -125,8 +148,8 @@ def grade_class(course: Course, submissions: Path, out: Path, *, jobs: int | Non
     try:
         intake = collect(submissions, exercises, staging, match_names=match_names)
         result = ClassResult(course, exercises, graders, [], intake.notes,
-                             roster=tuple(sub.student for sub in intake.students))
-        kit = kit_fingerprint()
+                             roster=tuple(sub.student for sub in intake.students), unsafe=unsafe)
+        kit = kit_fingerprint() + ("+unsafe" if unsafe else "")  # a verdict graded as root is not reused safely
         keys: dict[str, tuple[Exercise, Path]] = {}
         wanted: list[tuple[StudentResult, Exercise, str]] = []
         for sub in intake.students:
@@ -159,7 +182,11 @@ def grade_class(course: Course, submissions: Path, out: Path, *, jobs: int | Non
         result.reused = len(keys) - len(todo)
         if on_start is not None:
             on_start(len(todo))
-        runner.use_sandbox(Sandbox(hide=(course.root, submissions.resolve(), out.resolve(), staging)))
+        try:  # refuses (IsolationRefused) to run student code as root unless ``unsafe``
+            runner.use_sandbox(Sandbox(hide=(course.root, submissions.resolve(), out.resolve(), staging),
+                                       unsafe=unsafe))
+        except IsolationRefused as exc:
+            raise BulkError(str(exc)) from None
         try:
             _grade_all(todo, keys, verdicts, cache_dir, jobs or os.cpu_count() or 1, result, progress)
         finally:

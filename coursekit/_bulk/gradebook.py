@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import coursekit
 from coursekit._bulk.grade_class import ClassResult, StudentResult
+from coursekit._practice.hints import choose
 from coursekit.registry import Exercise
 from coursekit.results import ExerciseResult, Status
 
@@ -60,9 +61,25 @@ def has_withheld_checks(result: ClassResult) -> bool:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+STUDENT_PREFIX = "student-"
+
+
 def student_dir(student: str) -> str:
-    """The folder name of a student's results: the id itself, unless it would clash with a file of ours."""
-    return f"student-{student}" if student in RESERVED or student.startswith(".") else student
+    """The folder name of a student's results: the id itself, or ``student-<id>`` when the id is one of our own
+    file names (``report.html``), starts with ``.``, or itself starts with ``student-``.
+
+    Injective, so two students never share a folder: a prefixed name always starts with ``student-``, and an
+    id that starts with ``student-`` is always prefixed, so ``report.html`` and ``student-report.html`` become
+    ``student-report.html`` and ``student-student-report.html``.  Deterministic: it depends on the id alone."""
+    clash = student in RESERVED or student.startswith((".", STUDENT_PREFIX))
+    return STUDENT_PREFIX + student if clash else student
+
+
+def ran_unsafe(result: ClassResult) -> bool:
+    """Whether the class was graded with ``--unsafe`` (student code allowed to run as root), here or in a shard
+    (each run's isolation record says so)."""
+    return result.unsafe or any((r.run_info.get("sandbox") or {}).get("unsafe")
+                                for sr in result.students for r in sr.exercises.values())
 
 
 def points(x: float) -> str:
@@ -136,6 +153,7 @@ def gradescope_results(result: ClassResult, sr: StudentResult) -> dict[str, Any]
             "coursekit": coursekit.__version__,
             "exercises": {ex.id: sr.how[ex.id] for ex in result.exercises},
             "protections": _weakest([r.run_info.get("sandbox") for r in sr.exercises.values()]) or None,
+            "unsafe": ran_unsafe(result),  # --unsafe: student code may have run as root
             "runs": {ex.id: {k: v for k, v in sr.exercises[ex.id].run_info.items() if k != "sandbox"}
                      for ex in result.exercises if sr.exercises[ex.id].run_info},
         },
@@ -219,6 +237,8 @@ def _exercise_feedback(ex: Exercise, r: ExerciseResult, how: str, with_messages:
         shown.add(c.message)
         fence = _fence(c.message)
         lines += [f"**{c.name}**: {_md(c.title)}", "", fence + "text", c.message, fence, ""]
-    if any(c.status is not Status.PASSED for c in visible) and ex.hints:
-        lines += [f"Hint: {_md(ex.hints[0])}", ""]
+    failed = [c for c in visible if c.status is not Status.PASSED]
+    hint = choose(ex, [c.name for c in failed], list(dict.fromkeys(k for c in failed for k in c.findings))).hints
+    if failed and hint:  # the hint for the mistake the visible checks show (coursekit._practice.hints)
+        lines += [f"Hint: {_md(hint[0])}", ""]
     return lines

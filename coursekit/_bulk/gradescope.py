@@ -95,15 +95,17 @@ if [ -n "${COURSEKIT_PYTHON:-}" ]; then PY="$COURSEKIT_PYTHON"
 elif [ -x "$VENV/bin/python" ]; then PY="$VENV/bin/python"  # where setup.sh installed the kit
 else PY=python3
 fi
-cd "$ROOT/source" && exec "$PY" -m coursekit._bulk.gradescope "$ROOT"
+cd "$ROOT/source" && exec "$PY" -m coursekit._bulk.gradescope "$ROOT"{unsafe}
 """
 
 COURSE_FILES = ("course.toml", "pyproject.toml", "README.md", "conftest.py")
 COURSE_DIRS = ("coursekit", "exercises", "solutions", "graders")
 
 
-def build_zip(course: Course, out: Path) -> list[str]:
-    """Write ``autograder.zip`` (the kit, the course, setup.sh, run_autograder); return the names it holds."""
+def build_zip(course: Course, out: Path, *, unsafe: bool = False) -> list[str]:
+    """Write ``autograder.zip`` (the kit, the course, setup.sh, run_autograder); return the names it holds.
+
+    ``unsafe``: ``run_autograder`` passes ``--unsafe`` (grade even where student code would run as root)."""
     names: list[str] = []
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -115,7 +117,7 @@ def build_zip(course: Course, out: Path) -> list[str]:
             names.append(name)
 
         add("setup.sh", SETUP_SH.encode(), 0o755)
-        add("run_autograder", RUN_AUTOGRADER.encode(), 0o755)
+        add("run_autograder", RUN_AUTOGRADER.replace("{unsafe}", " --unsafe" if unsafe else "").encode(), 0o755)
         for name in COURSE_FILES:
             if (course.root / name).is_file():
                 add(name, (course.root / name).read_bytes())
@@ -128,8 +130,11 @@ def build_zip(course: Course, out: Path) -> list[str]:
     return names
 
 
-def run(root: Path) -> int:
-    """Grade ``root/submission`` into ``root/results/results.json``; always writes it, always returns 0."""
+def run(root: Path, *, unsafe: bool = False) -> int:
+    """Grade ``root/submission`` into ``root/results/results.json``; always writes it, always returns 0.
+
+    Where student code would run as root (no other isolation), it is not run unless ``unsafe``: results.json then
+    says why, for the instructor, and scores 0."""
     from coursekit._bulk.grade_class import grade_class
     from coursekit._bulk.gradebook import gradescope_results, summary
 
@@ -145,7 +150,7 @@ def run(root: Path) -> int:
                 shutil.copytree(submission, klass / "submission", symlinks=True)
             else:
                 (klass / "submission").mkdir()
-            result = grade_class(course, klass, Path(tmp) / "out", match_names=True)
+            result = grade_class(course, klass, Path(tmp) / "out", match_names=True, unsafe=unsafe)
             student = result.students[0]
             data = gradescope_results(result, student)
             data["output"] = summary(result, student)  # each test carries its own failure message
@@ -161,5 +166,6 @@ def run(root: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("COURSEKIT_AUTOGRADER_ROOT",
-                                                                          "/autograder"))))
+    _args = [a for a in sys.argv[1:] if a != "--unsafe"]
+    sys.exit(run(Path(_args[0] if _args else os.environ.get("COURSEKIT_AUTOGRADER_ROOT", "/autograder")),
+                 unsafe="--unsafe" in sys.argv[1:]))

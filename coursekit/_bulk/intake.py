@@ -5,6 +5,11 @@
 or imports student files: they are read as bytes, checked, and copied into a private staging folder.  Every
 oddity becomes a short note for that student (or for the class, when no student can be named), and intake
 goes on: one broken submission never stops the batch.
+
+Memory is bounded per student, whatever the submission claims: only entries that name an exercise file are
+read at all, each at most once per exercise, each file to at most ``MAX_FILE_BYTES`` (streamed: a member's
+declared size is not trusted), and at most ``MAX_READ_TOTAL`` bytes in all (a 1.25 MB zip of 2000 copies of
+one exercise file used to make intake hold 1 GB).
 """
 
 from __future__ import annotations
@@ -14,15 +19,20 @@ import os
 import stat
 import tokenize
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from coursekit.registry import Exercise
 
 MAX_FILE_BYTES = 512 * 1024  # a submission file larger than this is not graded
 MAX_ZIP_MEMBERS = 2000
 MAX_ZIP_TOTAL = 64 * 1024 * 1024  # uncompressed bytes a zip may declare, over all members
+MAX_READ_TOTAL = 8 * 1024 * 1024  # bytes intake reads for one student, over all its files
+MAX_DEPTH = 16  # folders of a submission nested deeper than this are not read
+MAX_NOTES = 50  # notes kept per student (a zip of 2000 entries must not make 2000 of them)
 IGNORED_NAMES = {"__MACOSX", ".DS_Store", "__pycache__", "Thumbs.db", ".ipynb_checkpoints"}
 
 
@@ -78,25 +88,66 @@ def collect(folder: Path, exercises: list[Exercise], staging: Path, *, match_nam
         if "folder" in kinds and "zip" in kinds:
             sub.notes.append(f"Both a folder {student!r} and {student}.zip were handed in; the folder was graded "
                              "and the zip ignored. Hand in one of them.")
+        wanted = _Wanted(by_rel, match_names)
         if "folder" in kinds:
             sub.source = "folder"
-            entries = _folder_entries(kinds["folder"], sub)
+            entries = _folder_entries(kinds["folder"], sub, wanted)
         else:
             sub.source = "zip"
-            entries = _zip_entries(kinds["zip"], sub)
+            entries = _zip_entries(kinds["zip"], sub, wanted)
         _accept(entries, by_rel, sub, box, match_names)
+        if len(sub.notes) > MAX_NOTES:
+            sub.notes[MAX_NOTES:] = [f"... and {len(sub.notes) - MAX_NOTES} more notes like these."]
         students.append(sub)
     return Intake(students, class_notes)
 
 
 # -- reading -------------------------------------------------------------------------------------------------
-def _folder_entries(root: Path, sub: Submission) -> list[tuple[str, bytes | str]]:
+Content = bytes | str | None  # the bytes, why they could not be read, or None: not read (no exercise needs it)
+
+
+class _Wanted:
+    """Which entries are worth reading: those that name an exercise file (where it belongs, or anywhere with
+    ``match_names``), the first one for each; and how much may still be read."""
+
+    def __init__(self, by_rel: dict[str, Exercise], match_names: bool) -> None:
+        self.by_rel = by_rel
+        self.names = {rel.rsplit("/", 1)[-1]: rel for rel in by_rel} if match_names else {}
+        self.claimed: set[str] = set()
+        self.budget = MAX_READ_TOTAL
+
+    def __call__(self, rel: str) -> bool:
+        key = rel.removeprefix("exercises/")
+        if key not in self.by_rel:
+            key = self.names.get(key.rsplit("/", 1)[-1], "")
+        if not key or key in self.claimed:
+            return False
+        self.claimed.add(key)
+        return True
+
+    def read(self, f: IO[bytes]) -> bytes | str:
+        """At most ``MAX_FILE_BYTES`` + 1 bytes of ``f``, in chunks, within the student's budget."""
+        chunks: list[bytes] = []
+        got = 0
+        while got <= MAX_FILE_BYTES:
+            if self.budget <= 0:
+                return f"it was not read: your submission holds more than the {MAX_READ_TOTAL} bytes read in all"
+            chunk = f.read(min(64 * 1024, MAX_FILE_BYTES + 1 - got, self.budget))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+            self.budget -= len(chunk)
+        return b"".join(chunks)
+
+
+def _folder_entries(root: Path, sub: Submission, wanted: _Wanted) -> list[tuple[str, Content]]:
     """(relative path, content or why unreadable) for each regular file; symbolic links are never followed."""
     if root.is_symlink():
         sub.notes.append("Your submission folder is a symbolic link; it was not followed.")
         return []
-    out: list[tuple[str, bytes | str]] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    out: list[tuple[str, Content]] = []
+    for dirpath, dirnames, filenames in _walk(root, sub):
         rel_dir = Path(dirpath).relative_to(root)
         for d in list(dirnames):
             if d in IGNORED_NAMES or d.startswith("."):
@@ -109,6 +160,9 @@ def _folder_entries(root: Path, sub: Submission) -> list[tuple[str, bytes | str]
                 continue
             full = Path(dirpath) / name
             rel = (rel_dir / name).as_posix()
+            if not wanted(rel):
+                out.append((rel, None))
+                continue
             info = os.lstat(full)
             if stat.S_ISLNK(info.st_mode):
                 out.append((rel, "it is a symbolic link (links are not followed: hand in the file itself)"))
@@ -117,17 +171,44 @@ def _folder_entries(root: Path, sub: Submission) -> list[tuple[str, bytes | str]
             elif info.st_size > MAX_FILE_BYTES:
                 out.append((rel, f"it is {info.st_size} bytes, more than the {MAX_FILE_BYTES} bytes allowed"))
             else:
-                with open(full, "rb") as f:
-                    out.append((rel, f.read(MAX_FILE_BYTES + 1)))
+                try:
+                    fd = os.open(full, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                    with os.fdopen(fd, "rb") as f:
+                        out.append((rel, wanted.read(f) if stat.S_ISREG(os.fstat(fd).st_mode)
+                                    else "it is not a regular file"))
+                except OSError as exc:
+                    out.append((rel, f"it cannot be read ({exc.strerror})"))
     return out
 
 
-def _zip_entries(path: Path, sub: Submission) -> list[tuple[str, bytes | str]]:
+def _walk(root: Path, sub: Submission) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk`` without following links, iterative and bounded: a tree thousands of folders deep made the
+    recursive walk of Python 3.11 raise ``RecursionError``.  Folders deeper than ``MAX_DEPTH`` are not read."""
+    todo = [(str(root), 0)]
+    while todo:
+        top, depth = todo.pop()
+        try:
+            with os.scandir(top) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        dirnames = sorted(e.name for e in entries if e.is_dir(follow_symlinks=False) or
+                          (e.is_symlink() and os.path.isdir(e.path)))
+        filenames = [e.name for e in entries if e.name not in dirnames]
+        yield top, dirnames, filenames
+        if depth >= MAX_DEPTH and dirnames:
+            sub.notes.append(f"{Path(top).relative_to(root).as_posix()}: folders nested more than {MAX_DEPTH} "
+                             "deep were not read.")
+            continue
+        todo += [(path, depth + 1) for d in reversed(dirnames) if not os.path.islink(path := os.path.join(top, d))]
+
+
+def _zip_entries(path: Path, sub: Submission, wanted: _Wanted) -> list[tuple[str, Content]]:
     """Members of a zip, read with every size bounded: a zip bomb or a zip slip is reported, never extracted."""
     if path.is_symlink():
         sub.notes.append(f"{path.name} is a symbolic link; it was not followed.")
         return []
-    out: list[tuple[str, bytes | str]] = []
+    out: list[tuple[str, Content]] = []
     try:
         with zipfile.ZipFile(path) as zf:
             members = zf.infolist()
@@ -148,6 +229,9 @@ def _zip_entries(path: Path, sub: Submission) -> list[tuple[str, bytes | str]]:
                     continue
                 if any(p in IGNORED_NAMES or p.startswith(".") for p in parts):
                     continue
+                if not wanted(name):
+                    out.append((name, None))
+                    continue
                 if stat.S_ISLNK(m.external_attr >> 16):
                     out.append((name, "it is a symbolic link (links are not followed: hand in the file itself)"))
                     continue
@@ -156,11 +240,11 @@ def _zip_entries(path: Path, sub: Submission) -> list[tuple[str, bytes | str]]:
                     continue
                 try:
                     with zf.open(m) as f:
-                        data = f.read(MAX_FILE_BYTES + 1)  # bounded even if the header lies about the size
+                        data = wanted.read(f)  # streamed and bounded, even if the header lies about the size
                 except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
                     out.append((name, f"it cannot be unpacked ({exc})"))
                     continue
-                if len(data) > MAX_FILE_BYTES:
+                if isinstance(data, bytes) and len(data) > MAX_FILE_BYTES:
                     out.append((name, f"it unpacks to more than the {MAX_FILE_BYTES} bytes allowed"))
                 else:
                     out.append((name, data))
@@ -170,7 +254,7 @@ def _zip_entries(path: Path, sub: Submission) -> list[tuple[str, bytes | str]]:
 
 
 # -- checking and staging ----------------------------------------------------------------------------------
-def _accept(entries: list[tuple[str, bytes | str]], by_rel: dict[str, Exercise], sub: Submission, box: Path,
+def _accept(entries: list[tuple[str, Content]], by_rel: dict[str, Exercise], sub: Submission, box: Path,
             match_names: bool) -> None:
     by_name: dict[str, list[str]] = {}
     for rel in by_rel:
@@ -192,6 +276,9 @@ def _accept(entries: list[tuple[str, bytes | str]], by_rel: dict[str, Exercise],
                 continue
         ex = by_rel[key]
         if ex.id in sub.files or ex.id in sub.rejected:
+            sub.notes.append(f"{rel}: a second file for {ex.id}; ignored.")
+            continue
+        if content is None:  # not read: a later file for an exercise that already has one
             sub.notes.append(f"{rel}: a second file for {ex.id}; ignored.")
             continue
         if isinstance(content, str):

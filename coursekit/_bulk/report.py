@@ -24,43 +24,85 @@ if TYPE_CHECKING:
     from coursekit._bulk.lms import RosterMatch
 
 E = html.escape
+# Why so: a class's tables are wide (one column per exercise) and are read on laptops and phones.  Each table
+# sits in its own scrolling box, so the page itself never scrolls sideways; columns are headed by the
+# exercise's number (its id is in the exercises table and in the header's tooltip); numbers never wrap; text
+# that came from students (ids, notes) may break anywhere rather than widen the table.
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 1100px; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+body { font-family: system-ui, sans-serif; margin: 2em auto; padding: 0 1em; color: #222; max-width: 1200px; }
+.scroll { overflow-x: auto; max-width: 100%; margin: 0.5em 0 1.5em; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.who { overflow-wrap: anywhere; min-width: 5em; max-width: 11em; }
+td.notes { overflow-wrap: anywhere; min-width: 8em; max-width: 16em; font-size: 0.9em; }
+td.links { white-space: nowrap; }
+table.students { font-size: 0.9em; } table.students td, table.students th { padding: 0.2em 0.35em; }
 .bar { display: inline-block; height: 0.8em; background: #d9534f; }
-.muted { color: #777; } code { background: #f4f4f4; padding: 0 0.2em; }
+.muted { color: #777; } code { background: #f4f4f4; padding: 0 0.2em; overflow-wrap: anywhere; }
+svg.histogram { max-width: 100%; height: auto; }
+@media (max-width: 600px) { body { padding: 0 0.5em; } th, td { padding: 0.2em 0.3em; } }
 """
 
 
+def _scroll(table: list[str]) -> list[str]:
+    """A table in a box of its own that scrolls sideways when the window is narrower than the table."""
+    return ['<div class="scroll">', *table, "</div>"]
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # a word boundary not too far back; else (one very long word) cut inside it
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "\u2026"
+
+
+def score_bins(max_total: float, most: int = 10) -> list[tuple[int, int]]:
+    """Whole-number score bands ``(lo, hi)`` covering 0..max_total, at most ``most`` + 1 of them, each as wide.
+
+    A total falls in the band with ``lo <= floor(total) <= hi``; the widths are whole points, so no band reads
+    "1.3-2.6"."""
+    top = max(0, math.floor(max_total))
+    width = max(1, math.ceil((top + 1) / (most + 1)))
+    return [(lo, min(top, lo + width - 1)) for lo in range(0, top + 1, width)]
+
+
 def histogram_svg(totals: list[float], max_total: float, bins: int = 10) -> str:
-    """Counts of students per score band, as an SVG bar chart with labelled axes."""
+    """Counts of students per whole-number score band, as an SVG bar chart with labelled axes (it scales down
+    to the window's width; labels are thinned so that they never touch)."""
     width, height, left, bottom, top = 640, 260, 40, 40, 20
-    counts = [0] * bins
+    bands = score_bins(max_total, bins)
+    counts = [0] * len(bands)
+    band_width = bands[0][1] - bands[0][0] + 1
     for t in totals:
-        i = bins - 1 if max_total <= 0 else min(bins - 1, int(t / max_total * bins))
-        counts[i] += 1
+        counts[min(len(bands) - 1, max(0, math.floor(t) // band_width))] += 1
     peak = max([*counts, 1])
-    bw = (width - left - 10) / bins
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-             f'aria-label="score distribution">',
+    bw = (width - left - 10) / len(bands)
+    label = [f"{lo}" if lo == hi else f"{lo}\u2013{hi}" for lo, hi in bands]
+    every = max(1, math.ceil(max(len(x) for x in label) * 6.5 / (bw - 4)))  # ~6.5 px per character at 10 px
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="histogram" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="score distribution">',
              f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#333"/>',
              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="#333"/>']
     for k in range(0, peak + 1, max(1, math.ceil(peak / 5))):
         y = height - bottom - k / peak * (height - bottom - top)
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{k}</text>')
-    for i, c in enumerate(counts):
+    for i, (c, (lo, hi)) in enumerate(zip(counts, bands, strict=True)):
         h = c / peak * (height - bottom - top)
         x = left + i * bw
-        lo, hi = max_total * i / bins, max_total * (i + 1) / bins
+        span = f"{lo} point(s)" if lo == hi else f"{lo} to {hi} points"
         parts.append(f'<rect x="{x + 2:.1f}" y="{height - bottom - h:.1f}" width="{bw - 4:.1f}" height="{h:.1f}" '
-                     f'fill="#4a7ebb"><title>{c} student(s) with {lo:g} to {hi:g} points</title></rect>')
+                     f'fill="#4a7ebb"><title>{c} student(s) with {span} (fractions rounded down)</title></rect>')
         if c:
             parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - bottom - h - 4:.1f}" font-size="11" '
                          f'text-anchor="middle">{c}</text>')
-        parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - bottom + 14}" font-size="10" '
-                     f'text-anchor="middle">{lo:g}-{hi:g}</text>')
+        if i % every == 0:
+            parts.append(f'<text class="band" x="{x + bw / 2:.1f}" y="{height - bottom + 14}" font-size="10" '
+                         f'text-anchor="middle">{label[i]}</text>')
     parts.append(f'<text x="{(width + left) / 2}" y="{height - 6}" font-size="12" text-anchor="middle">'
                  f'total points (out of {max_total:g})</text>')
     parts.append('</svg>')
@@ -75,12 +117,14 @@ def render(result: ClassResult, roster: RosterMatch | None = None) -> str:
     students = sorted(result.students, key=lambda s: s.student)
     totals = [s.total for s in students]
     out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>Class report: {E(result.course.title or result.course.id)}</title>",
            f"<style>{STYLE}</style></head><body>",
            f"<h1>Class report: {E(result.course.title or result.course.id)}</h1>",
            f'<p class="muted">{len(students)} student(s), {len(result.exercises)} exercise(s), '
-           f"{points(result.max_total)} points in all. Graded {result.graded} file(s), reused {result.reused} "
-           f"unchanged verdict(s) from the cache. coursekit {E(coursekit.__version__)}.</p>"]
+           f"{points(result.max_total)} points in all. {result.handed_in} file(s) handed in, {result.distinct} "
+           f"distinct (identical files are graded once): graded {result.graded}, reused {result.reused} unchanged "
+           f"verdict(s) from the cache. coursekit {E(coursekit.__version__)}.</p>"]
     if totals:
         mean = sum(totals) / len(totals)
         median = sorted(totals)[len(totals) // 2]
@@ -101,21 +145,22 @@ def render(result: ClassResult, roster: RosterMatch | None = None) -> str:
 
 
 def _exercises(result: ClassResult, students: list[StudentResult]) -> list[str]:
-    out = ["<h2>Exercises</h2><table><tr><th>exercise</th><th>submitted</th><th>mean</th><th>full marks</th>"
+    out = ["<table><tr><th class=n>#</th><th>exercise</th><th>submitted</th><th>mean</th><th>full marks</th>"
            "<th>cut short (time)</th><th>tampering</th><th>not gradable</th><th>grader errors</th></tr>"]
-    for ex in result.exercises:
+    for number, ex in enumerate(result.exercises, start=1):
         rs = [(s.exercises[ex.id], s.how[ex.id]) for s in students]
         sub = [r for r, how in rs if how != "not submitted"]
         mean = sum(r.score for r, _ in rs) / len(rs) if rs else 0.0
         out.append(
-            f"<tr><td><code>{E(ex.id)}</code></td><td class=n>{len(sub)}</td><td class=n>{mean:.2f} / "
+            f"<tr><td class=n>{number}</td><td><code>{E(ex.id)}</code></td><td class=n>{len(sub)}</td>"
+            f"<td class=n>{mean:.2f} / "
             f"{points(ex.max_points)}</td><td class=n>{sum(1 for r, _ in rs if r.score == ex.max_points)}</td>"
             f"<td class=n>{sum(1 for r, _ in rs if r.run_info.get('timed_out'))}</td>"
             f"<td class=n>{sum(1 for r, _ in rs if r.run_info.get('tampered'))}</td>"
             f"<td class=n>{sum(1 for _, how in rs if how == 'rejected')}</td>"
             f"<td class=n>{sum(1 for r, _ in rs if any(c.status is Status.ERROR for c in r.checks))}</td></tr>")
     out.append("</table>")
-    return out
+    return ["<h2>Exercises</h2>", *_scroll(out)]
 
 
 def _mistakes(result: ClassResult, students: list[StudentResult]) -> list[str]:
@@ -138,21 +183,39 @@ def _mistakes(result: ClassResult, students: list[StudentResult]) -> list[str]:
         if not graded:
             out.append('<p class="muted">nothing submitted</p>')
             continue
-        out.append("<table><tr><th>check</th><th>failed</th><th></th></tr>")
-        for name, n in sorted(((k, failures.get(k, 0)) for k in titles), key=lambda kv: (-kv[1], kv[0])):
-            width = int(200 * n / len(graded))
-            out.append(f"<tr><td>{E(name)}: {E(titles[name])}</td><td class=n>{n} / {len(graded)}</td>"
-                       f'<td><span class="bar" style="width:{width}px"></span></td></tr>')
-        out.append("</table>")
+        failed = sorted(((k, n) for k, n in failures.items() if n), key=lambda kv: (-kv[1], kv[0]))
+        if not failed:
+            out.append(f'<p class="muted">every check passed on every graded file ({len(titles)} checks)</p>')
+            continue
+        table = ["<table><tr><th>check</th><th>failed</th><th></th></tr>"]
+        for name, n in failed:
+            width = int(160 * n / len(graded))
+            table.append(f"<tr><td>{E(name)}: {E(titles[name])}</td><td class=n>{n} / {len(graded)}</td>"
+                         f'<td><span class="bar" style="width:{width}px"></span></td></tr>')
+        table.append("</table>")
+        out += _scroll(table)
+        passed = len(titles) - len(failed)
+        if passed:
+            out.append(f'<p class="muted">{passed} other check(s) passed on every graded file.</p>')
         if messages:
-            out.append("<table><tr><th>students</th><th>most common mistakes (first line of the message)</th></tr>")
+            table = ["<table><tr><th>students</th><th>most common mistakes (first line of the message)</th></tr>"]
             for msg, n in sorted(messages.items(), key=lambda kv: (-kv[1], kv[0]))[:8]:
-                out.append(f"<tr><td class=n>{n}</td><td>{E(msg[:300])}</td></tr>")
-            out.append("</table>")
+                table.append(f"<tr><td class=n>{n}</td><td>{E(shorten(msg))}</td></tr>")
+            table.append("</table>")
+            out += _scroll(table)
     return out
 
 
 def _protections(result: ClassResult) -> list[str]:
+    from coursekit._bulk.gradebook import ran_unsafe
+
+    warning = (['<p class="unsafe"><strong>Graded with --unsafe:</strong> student code was allowed to run as root '
+                "on this machine (no other isolation was available); these results are not protected from the "
+                "submissions.</p>"] if ran_unsafe(result) else [])
+    return warning + _isolation(result)
+
+
+def _isolation(result: ClassResult) -> list[str]:
     sb = result.protections()
     if not sb:
         return ["<h2>Isolation</h2><p>No run was needed (everything came from the cache or nothing was "
@@ -168,8 +231,8 @@ def _protections(result: ClassResult) -> list[str]:
                         "and zero the exercise"),
         ("fallbacks", "; ".join(sb.get("fallbacks", [])) or "none"),
     ]
-    return (["<h2>Isolation of the runs</h2><table>"]
-            + [f"<tr><th>{E(k)}</th><td>{E(str(v))}</td></tr>" for k, v in rows] + ["</table>"])
+    table = ["<table>", *[f"<tr><th>{E(k)}</th><td>{E(str(v))}</td></tr>" for k, v in rows], "</table>"]
+    return ["<h2>Isolation of the runs</h2>", *_scroll(table)]
 
 
 def _roster(rm: RosterMatch) -> list[str]:
@@ -185,26 +248,30 @@ def _roster(rm: RosterMatch) -> list[str]:
 
 
 def _students(result: ClassResult, students: list[StudentResult]) -> list[str]:
-    head = "".join(f"<th><code>{E(ex.id)}</code></th>" for ex in result.exercises)
+    head = "".join(f'<th class=n title="{E(ex.id)}">{n}</th>' for n, ex in enumerate(result.exercises, start=1))
     withheld = has_withheld_checks(result)
 
     def instructor(link: str) -> str:
         return (f'<a href="{link}/{INSTRUCTOR_FEEDBACK}">instructor\'s feedback</a> &middot; '
                 if withheld else "")
 
-    out = [f"<h2>Students</h2><table><tr><th>student</th>{head}<th>total</th><th>feedback</th><th>notes</th></tr>"]
+    table = [f"<table class=students><tr><th>student</th><th class=n>total</th><th>feedback</th>{head}"
+             "<th>notes</th></tr>"]
     for s in students:
         link = quote(student_dir(s.student))
         cells = []
         for ex in result.exercises:
             r, how = s.exercises[ex.id], s.how[ex.id]
-            flag = " (time)" if r.run_info.get("timed_out") else ""
-            flag += " (tampering)" if r.run_info.get("tampered") else ""
-            text = "&ndash;" if how == "not submitted" else ("not gradable" if how == "rejected" else points(r.score))
+            flag = ' <abbr title="cut short (time)">T</abbr>' if r.run_info.get("timed_out") else ""
+            flag += ' <abbr title="tampering">!</abbr>' if r.run_info.get("tampered") else ""
+            text = ("&ndash;" if how == "not submitted" else
+                    '<abbr title="not gradable">n/g</abbr>' if how == "rejected" else points(r.score))
             cells.append(f"<td class=n>{text}{flag}</td>")
-        out.append(f"<tr><td>{E(s.student)}</td>{''.join(cells)}<td class=n>{points(s.total)}</td>"
-                   f'<td><a href="{link}/feedback.md">feedback</a> &middot; {instructor(link)}'
-                   f'<a href="{link}/results.json">results.json</a></td>'
-                   f"<td>{'<br>'.join(E(n) for n in s.submission.notes)}</td></tr>")
-    out.append("</table>")
-    return out
+        table.append(f"<tr><td class=who>{E(s.student)}</td><td class=n>{points(s.total)}</td>"
+                     f'<td class=links><a href="{link}/feedback.md">feedback</a> &middot; {instructor(link)}'
+                     f'<a href="{link}/results.json">results.json</a></td>{"".join(cells)}'
+                     f"<td class=notes>{'<br>'.join(E(n) for n in s.submission.notes)}</td></tr>")
+    table.append("</table>")
+    return ["<h2>Students</h2>",
+            '<p class="muted">Columns 1, 2, ... are the exercises as numbered above (hover a number for its id); '
+            "&ndash; not submitted, n/g not gradable, T cut short (time), ! tampering.</p>", *_scroll(table)]

@@ -40,9 +40,9 @@ from coursekit._bulk.grade_class import (
     ClassResult,
     StudentResult,
     kit_fingerprint,
+    load_graders,
 )
 from coursekit._bulk.intake import Accepted, Submission
-from coursekit.grading import Grader, GraderError, load_grader
 from coursekit.registry import Course, Exercise, Limits
 from coursekit.results import ExerciseResult
 
@@ -340,12 +340,7 @@ def _rebuild(course: Course, shards: list[tuple[Path, Manifest]]) -> ClassResult
         except KeyError:
             raise ShardError(f"cannot merge: exercise {info['id']!r} of the shards is not in course.toml") from None
         exercises.append(dataclasses.replace(ex, limits=Limits(**info["limits"])))
-    graders: dict[str, Grader] = {}
-    for ex in exercises:
-        try:
-            graders[ex.id] = load_grader(ex)
-        except GraderError as exc:
-            raise BulkError(str(exc)) from None
+    graders = load_graders(exercises)
     students = []
     graded: set[str] = set()
     reused: set[str] = set()

@@ -36,9 +36,12 @@ if TYPE_CHECKING:
                    "moodle.csv.")
 @click.option("--roster-id-column", default=None, metavar="COLUMN",
               help="The roster column holding submission ids (default: the candidate that matches the most).")
+@click.option("--unsafe", is_flag=True,
+              help="Grade even where student code would run as root (no other isolation here); every "
+                   "results.json and report.html record it.")
 def grade(submissions: Path, out: Path, jobs: int | None, exercises: tuple[str, ...], timeout: float | None,
           force: bool, roster_path: Path | None = None, roster_id_column: str | None = None,
-          shard: str | None = None) -> None:
+          shard: str | None = None, unsafe: bool = False) -> None:
     """Grade a class: SUBMISSIONS holds one folder or .zip per student, mirroring exercises/."""
     from rich.console import Console
     from rich.progress import (
@@ -51,10 +54,19 @@ def grade(submissions: Path, out: Path, jobs: int | None, exercises: tuple[str, 
     )
 
     from coursekit._bulk import BulkError, grade_class
+    from coursekit._judge import platform
 
+    if platform.kind() != "linux":  # its sandbox (uids, namespaces, the /proc sweep) is Linux's; say so, first
+        raise click.ClickException(
+            f"course grade runs on Linux only: here ({platform.kind()}) the runs would get only "
+            f"{platform.isolation()}, too little to run a class's untrusted code. Grade on a Linux machine "
+            "or CI runner (course export github-actions|kubernetes|slurm); course check still works here.")
     course = current_course()
-    roster = _load_roster(roster_path, roster_id_column)
     spec = _shard_spec(shard)
+    if spec is not None and roster_path is not None:
+        raise click.ClickException("--roster goes with `course grade merge`, not with --shard: one shard holds only "
+                                   "some of the class, so its gradebook would list everyone else as missing")
+    roster = _load_roster(roster_path, roster_id_column)
     if out.resolve().is_relative_to(submissions.resolve()):
         raise click.ClickException(f"--out {out} is inside {submissions}: results would be read as a student")
     console = Console(stderr=True)
@@ -67,22 +79,36 @@ def grade(submissions: Path, out: Path, jobs: int | None, exercises: tuple[str, 
                 course, submissions, out, jobs=jobs, exercise_ids=exercises, timeout=timeout, force=force,
                 on_start=lambda n: progress.update(task, total=n),
                 progress=lambda done, total: progress.update(task, completed=done),
-                select=spec.holds if spec is not None else None)
+                select=spec.holds if spec is not None else None, unsafe=unsafe)
     except BulkError as exc:
         raise click.ClickException(str(exc)) from None
     _write_class(result, roster, out)
     if spec is not None:
         _write_shard(result, spec, out)
-    click.echo(f"{len(result.students)} student(s): graded {result.graded} file(s), reused {result.reused} from "
-               f"the cache, in {result.seconds:.1f} s.")
+    click.echo(f"{len(result.students)} student(s), {_handed_in(result)}: graded {result.graded} file(s), reused "
+               f"{result.reused} from the cache, in {result.seconds:.1f} s.")
     sb = result.protections()
     if sb:
         click.echo(f"isolation: {sb.get('level')}; unprivileged user: {'yes' if sb.get('unprivileged_user') else 'no'};"
                    f" network: {sb.get('network')}")
+    if unsafe:
+        click.echo("graded with --unsafe: student code may have run as root; every results.json and report.html "
+                   "say so", err=True)
     click.echo(f"wrote {out / 'grades.csv'}, {out / 'report.html'} and one folder per student")
     if result.internal_errors:
         click.echo(f"the grader failed on {result.internal_errors} file(s); see report.html", err=True)
         sys.exit(1)
+
+
+def _handed_in(result: ClassResult) -> str:
+    """How many files were handed in and how many of them differ: identical files are graded once."""
+    same = result.handed_in - result.rejected - result.distinct
+    parts = [f"{result.distinct} distinct"]
+    if same:
+        parts.append(f"{same} identical to another student's, graded once")
+    if result.rejected:
+        parts.append(f"{result.rejected} refused at intake")
+    return f"{result.handed_in} file(s) handed in ({', '.join(parts)})"
 
 
 def _write_class(result: ClassResult, roster: Roster | None, out: Path) -> None:
@@ -136,7 +162,8 @@ def merge(shard_results: tuple[Path, ...], out: Path, roster_path: Path | None, 
     except BulkError as exc:
         raise click.ClickException(str(exc)) from None
     _write_class(result, roster, out)
-    click.echo(f"merged {len(shard_results)} shard(s): {len(result.students)} student(s), {result.graded} file(s) "
+    click.echo(f"merged {len(shard_results)} shard(s): {len(result.students)} student(s), {_handed_in(result)}; "
+               f"{result.graded} file(s) "
                f"graded and {result.reused} reused in all; wrote {out / 'grades.csv'}, {out / 'report.html'} and one "
                "folder per student")
     if result.internal_errors:
@@ -179,11 +206,13 @@ def export() -> None:
 
 @export.command()
 @click.option("--out", "out", default="autograder.zip", show_default=True, type=click.Path(path_type=Path))
-def gradescope(out: Path) -> None:
+@click.option("--unsafe", is_flag=True,
+              help="Let run_autograder grade even where student code would run as root; results.json records it.")
+def gradescope(out: Path, unsafe: bool = False) -> None:
     """Build a Gradescope autograder zip (setup.sh, run_autograder, the kit and the course)."""
     from coursekit._bulk.gradescope import build_zip
 
-    names = build_zip(current_course(), out)
+    names = build_zip(current_course(), out, unsafe=unsafe)
     click.echo(f"wrote {out} ({len(names)} files): upload it as a Gradescope programming assignment's autograder")
 
 

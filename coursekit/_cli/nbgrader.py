@@ -38,6 +38,8 @@ def build(course_dir: Path, assignment: str | None, exercise_ids: tuple[str, ...
         raise click.ClickException(str(exc)) from None
     for item in built:
         click.echo(f"wrote {item.notebook}  ({item.exercise.max_points:g} points)")
+        if item.stub.note:
+            click.echo(f"  note: {item.stub.note}")
     click.echo(f"wrote {course_dir / 'nbgrader_config.py'} and {course_dir / 'grading'}/")
     click.echo(f"next: cd {course_dir} && nbgrader generate_assignment {name}")
 

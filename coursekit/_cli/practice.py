@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from coursekit._cli.common import current_course
-from coursekit._practice import checking, stubs
+from coursekit._practice import checking, hints, stubs
 from coursekit._practice.progress import ExerciseStatus, Progress
 from coursekit._practice.select import SelectionError, resolve, select_exercises
 from coursekit._view import terminal
@@ -136,7 +136,10 @@ def check(exercises: tuple[str, ...], html_path: Path | None) -> None:
         console.print(terminal.result_view(ex, result, console))
         if len(chosen) == 1:
             rec = progress.record(ex)
-            console.print(terminal.next_steps(ex, result, len(ex.hints) - rec.hints_shown))
+            choice = hints.choose_for(ex, result)
+            left = len(ex.hints) - rec.hints_shown + (
+                len(choice.hints) - rec.hints_for_shown.get(choice.key, 0) if choice.targeted else 0)
+            console.print(terminal.next_steps(ex, result, left))
     if len(graded) > 1:
         solved = sum(1 for _, r in graded if r.passed)
         score = sum(r.score for _, r in graded)
@@ -161,12 +164,12 @@ def hint(exercise: str | None) -> None:
         ex = _resolve(course, exercise)
     else:
         ex = checking.current(course, progress) or course.exercises[0]
-    shown = checking.reveal_next_hint(ex, progress)
-    if not shown:
+    outcome = checking.reveal_next_hint(ex, progress)
+    if not outcome.shown:
         console.print(f"{ex.id} has no hints. Read the lesson at the top of {ex.exercise_path.relative_to(ex.root)}.")
         return
     console.print(Text(f"{ex.id}: {ex.title}", style="bold"))
-    console.print(terminal.hints_view(ex, shown, console))
+    console.print(terminal.hints_view(ex, outcome.choice.hints, outcome.shown, console, mistake=outcome.choice.key))
 
 
 @click.command()

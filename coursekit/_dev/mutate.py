@@ -18,6 +18,8 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from coursekit._dev import mutate_causal as _causal  # its sites import this module lazily
+
 Body = list[ast.stmt]  # a list of statements (a block), as found in a node's body / orelse / finalbody
 
 
@@ -494,6 +496,9 @@ OPERATORS: tuple[Operator, ...] = (
     Operator("pool-of-one", "a pool with one worker (no concurrency)", _pool_of_one),
     Operator("map-in-caller", "no pool: `pool.map(f, xs)` -> `list(map(f, xs))`", _map_in_caller),
     Operator("semaphore-plus-one", "a semaphore that lets one too many in", _semaphore_plus_one),
+    Operator("sleep-for-join", "sleep as long as the work instead of waiting for it (`t.join()` / `await t` -> "
+             "a sleep)", _causal.sleep_for_join),
+    Operator("cancel-no-await", "cancel a task and go on without awaiting it", _causal.cancel_without_await),
 )
 OPERATOR_NAMES = frozenset(op.name for op in OPERATORS)
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coursekit._engine import events
+from coursekit._engine.causal import AT_END, Board, Release
 from coursekit._engine.events import Wait
 from coursekit._engine.probe import Probe
 from coursekit._engine.scheduler import Fiber, to_ns
@@ -38,6 +39,10 @@ class AsyncModel:
         self.created: weakref.WeakKeyDictionary[asyncio.Task[Any], int] = weakref.WeakKeyDictionary()
         self._ids = itertools.count()
         self.main_coro: Any = None  # the coroutine run_main runs: its task is main's (spawn ... main=True)
+        self.edges = threads.edges
+        self.cause: tuple[Release, ...] = ()
+        """What made the loop callback now running happen (empty: a timer, that is time, not a cause)."""
+        self.cancelling: asyncio.Task[Any] | None = None  # the task whose cancel() is running (see Task.cancel)
 
     def context(self) -> str:
         try:
@@ -88,16 +93,79 @@ class AsyncModel:
         if tid is not None:
             self.probe.emit(events.SWALLOW, target=tid)
 
-    def cancelled(self, task: asyncio.Task[Any], msg: Any, accepted: bool) -> None:
-        """``task.cancel()`` was called: record who asked, when, and the student work it interrupts."""
+    def cancelled(self, task: asyncio.Task[Any], msg: Any, accepted: bool,
+                  via: asyncio.Task[Any] | None = None) -> None:
+        """``task.cancel()`` was called: record who asked, when, and the student work it interrupts.
+
+        ``via``: the task whose own cancellation handed itself on to ``task`` (a task cancelled while it awaits
+        another task cancels that one too).  Recorded, so that the judge counts one cancellation, not two: from
+        3.12 ``wait_for(task)`` cancels the caller (then, through it, the task), before 3.12 the task itself."""
         tid = self.tasks.get(task)
         if tid is None or not accepted:
             return  # not ours, or already done (cancel() is then a no-op)
+        handed = {"via": self.tasks[via]} if via is not None and via in self.tasks else {}
         student = [f for f in await_chain(task) if self.probe.is_student(f.f_code)]
         work = student[-1].f_code.co_name if student else ""
         self.probe.emit(events.CANCEL, target=tid, by=self.context(), work=work,
                         works=[f.f_code.co_name for f in student], at=self.probe.where(student[-1]) if student else "",
-                        phase=self.probe.phase, where=self.probe.where(sys._getframe(2)))
+                        phase=self.probe.phase, where=self.probe.where(sys._getframe(2)), **handed)
+
+    # -- synchronization edges: what wakes a task --------------------------------------------------------------
+    def causes_here(self) -> tuple[Release, ...]:
+        """Who is acting now: the running task, another thread (``call_soon_threadsafe``), or what caused the
+        loop callback that is running."""
+        try:
+            task = asyncio.current_task()
+        except RuntimeError:
+            task = None
+        if task is not None and task in self.tasks:
+            return (self.edges.here(self.tasks[task]),)
+        if asyncio._get_running_loop() is None:
+            return (self.edges.here(),)
+        return self.cause
+
+    def carry(self, callback: Callable[..., Any], args: tuple[Any, ...]) -> Callable[..., Any]:
+        """``callback``, scheduled now, as it must run: a task woken gets an edge from whoever woke it; any other
+        callback runs with the causes of its scheduling (and of every earlier scheduling of the same callback:
+        ``gather``'s one callback counts every child), so the task it wakes in turn is after all of them."""
+        causes = self.causes_here()
+        for arg in args:  # a done-callback of a task that had already ended: the end is its cause
+            tid = getattr(arg, "_ck_id", None)
+            if tid is not None and isinstance(arg, asyncio.Future) and arg.done():
+                causes = (*causes, Release(tid, AT_END))
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, asyncio.Task):
+            tid = getattr(owner, "_ck_id", None)
+            if tid is not None and not owner.done():
+                for src in causes:
+                    self.edges.acquire(src, tid, "wake", into=tid)
+            return callback
+        holder: Any = owner if owner is not None and hasattr(owner, "__dict__") else getattr(callback, "__func__",
+                                                                                               callback)
+        try:
+            known: tuple[Release, ...] = getattr(holder, "_ck_causes", ())
+            causes = tuple(dict.fromkeys((*known, *causes)))
+            holder._ck_causes = causes
+        except (AttributeError, TypeError):
+            pass
+        if not causes:
+            return callback
+        model = self
+
+        def with_causes(*a: Any) -> Any:
+            saved, model.cause = model.cause, causes
+            try:
+                return callback(*a)
+            finally:
+                model.cause = saved
+
+        return with_causes
+
+    def observe_end(self, task: Any) -> None:
+        """The running context saw ``task`` finished (``await`` or ``result()`` of a done task)."""
+        tid = getattr(task, "_ck_id", None)
+        if tid is not None and task.done():
+            self.edges.acquire(Release(tid, AT_END), tid, "end")
 
     def executor_threads(self) -> list[str]:
         """The default executor's worker threads (``to_thread``): ``asyncio.run`` shuts them down itself."""
@@ -202,15 +270,121 @@ def patch_all_tasks(model: AsyncModel) -> None:
     asyncio.tasks.all_tasks = asyncio.all_tasks = all_tasks
 
 
+def one_wait_for() -> None:
+    """``asyncio.wait_for`` as from Python 3.12 on every supported version (3.11 included).
+
+    Why: 3.12 reimplemented ``wait_for`` with ``asyncio.timeout``: the work runs in the caller's own task, which
+    is cancelled at the limit.  Before, it ran in an inner task, cancelled and then waited for apart from the
+    caller.  The two orders differ (same-task lines are ordered, lines of two tasks at one moment are not), so the
+    reference's expectations, and with them the verdict on one program, depended on the Python that graded it.
+    A program correct on one is correct on the other: only the kit's view of who ran what changes.
+    """
+    if sys.version_info >= (3, 12):
+        return
+
+    async def wait_for(fut: Any, timeout: float | None) -> Any:  # noqa: ASYNC109 - the stdlib signature
+        if timeout is not None and timeout <= 0:  # as 3.12: no time at all, so cancel it now and wait for that
+            fut = asyncio.ensure_future(fut)
+            if fut.done():
+                return fut.result()
+            await asyncio.tasks._cancel_and_wait(fut, asyncio.get_running_loop())  # type: ignore[attr-defined]
+            try:
+                return fut.result()
+            except asyncio.CancelledError as exc:
+                raise TimeoutError from exc
+        async with asyncio.timeout(timeout):
+            return await fut
+
+    wait_for.__doc__ = asyncio.wait_for.__doc__
+    asyncio.tasks.wait_for = asyncio.wait_for = wait_for
+
+
+def patch_primitives(model: AsyncModel) -> None:
+    """asyncio's queue, lock, event, semaphore and task group hand over without waking anyone when nothing
+    waits (a ``get`` of an item already there, an ``await`` of a task already done): such an acquire is after
+    every release before it on the same object."""
+    edges = model.edges
+
+    def board(obj: Any) -> Board:
+        found: Board | None = obj.__dict__.get("_ck_board")
+        if found is None:
+            found = obj.__dict__["_ck_board"] = Board()
+        return found
+
+    def releasing(orig: Callable[..., Any]) -> Callable[..., Any]:
+        def release(self: Any, *args: Any, **kwargs: Any) -> Any:
+            board(self).release(edges)
+            return orig(self, *args, **kwargs)
+        return release
+
+    def acquiring(orig: Callable[..., Any], what: str) -> Callable[..., Any]:
+        def acquire(self: Any, *args: Any, **kwargs: Any) -> Any:
+            result = orig(self, *args, **kwargs)
+            board(self).acquire(edges, edges.key(self, what), what)
+            return result
+        return acquire
+
+    def acquiring_async(orig: Callable[..., Any], what: str) -> Callable[..., Any]:
+        async def acquire(self: Any, *args: Any, **kwargs: Any) -> Any:
+            result = await orig(self, *args, **kwargs)
+            board(self).acquire(edges, edges.key(self, what), what)
+            return result
+        return acquire
+
+    Q = asyncio.Queue
+    Q.put_nowait = releasing(Q.put_nowait)  # type: ignore[method-assign]
+    Q.get_nowait = acquiring(Q.get_nowait, "queue")  # type: ignore[method-assign]
+    for cls, what in ((asyncio.Lock, "lock"), (asyncio.Semaphore, "semaphore")):
+        cls.release = releasing(cls.release)  # type: ignore[method-assign]
+        cls.acquire = acquiring_async(cls.acquire, what)  # type: ignore[method-assign]
+    asyncio.Event.set = releasing(asyncio.Event.set)  # type: ignore[method-assign]
+    asyncio.Event.wait = acquiring_async(asyncio.Event.wait, "event")  # type: ignore[method-assign]
+    TG = getattr(asyncio, "TaskGroup", None)
+    if TG is not None:
+        orig_create, orig_exit = TG.create_task, TG.__aexit__
+
+        def create_task(self: Any, *args: Any, **kwargs: Any) -> Any:
+            task = orig_create(self, *args, **kwargs)
+            self.__dict__.setdefault("_ck_all", []).append(task)
+            return task
+
+        async def aexit(self: Any, *args: Any) -> Any:
+            try:
+                return await orig_exit(self, *args)
+            finally:
+                for task in self.__dict__.get("_ck_all", ()):
+                    model.observe_end(task)
+
+        TG.create_task = create_task
+        TG.__aexit__ = aexit
+
+
 def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
     model = AsyncModel(probe, threads)
     probe.context = model.context
     threads.extra_waits = model.pending_waits
 
     class Task(asyncio.Task):  # type: ignore[type-arg]
+        def __await__(self) -> Any:
+            if self.done():
+                model.observe_end(self)
+            return (yield from super().__await__())
+
+        def result(self) -> Any:
+            model.observe_end(self)
+            return super().result()
+
+        def exception(self) -> Any:
+            model.observe_end(self)
+            return super().exception()
+
         def cancel(self, msg: Any = None) -> bool:
-            accepted = super().cancel(msg)
-            model.cancelled(self, msg, accepted)
+            via, model.cancelling = model.cancelling, self  # a cancel() inside this one was handed on by it
+            try:
+                accepted = super().cancel(msg)
+            finally:
+                model.cancelling = via
+            model.cancelled(self, msg, accepted, via)
             return accepted
 
         def uncancel(self) -> int:
@@ -246,6 +420,9 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
             self.set_task_factory(task_factory)
             self.set_exception_handler(exception_handler)
 
+        def _call_soon(self, callback: Any, args: Any, context: Any) -> Any:
+            return super()._call_soon(model.carry(callback, args), args, context)  # type: ignore[misc]
+
         def _write_to_self(self) -> None:
             super()._write_to_self()  # type: ignore[misc]
             self._selector.notify()  # type: ignore[attr-defined]
@@ -258,6 +435,8 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
         warnings.simplefilter("ignore", DeprecationWarning)
         asyncio.set_event_loop_policy(Policy())
     patch_all_tasks(model)
+    patch_primitives(model)
+    one_wait_for()
 
     def on_sleep(secs: float) -> None:
         if asyncio._get_running_loop() is not None:

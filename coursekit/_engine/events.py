@@ -38,6 +38,8 @@ QUEUE_PUT = "qput"
 QUEUE_GET = "qget"
 LOCK = "lock"
 SHARED = "shared"
+SYNC = "sync"
+WORK = "work"
 
 
 class Event(TypedDict, total=False):
@@ -85,12 +87,14 @@ class EndEvent(Event, total=False):
 
 
 class LineEvent(Event, total=False):
-    """One printed line; ``stream``: out or err; ``partial``: written without its newline (drained at exit)."""
+    """One printed line; ``stream``: out or err; ``partial``: written without its newline (drained at exit);
+    ``fn``: the innermost student function on the stack of the write (who printed it, whatever context ran it)."""
 
     text: str
     stream: str
     phase: str
     partial: bool
+    fn: str
 
 
 class SleepEvent(Event, total=False):
@@ -171,6 +175,7 @@ class CancelEvent(Event, total=False):
     at: str
     phase: str
     where: str
+    via: str  # the task whose own cancellation was handed on to this one (it awaited ``target``)
 
 
 class SwallowEvent(Event, total=False):
@@ -264,12 +269,43 @@ class SharedEvent(Event, total=False):
     task: str
 
 
+class WorkEvent(Event, total=False):
+    """One call of a function the grader names as the work (``coursekit._engine.work``): it began at ``t`` and
+    took ``d`` seconds; ``name`` is the function, ``args`` a short summary of its arguments, ``how`` returned or
+    raised; ``task``: inside a pool call."""
+
+    name: str
+    args: str
+    d: float
+    how: str
+    task: str
+
+
+class SyncEvent(Event, total=False):
+    """A synchronization edge into context ``id``: what ``src`` did before its ``at``-th event of this process's
+    trace happens before what ``id`` does next.
+
+    Why only the receiving end: a release that nobody acquires orders nothing, so an edge is written once, when
+    another context acquires what ``src`` released (a lock, a wake-up, a queue item); a context acquiring its
+    own release writes nothing.  ``what`` names the kind of object (lock, wake, queue...), ``obj`` a key stable
+    within the run (never the student's ``repr``).  ``op`` is ``acquire``, or ``lost`` when the run had more
+    edges than the trace keeps (the judge then knows its causal order is incomplete).  Sync events do not
+    count toward the run's event limit (``TraceWriter.emit(counted=False)``).
+    """
+
+    src: str
+    at: int
+    obj: str
+    what: str
+    op: str
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     PHASE: PhaseEvent, SPAWN: SpawnEvent, END: EndEvent, LINE: LineEvent, SLEEP: SleepEvent, JOIN: JoinEvent,
     KILL: KillEvent, PROBLEM: ProblemEvent, CRASH: CrashEvent, ERROR: ErrorEvent, UNSTARTED: UnstartedEvent,
     CANCEL: CancelEvent, SWALLOW: SwallowEvent, POOL_TASK: PoolTaskEvent, POOL_SCHED: PoolSchedEvent,
     TASK_BEGIN: TaskBeginEvent, TASK_END: TaskEndEvent, EXIT: ExitEvent, QUEUE_PUT: QueuePutEvent,
-    QUEUE_GET: QueueGetEvent, LOCK: LockEvent, SHARED: SharedEvent,
+    QUEUE_GET: QueueGetEvent, LOCK: LockEvent, SHARED: SharedEvent, WORK: WorkEvent, SYNC: SyncEvent,
 }
 """Each event kind and the ``TypedDict`` that describes its fields."""
 
@@ -383,8 +419,16 @@ def unmanaged_id(ident: int) -> str:
     return f"{UNMANAGED_PREFIX}{ident}"
 
 
-def process_id(name: str) -> str:
-    """A process by its name: ``p:Process-1``."""
+def process_id(name: str, identity: tuple[int, ...] = ()) -> str:
+    """A process: ``p:Process-1``, by its name when the name already says its place in the tree.
+
+    ``identity`` is ``multiprocessing``'s own (``(1,)``, ``(1, 2)``: the process's place in the tree, given in
+    start order, unique like a pid and, unlike a pid, the same on every run).  Two workers given the same
+    ``name=`` are two processes: a name that does not end with that place gets it appended (``p:worker#2``).
+    """
+    place = ":".join(str(i) for i in identity)
+    if place and not name.endswith(place):
+        return f"{PROCESS_PREFIX}{name}#{place}"
     return f"{PROCESS_PREFIX}{name}"
 
 

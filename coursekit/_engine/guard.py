@@ -28,6 +28,7 @@ with ``os.write``, is not seen here; the OS sandbox still confines it to its own
 from __future__ import annotations
 
 import builtins
+import hashlib
 import importlib
 import json
 import os
@@ -64,6 +65,10 @@ class _Guard:
     def __init__(self, cfg: dict[str, Any]) -> None:
         self.cfg = cfg
         self.protect = tuple(os.path.realpath(p) for p in cfg.get("protect", ()))
+        hidden = cfg.get("hidden") or {}  # host folders (course, submissions, results), named only by digests
+        self.salt = str(hidden.get("salt", ""))
+        self.hidden = frozenset(hidden.get("digests", ()))
+        self.sha256 = hashlib.sha256  # captured, as ``write``: a later change to hashlib does not reach the guard
         self.kit = os.path.realpath(cfg["kit"])
         self.writable = (*(os.path.realpath(p) for p in cfg.get("writable", ())), "/dev/shm", "/dev/null")
         self.trusted = (*(os.path.realpath(p) for p in cfg.get("trusted", ())), self.kit)
@@ -164,7 +169,7 @@ class _Guard:
         else:
             writing = event in MUTATING
         real = os.path.realpath(os.fsdecode(path))
-        touches = self._inside(real, self.protect)
+        touches = self._inside(real, self.protect) or self._hidden(real)
         outside = writing and not self._inside(real, self.writable)
         if not touches and not outside:
             return
@@ -175,6 +180,20 @@ class _Guard:
             self.refuse("grader-files", f"tried to use the grader's own files ({event} {os.path.basename(real)})",
                         where)
         self.refuse("write-outside", f"tried to write outside its own folder ({event} {real})", where)
+
+    def _hidden(self, path: str) -> bool:
+        """Whether ``path`` is in a folder the guard was given only as ``sha256(salt + folder)``: the settings
+        the student's process can read name no host folder (``coursekit/_judge/sandbox.py``)."""
+        if not self.hidden:
+            return False
+        folder = path
+        while True:
+            if self.sha256((self.salt + folder).encode("utf-8", "surrogateescape")).hexdigest() in self.hidden:
+                return True
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return False
+            folder = parent
 
     @staticmethod
     def _inside(path: str | bytes, roots: tuple[str, ...]) -> bool:

@@ -14,11 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from coursekit._engine import events, guard
+from coursekit._engine import events, guard, work
 from coursekit._engine.engines import Engine, EngineSettings, engine_for
 from coursekit._engine.output import drain_partial_lines
 from coursekit._engine.probe import Probe
 from coursekit._engine.trace import TraceWriter
+
+RESULT_CHARS = 20_000
+"""How much of the returned value's repr the trace keeps (a driver's results for every scenario fit)."""
 
 
 class Harness:
@@ -98,6 +101,8 @@ class Harness:
             probe.emit(events.ERROR, kind="missing", msg=f"{spec['call']}() is not defined",
                        where=Path(spec["module"]).name)
             self.finish(0)
+        driver_globals = getattr(fn, "__globals__", None) if spec.get("driver") else None
+        work.install(probe, spec.get("work", []), module, driver_globals)  # the calls of the named work
         probe.phase = "main"
         is_async = inspect.iscoroutinefunction(fn)
         probe.emit(events.PHASE, name="main", is_async=is_async, driver=bool(spec.get("driver")))
@@ -108,7 +113,8 @@ class Harness:
             probe.crash(exc)
             if probe.phase == "main":
                 self._returned([])
-        probe.emit(events.PHASE, name="done", result=repr(result)[:300])
+        # a driver returns one outcome per scenario (coursekit.scenarios): room for all of them, still bounded
+        probe.emit(events.PHASE, name="done", result=repr(result)[:RESULT_CHARS])
         if self.engine.drops_result:  # coroutines only reachable from the result: report the never-awaited ones
             import gc
 

@@ -50,8 +50,9 @@ class LineTee(io.TextIOBase):
         ctx = self._probe.context()
         text = self._partial.pop(ctx, "") + s
         *lines, rest = text.split("\n")
+        fn = self._probe.student_function(sys._getframe(1)) if lines else ""
         for line in lines:
-            self._probe.emit(events.LINE, text=line, stream=self._stream, phase=self._probe.phase, id=ctx)
+            self._probe.emit(events.LINE, text=line, stream=self._stream, phase=self._probe.phase, id=ctx, fn=fn)
         if rest:
             self._partial[ctx] = rest
         try:

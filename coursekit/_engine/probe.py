@@ -47,6 +47,20 @@ class Probe:
             f = f.f_back
         return ""
 
+    def student_function(self, frame: types.FrameType | None) -> str:
+        """The name of the innermost student function on ``frame``'s stack (``""`` if none): who printed a line.
+
+        Why: the context a line comes from is not enough to say who printed it: ``await asyncio.wait_for(job())``
+        runs ``job`` in the caller's task on Python 3.12 and later, ``create_task(job())`` in its own, and both
+        are the same program to a student.  The function that called ``print`` is the same in both.
+        """
+        f = frame
+        while f is not None:
+            if self.is_student(f.f_code):
+                return f.f_code.co_qualname
+            f = f.f_back
+        return ""
+
     def code_at(self, frame: types.FrameType | None) -> str:
         """The source text of the innermost student line on ``frame``'s stack (``""`` if none or unreadable).
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from coursekit._engine import events
 from coursekit._engine.arguments import check_sleep
+from coursekit._engine.causal import Edges, Release
 from coursekit._engine.events import Wait
 from coursekit._engine.probe import Probe
 from coursekit._engine.real import monotonic as real_monotonic
@@ -36,17 +37,27 @@ from coursekit._engine.targets import target_name
 class VirtualLock:
     """``threading.Lock`` on the virtual clock: a blocked ``acquire`` hands the baton to another thread."""
 
-    __slots__ = ("_locked", "_waiters", "__weakref__")
+    __slots__ = ("_locked", "_waiters", "_rel", "__weakref__")
     sched: Scheduler | None = None  # set by install()
+    edges: Edges | None = None  # set by install(): where each release was, for the judge's happens-before
 
     def __init__(self) -> None:
         self._locked = False
         self._waiters: deque[Fiber] = deque()
+        self._rel: Release | None = None
+
+    def _acquired(self) -> bool:
+        # Everything every earlier holder did happens before what this one does next: the releases of one lock
+        # form a chain, so joining the last one is enough.
+        edges = VirtualLock.edges
+        if self._rel is not None and edges is not None:
+            edges.acquire(self._rel, edges.key(self, "lock"), "lock")
+        return True
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         if not self._locked:
             self._locked = True
-            return True
+            return self._acquired() if self._rel is not None else True
         if not blocking:
             if timeout != -1:
                 raise ValueError("can't specify a timeout for a non-blocking call")
@@ -64,7 +75,7 @@ class VirtualLock:
             if not self._locked:
                 self._discard(me)
                 self._locked = True
-                return True
+                return self._acquired()
             if not woken:
                 self._discard(me)
                 return False
@@ -89,6 +100,9 @@ class VirtualLock:
         if not self._locked:
             raise RuntimeError("release unlocked lock")
         self._locked = False
+        edges = VirtualLock.edges
+        if edges is not None:
+            self._rel = edges.here()
         sched = VirtualLock.sched
         if self._waiters and sched is not None:
             sched.wake(self._waiters.popleft())
@@ -99,6 +113,7 @@ class VirtualLock:
     def _at_fork_reinit(self) -> None:
         self._locked = False
         self._waiters = deque()
+        self._rel = None
 
     __enter__ = acquire
     acquire_lock = acquire
@@ -120,6 +135,8 @@ class ThreadsModel:
         self.finish = finish
         self.sched = Scheduler(tie=tie, limit_ns=to_ns(limit_s), on_stuck=self._on_stuck)
         self.main = self.sched.adopt_current()
+        self.edges = Edges(probe)
+        """The synchronization edges of the run (``sync`` events): locks here, wake-ups in ``event_loop``."""
         self.created: list[tuple[weakref.ref[threading.Thread], str, str]] = []
         self.sleep_hooks: list[Callable[[float], None]] = []
         """Called with the length of every managed ``sleep`` (asyncio: a ``time.sleep`` that blocks the loop)."""
@@ -188,6 +205,7 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
     """Patch the process for virtual time.  ``finish(code)`` ends the run (it never returns)."""
     model = ThreadsModel(probe, tie=tie, limit_s=limit_s, finish=finish)
     VirtualLock.sched = model.sched
+    VirtualLock.edges = model.edges
     probe.clock = lambda: model.sched.now / NS
     probe.context = model.context
     patch_time(model)

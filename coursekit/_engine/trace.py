@@ -28,6 +28,9 @@ class TraceWriter:
         self._pid = -1
         self._fd = -1
         self.count = 0
+        """Events emitted by this process so far (written or not): the position of the next one in its file."""
+        self.uncounted = 0
+        """Of those, the ones that do not count toward ``max_events`` (synchronization edges)."""
         self.on_flood: Callable[[], None] | None = None  # called once when max_events is passed
 
     def path_of(self, pid: int) -> str:
@@ -39,17 +42,28 @@ class TraceWriter:
         if pid != self._pid:  # first use, or we are a forked child: never write into the parent's file
             self._pid = pid
             self.count = 0
+            self.uncounted = 0
             self._fd = os.open(self.path_of(pid), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         return self._fd
 
-    def emit(self, event: str, /, **fields: Any) -> None:
+    def position(self) -> int:
+        """How many events this process has emitted: the index its next event will have in its file."""
+        self._open()
+        return self.count
+
+    def emit(self, event: str, /, *, counted: bool = True, **fields: Any) -> None:
+        """Write one event.  ``counted=False``: it does not count toward ``max_events`` (the engine's own
+        synchronization edges, which a program makes by waiting, not by flooding; bounded by the engine)."""
         check_kind(event)
         fd = self._open()
-        self.count += 1
-        if self.count > self.max_events:
-            if self.count == self.max_events + 1 and self.on_flood is not None:
+        if self.count - self.uncounted >= self.max_events:
+            if counted and self.count - self.uncounted == self.max_events and self.on_flood is not None:
+                self.count += 1
                 self.on_flood()
             return
+        self.count += 1
+        if not counted:
+            self.uncounted += 1
         fields["e"] = event
         data = json.dumps(fields, default=repr, ensure_ascii=False) + "\n"
         os.write(fd, data.encode("utf-8", "replace"))

@@ -10,6 +10,7 @@
 * ``messages``: the words of a failure message.
 
 It may import ``coursekit._engine.trace``, ``coursekit._engine.events``, ``coursekit._engine.replay`` and
-``coursekit._engine.processes.schedule`` (pure data and functions), ``coursekit.registry``, ``coursekit.models`` and ``coursekit.results``; never a view or a
-feature.  ``supervise.py`` is run by path with ``-I -S`` and imports nothing of the kit.
+``coursekit._engine.processes.schedule`` (pure data and functions), ``coursekit.registry``, ``coursekit.models``
+and ``coursekit.results``; never a view or a feature.  ``supervise.py`` is run by path with ``-I -S`` and
+imports nothing of the kit.
 """

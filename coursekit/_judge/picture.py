@@ -24,6 +24,9 @@ from coursekit._judge.moments import EPS
 from coursekit._judge.timeline import Timeline, is_main
 
 PICTURE_VERSION = 2  # 2: rows (lines paired per moment), a line divergence names its moment
+DRIVER_LABEL = "grader's driver"
+"""The main lane of a run the grader drove (``Grader.driver``): the grader's code, which calls the student's; a
+line it printed itself carries ``"grader": True``."""
 MAX_LINES = 500  # a picture keeps the first lines only: a program that floods its output must not flood results
 # Tasks the event loop makes for itself at shutdown: they are not the student's, and would only add empty lanes.
 _INTERNAL_TARGETS = ("BaseEventLoop.",)
@@ -100,12 +103,21 @@ def _first_gap(rows: list[tuple[int | None, int | None]]) -> int | None:
     return next((r for r, (j, k) in enumerate(rows) if j is None or k is None), None)
 
 
-def _lane_label(tl: Timeline, cid: str) -> str:
+def _spawn_names(tl: Timeline) -> dict[str, str]:
+    """Each context's name as its first spawn event gives it (one pass: looking it up per lane was quadratic)."""
+    names: dict[str, str] = {}
+    for ev in tl.events:
+        if ev.get("e") == "spawn":
+            names.setdefault(str(ev.get("id")), str(ev.get("name") or ""))
+    return names
+
+
+def _lane_label(tl: Timeline, cid: str, names: dict[str, str] | None = None) -> str:
     c = tl.ctx(cid)
     if c.kind == "main":
         return "main"
     if not c.target:  # started with no function (`target=f()`): its own name, and why it has no function
-        name = next((ev.get("name") for ev in tl.events if ev.get("e") == "spawn" and ev.get("id") == cid), "")
+        name = (names if names is not None else _spawn_names(tl)).get(cid, "")
         return f"{c.kind} {name or cid} (no target)"
     target = c.target
     if target.endswith("Process.run") and ":" in c.id:  # a Process subclass or target-less process: use its name
@@ -116,22 +128,39 @@ def _lane_label(tl: Timeline, cid: str) -> str:
 _NOT_WAITING = ("", "running", "runnable", "sleep", "event loop")  # states of a fiber that is not blocked
 
 
-def _last_seen(tl: Timeline, cid: str, start: float) -> float:
-    """When a context was last seen doing something (a line, the end of a sleep, a join, starting a worker): a
+class _LastSeen:
+    """When each context was last seen doing something (a line, the end of a sleep, a join, starting a worker): a
     context blocked at the end of a run has waited since then (the trace has no event for a wait that never
-    returned)."""
-    seen = [start]
-    for ev in tl.events:
-        if ev.get("id") == cid and ev.get("e") in ("line", "sleep", "join", "cancel", "kill"):
-            seen.append(float(ev.get("t", 0.0)) + (float(ev.get("d", 0.0)) if ev.get("e") == "sleep" else 0.0))
-    seen += [c.start for c in tl.contexts.values() if c.parent == cid or (is_main(cid) and is_main(c.parent))]
-    return max(seen)
+    returned).  Indexed in one pass over the run: scanning every event for every blocked context was quadratic
+    (a forged 1 MB trace with thousands of waits cost minutes)."""
+
+    def __init__(self, tl: Timeline) -> None:
+        self.by_id: dict[str, float] = {}
+        for ev in tl.events:
+            kind = ev.get("e")
+            if kind in ("line", "sleep", "join", "cancel", "kill"):
+                t = float(ev.get("t", 0.0)) + (float(ev.get("d", 0.0)) if kind == "sleep" else 0.0)
+                cid = str(ev.get("id"))
+                self.by_id[cid] = max(t, self.by_id.get(cid, t))
+        self.child_start: dict[str, float] = {}  # latest start of a context each context started
+        self.main_child_start: float | None = None  # latest start of a context started by main
+        for c in tl.contexts.values():
+            self.child_start[c.parent] = max(c.start, self.child_start.get(c.parent, c.start))
+            if is_main(c.parent):
+                self.main_child_start = max(c.start, self.main_child_start or c.start)
+
+    def __call__(self, cid: str, start: float) -> float:
+        seen = [start, self.by_id.get(cid, start), self.child_start.get(cid, start)]
+        if is_main(cid) and self.main_child_start is not None:
+            seen.append(self.main_child_start)
+        return max(seen)
 
 
 def _side(tl: Timeline) -> dict[str, Any]:
     main_id = next((x.ctx for x in tl.lines if is_main(x.ctx)),
                    events.FIBER_MAIN if tl.model != "processes" else events.MAIN)
     lanes: dict[str, dict[str, Any]] = {}
+    names = _spawn_names(tl)
     end_of_run = max([tl.end_t, tl.returned_at or 0.0] + [x.t for x in tl.lines])
 
     def lane(cid: str) -> dict[str, Any]:
@@ -141,7 +170,7 @@ def _side(tl: Timeline) -> dict[str, Any]:
             c = tl.ctx(cid)
             main = is_main(cid)
             lanes[cid] = {
-                "id": cid, "label": _lane_label(tl, cid), "kind": "main" if main else c.kind,
+                "id": cid, "label": _lane_label(tl, cid, names), "kind": "main" if main else c.kind,
                 "no_target": not main and not c.target,
                 "start": 0.0 if main else c.start,
                 "end": tl.returned_at if main else c.end,
@@ -150,18 +179,23 @@ def _side(tl: Timeline) -> dict[str, Any]:
         return lanes[cid]
 
     lane(main_id)
+    printers = {x.ctx for x in tl.lines}  # once: asking per context was quadratic
     for c in sorted(tl.contexts.values(), key=lambda c: c.start):
         if c.kind == "main":
             continue
-        printed = any(x.ctx == c.id for x in tl.lines)
+        printed = c.id in printers
         if c.target.startswith(_INTERNAL_TARGETS) and not printed:
             continue
         lane(c.id)
+    driven = driven_by_grader(tl)
+    if driven:  # the grader's driver runs as main and calls the student's code: its lane is not the student's
+        lanes[main_id]["label"] = DRIVER_LABEL
     lines = []
     for i, x in enumerate(tl.lines[:MAX_LINES]):
         ln = lane(x.ctx)
         ln["prints"].append({"t": x.t, "text": x.text, "i": i})
-        lines.append({"t": x.t, "lane": ln["id"], "text": x.text})
+        lines.append({"t": x.t, "lane": ln["id"], "text": x.text,
+                      **({"grader": True} if driven and is_main(x.ctx) and not x.fn else {})})
     for j in tl.joins:
         if j.get("phase", "main") != "main":  # the interpreter joining leftovers at exit is not main() waiting
             continue
@@ -172,15 +206,17 @@ def _side(tl: Timeline) -> dict[str, Any]:
             stop = max(stop, target_end)
         if stop > start + EPS and (who in lanes or is_main(who)):
             lane(who)["waits"].append({"t0": start, "t1": stop, "on": j["target"],
-                                       "label": _lane_label(tl, j["target"]), "done": bool(j.get("done")),
-                                       "what": f"in join() for {_lane_label(tl, j['target'])}"})
+                                       "label": _lane_label(tl, j["target"], names), "done": bool(j.get("done")),
+                                       "what": f"in join() for {_lane_label(tl, j['target'], names)}"})
+    last_seen = _LastSeen(tl) if any(p.get("waits") for p in tl.problems) else None
     for p in tl.problems:  # a run stopped (deadlock, hang, time limit) while these waited: they wait to the end
         for w in p.get("waits") or []:
             cid = main_id if is_main(w.get("id", "")) else w.get("id", "")
             if w.get("on") in _NOT_WAITING or not (cid in lanes or cid in tl.contexts):
                 continue
             stop = float(p.get("t", end_of_run))
-            start = min(stop, _last_seen(tl, cid, lane(cid)["start"]))
+            assert last_seen is not None  # built when a problem lists waits
+            start = min(stop, last_seen(cid, lane(cid)["start"]))
             if stop >= start:  # blocked at the very moment the run stopped: still drawn (one column)
                 what = f"at `{w['code']}`" if w.get("code") else f"in {w.get('on')}"
                 lane(cid)["waits"].append({"t0": start, "t1": stop, "on": w.get("on", ""), "label": what,
@@ -261,4 +297,30 @@ def summarize(observed: Timeline, expected: Timeline) -> dict[str, Any]:
             "rows": kept}
 
 
-__all__ = ["PICTURE_VERSION", "align", "first_divergence", "summarize"]
+def driven_by_grader(tl: Timeline) -> bool:
+    """Whether the run's main was the grader's driver (calling the student's code), not the student's main()."""
+    return any(ev.get("e") == "phase" and ev.get("name") == "main" and ev.get("driver") for ev in tl.events)
+
+
+def _drawn(side: dict[str, Any]) -> Any:
+    """What a picture draws of one run: its lanes and their marks, and its lines (not the contexts' ids)."""
+    lanes = [{k: v for k, v in ln.items() if k != "id"} for ln in side["lanes"]]
+    return lanes, [(x["t"], x["text"]) for x in side["lines"]], side["end"]
+
+
+def worth_drawing(picture: dict[str, Any]) -> bool:
+    """Whether a picture explains anything.  Not when everything happens at 0 s (work that never waits, such as
+    counting: one column of marks, which says less than the words beside it), nor when the two runs look the
+    same (the mistake is in a value the pictures do not show, such as a returned list in the wrong order)."""
+    if picture.get("divergence") is None and _drawn(picture["observed"]) == _drawn(picture["expected"]):
+        return False
+    times = [0.0]
+    for side in ("observed", "expected"):
+        data = picture[side]
+        times += [data["end"], *(x["t"] for x in data["lines"])]
+        times += [t for ln in data["lanes"] for t in (ln["start"], ln["end"]) if t is not None]
+    return max(times) > EPS
+
+
+__all__ = ["DRIVER_LABEL", "PICTURE_VERSION", "align", "driven_by_grader", "first_divergence", "summarize",
+           "worth_drawing"]

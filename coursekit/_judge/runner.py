@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -13,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coursekit._engine.trace import read_trace
-from coursekit._judge.sandbox import Sandbox, prepare_box, release_box, sandbox_job
+from coursekit._judge import platform, reading
+from coursekit._judge.sandbox import IsolationRefused, Sandbox, prepare_box, refusal_message, release_box, sandbox_job
 from coursekit.registry import MODELS, Limits
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the coursekit package
@@ -30,6 +28,7 @@ class RunSpec:
     tie: str = "fifo"
     limits: Limits = field(default_factory=Limits)
     driver: tuple[Path, str] | None = None  # (grader file, function): call function(module) instead of `call`
+    work: tuple[str, ...] = ()  # the functions whose calls are recorded (coursekit._engine.work)
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -60,16 +59,47 @@ def _child_env() -> dict[str, str]:
 
 
 _sandbox: Sandbox | None = None
+_never_root_checked: set[tuple[tuple[str, ...], int]] = set()
 
 
 def use_sandbox(sandbox: Sandbox | None) -> None:
-    """Run every later submission of this process isolated by ``sandbox`` (bulk grading); ``None``: as before."""
+    """Run every later submission of this process isolated by ``sandbox`` (bulk grading); ``None``: as before.
+
+    Raises ``IsolationRefused`` when grading as root and no isolation level here can run student code as
+    another user (unless ``sandbox.unsafe``): found by one trial run of an empty program, once per process."""
     global _sandbox
+    if sandbox is not None and not sandbox.unsafe and os.geteuid() == 0:
+        key = (sandbox.levels, sandbox.max_processes)
+        if key not in _never_root_checked:
+            _check_never_root(sandbox)
+            _never_root_checked.add(key)
     _sandbox = sandbox
+
+
+def _check_never_root(sandbox: Sandbox) -> None:
+    """Run an empty program as bulk grading would; refuse if the supervisor found no level but root's."""
+    folder = Path(tempfile.mkdtemp(prefix="coursekit-probe-"))
+    try:
+        probe = folder / "probe.py"
+        probe.write_text("def main():\n    pass\n", encoding="utf-8")
+        raw = _run(RunSpec("threads", probe, limits=Limits(wall_s=20.0)), sandbox)
+    finally:
+        reading.remove_tree(folder)
+    isolation = raw.status.get("sandbox") or {}
+    if not isolation.get("unprivileged_user"):  # as root, only a level that changed uid is safe
+        detail = str(raw.status.get("detail") or "").strip().splitlines()
+        tried = next((line for line in reversed(detail) if "could not start the harness" in line), "")
+        tried = (tried.split("could not start the harness:", 1)[-1].strip() if tried
+                 else str(isolation.get("level", "")))
+        raise IsolationRefused(refusal_message(tried, os.path.realpath(sys.executable)))
 
 
 def run(spec: RunSpec) -> RawRun:
     """Run ``spec`` in a fresh interpreter under a supervisor; never raises for anything the program does."""
+    return _run(spec, _sandbox)
+
+
+def _run(spec: RunSpec, sandbox_settings: Sandbox | None) -> RawRun:
     work = Path(tempfile.mkdtemp(prefix="coursekit-run-"))
     box = None
     try:
@@ -79,14 +109,14 @@ def run(spec: RunSpec) -> RawRun:
         driver = [str(spec.driver[0]), spec.driver[1]] if spec.driver else None
         sandbox = work / "cwd"
         sandbox.mkdir()
-        if _sandbox is not None:  # copies of just the files this run needs, in directories only its uid can use
-            box = prepare_box(_sandbox, work, module, spec.driver[0] if spec.driver else None)
+        if sandbox_settings is not None:  # copies of just the files this run needs, in directories only its uid can use
+            box = prepare_box(sandbox_settings, work, module, spec.driver[0] if spec.driver else None)
             module, sandbox, trace_dir = box.module, box.cwd, box.trace
             driver = [str(box.driver), spec.driver[1]] if box.driver and spec.driver else None
         harness_spec: dict[str, Any] = {
             "model": spec.model, "module": str(module), "name": module.stem, "call": spec.call,
             "args": list(spec.args), "tie": spec.tie, "trace": str(trace_dir),
-            "driver": driver,
+            "driver": driver, "work": list(spec.work),
             "limit_s": spec.limits.virtual_s, "stall_s": spec.limits.stall_s, "max_events": spec.limits.max_events,
         }
         if box is not None:
@@ -99,47 +129,45 @@ def run(spec: RunSpec) -> RawRun:
             "wall_s": spec.limits.wall_s, "memory_bytes": spec.limits.memory_mb * 1024 * 1024,
             "file_bytes": spec.limits.output_kb * 1024,
         }
-        if box is not None and _sandbox is not None:
-            job.update(sandbox_job(_sandbox, box, work))
+        if box is not None and sandbox_settings is not None:
+            job.update(sandbox_job(sandbox_settings, box, work))
         (work / "job.json").write_text(json.dumps(job), encoding="utf-8")
         os.chmod(work / "job.json", 0o600)
+        supervisor, exe = SUPERVISOR, sys.executable
+        if box is not None:  # a command line every user can read in /proc: let it name no course or venv folder
+            supervisor, exe = box.kit / "_judge" / "supervise.py", os.path.realpath(sys.executable)
         sup = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(SUPERVISOR), str(work / "job.json")],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            [exe, "-I", "-S", str(supervisor), str(work / "job.json")],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            **platform.new_session_options(),  # type: ignore[call-overload]  # its own session: killed as one
         )
         try:
             _, sup_err = sup.communicate(timeout=spec.limits.wall_s + 30)
         except subprocess.TimeoutExpired:
-            os.killpg(sup.pid, signal.SIGKILL)
+            platform.kill_group(sup.pid)
             _, sup_err = sup.communicate()
-        status_path = work / "status.json"
-        if status_path.exists():
-            status = json.loads(status_path.read_text(encoding="utf-8"))
-        else:  # the supervisor itself was killed (by the student's code, or by us)
+        # Everything below is read as hostile input (coursekit/_judge/reading.py): the run could reach it.
+        status = reading.read_json(work / "status.json")
+        pid_text = reading.read_text(work / "status.json.pid", 32).strip()
+        root_pid = int(pid_text) if pid_text.isdigit() else -1
+        if not isinstance(status, dict):  # the supervisor itself was killed (by the student's code, or by us)
             status = {"supervisor_lost": True, "detail": sup_err.decode("utf-8", "replace")[-500:]}
-            pid_file = work / "status.json.pid"
-            if pid_file.exists():
-                try:
-                    os.killpg(int(pid_file.read_text()), signal.SIGKILL)
-                except (OSError, ValueError):
-                    pass
-        pid_file = work / "status.json.pid"
-        root_pid = int(pid_file.read_text()) if pid_file.exists() else -1
+            if root_pid > 0:
+                platform.kill_group(root_pid)
         if box is not None:
             status["guard"] = box.read_guard()
+        trace = reading.read_trace(trace_dir, reading.ReadLimits.for_run(spec.limits.output_kb,
+                                                                          spec.limits.max_events))
+        if trace.refusals:  # files no kit writer makes: the run tampered with its trace
+            status["guard"] = [*(status.get("guard") or []), *reading.refusal_records(trace.refusals)]
+        if trace.refusals or trace.strings_cut:
+            status["trace_read"] = {"refused": [f"{r.name} {r.why}" for r in trace.refusals[:10]],
+                                    "strings_cut": trace.strings_cut}
         return RawRun(
-            spec=spec, events=read_trace(trace_dir), root_pid=root_pid, status=status,
-            stdout=_read_text(work / "stdout"), stderr=_read_text(work / "stderr"),
+            spec=spec, events=trace.events, root_pid=root_pid, status=status,
+            stdout=reading.read_text(work / "stdout"), stderr=reading.read_text(work / "stderr"),
         )
     finally:
         if box is not None:
             release_box(box)
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _read_text(path: Path, limit: int = 64 * 1024) -> str:
-    try:
-        with path.open("rb") as f:
-            return f.read(limit).decode("utf-8", "replace")
-    except OSError:
-        return ""
+        reading.remove_tree(work)

@@ -12,15 +12,20 @@ Bulk grading runs code written by people who may try to cheat, so every run gets
   drops to the run's uid and applies resource limits.  Where that is not possible it falls back step by step,
   and reports which protections applied (``status["sandbox"]``).
 
-The in-process audit guard (``_guard.py``) is configured from here too (``Box.guard_spec``).
+The in-process audit guard (``_guard.py``) is configured from here too (``Box.guard_spec``), with nothing that
+names a host folder: the folders it must refuse (course, submissions, results) go to it as salted digests.
+
+**Never as root.**  Student code never runs as root unless the instructor says so: as root, a level that cannot
+drop to an unprivileged uid (``limits``) is not tried, and when no level that can is available here
+``runner.use_sandbox`` refuses to grade with ``IsolationRefused``, whose message names the fixes.  ``unsafe``
+(``course grade --unsafe``) grades anyway, and every run's ``status["sandbox"]["unsafe"]`` records it.
 """
 
 from __future__ import annotations
 
 import atexit
 import compileall
-import fcntl
-import json
+import hashlib
 import os
 import shutil
 import stat
@@ -32,7 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit._judge.reading import read_records
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the coursekit package
+SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/etc")
 
 
@@ -45,6 +53,27 @@ class Sandbox:
     uid_count: int = 128
     max_processes: int = 256  # processes and threads of the run's uid (RLIMIT_NPROC)
     levels: tuple[str, ...] = ()  # isolation levels the supervisor may try (tests); empty: every level that fits
+    unsafe: bool = False  # let student code run as root when nothing else is available (``--unsafe``)
+
+
+class IsolationRefused(Exception):
+    """Grading would run student code as root: the setup must be fixed first (or ``--unsafe`` given)."""
+
+
+def refusal_message(tried: str, exe: str) -> str:
+    """What to tell the instructor when no level here can run student code as another user than root.
+
+    ``tried``: what the supervisor reported for each level it tried (empty: none was allowed)."""
+    uid_level = ("" if _reachable(Path(exe)) else
+                 f"; the 'uid' level needs an interpreter every user may run, and {exe} is not")
+    return (
+        "Refusing to grade: student code would run as root on this machine. No isolation level could run it "
+        f"as another user ({tried or 'none that does was allowed'}{uid_level}). Fix one of these, then grade "
+        "again: run `course grade` as an ordinary (non-root) user; or use a Python that every user may read and "
+        "run (e.g. one under /usr or /usr/local, as in the python:*-slim images, with every folder above it "
+        "searchable); or allow namespaces (CAP_SYS_ADMIN, e.g. an unconfined seccomp profile). To grade as root "
+        "anyway, pass --unsafe: every results.json and the report then say so."
+    )
 
 
 @dataclass
@@ -58,35 +87,25 @@ class Box:
     spec: Path
     kit: Path
     uid: int | None
-    hide: tuple[str, ...] = ()
+    hide: tuple[str, ...] = ()  # host folders the guard refuses (sent to it only as digests)
     lock_fd: int | None = None
     student_files: list[str] = field(default_factory=list)
 
     def guard_spec(self) -> dict[str, Any]:
         """How the harness's audit guard protects the run's own files from the student's code."""
-        protect = [str(self.trace), str(self.guard), str(self.spec), *self.hide]
+        protect = [str(self.trace), str(self.guard), str(self.spec)]  # the run's own: they name no host folder
         if self.driver is not None:
             protect.append(str(self.driver.parent))
-        return {"protect": protect, "trace": str(self.trace), "kit": str(self.kit),
+        salt = os.urandom(16).hex()
+        return {"protect": protect, "hidden": {"salt": salt, "digests": sorted(hidden_digest(salt, h)
+                                                                                for h in self.hide)},
+                "trace": str(self.trace), "kit": str(self.kit),
                 "out": str(self.guard / "guard.jsonl"), "writable": [str(self.cwd)],
                 "trusted": [str(self.driver.parent)] if self.driver is not None else []}
 
     def read_guard(self) -> list[dict[str, Any]]:
         """What the guard recorded (attempts it blocked, the final integrity check)."""
-        out: list[dict[str, Any]] = []
-        for path in sorted(self.guard.glob("*.jsonl")):
-            try:
-                raw = path.read_bytes()[: 1 << 20]
-            except OSError:
-                continue
-            for line in raw.splitlines():
-                try:
-                    item = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(item, dict):
-                    out.append(item)
-        return out
+        return read_records(self.guard)  # regular files only, bounded: the run can reach them
 
 
 # -- the kit copy, shared by the runs of this process ---------------------------------------------------------
@@ -121,6 +140,8 @@ def _take_uid(sandbox: Sandbox) -> tuple[int | None, int | None]:
     """A uid no other run (of any grading process on this machine) is using, held by an flock."""
     if os.geteuid() != 0:
         return None, None
+    import fcntl  # Unix only, and only bulk grading gets here: importing this module must work everywhere
+
     UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
     while True:
         for uid in range(sandbox.uid_base, sandbox.uid_base + sandbox.uid_count):
@@ -171,6 +192,11 @@ def _hideable(hide: tuple[Path, ...], *needed: Path) -> tuple[str, ...]:
     return tuple(out)
 
 
+def hidden_digest(salt: str, folder: str) -> str:
+    """How the guard knows a hidden folder without being told its name (``guard._Guard.hidden``)."""
+    return hashlib.sha256((salt + folder).encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def release_box(box: Box) -> None:
     if box.lock_fd is not None:
         os.close(box.lock_fd)
@@ -193,9 +219,9 @@ def sandbox_job(sandbox: Sandbox, box: Box, work: Path) -> dict[str, Any]:
     exe = Path(os.path.realpath(sys.executable))
     prefix = Path(os.path.realpath(sys.base_prefix))
     kit = box.kit.parent
-    env = {k: v for k, v in os.environ.items()
-           if k in ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TERM", "PYTHONUNBUFFERED")}
-    env.update(PYTHONPATH=str(kit), PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8",
+    env = {k: v for k, v in os.environ.items() if k in ("LANG", "LC_ALL", "LC_CTYPE", "TERM", "PYTHONUNBUFFERED")}
+    env.update(PATH=SYSTEM_PATH,  # not the grader's: an activated venv's PATH names the course folder
+               PYTHONPATH=str(kit), PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8",
                HOME=str(box.cwd), TMPDIR=str(box.cwd))
     links, binds = [], []
     for folder in SYSTEM_DIRS:
@@ -211,5 +237,5 @@ def sandbox_job(sandbox: Sandbox, box: Box, work: Path) -> dict[str, Any]:
         "env": env,
         "sandbox": {"uid": box.uid, "root": str(kit / "root"), "binds": binds, "links": links, "cwd": str(box.cwd),
                     "max_processes": sandbox.max_processes, "exe_reachable": _reachable(exe),
-                    "levels": list(sandbox.levels)},
+                    "levels": list(sandbox.levels), "never_root": not sandbox.unsafe},
     }

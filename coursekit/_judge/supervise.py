@@ -19,6 +19,11 @@ started at the strongest level that works here, and ``status["sandbox"]`` says w
 * ``userns`` (not root): an unprivileged user + network namespace when the kernel allows it, and the limits;
 * ``limits``: only the resource limits.
 When the run is over, every process of the run's uid is killed as well as every descendant.
+
+Everything that depends on the operating system (subreaper, ``/proc``, ``resource``, process groups) is in
+``platform.py`` beside this file, loaded by its path (this script imports nothing of the kit): on macOS and
+Windows the run gets the limits and the clean-up those systems allow, and ``status["platform"]`` says which.
+Bulk grading's sandbox levels need Linux.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -37,47 +41,22 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import IO, Any
 
-PR_SET_CHILD_SUBREAPER = 36
+    from coursekit._judge import platform as plat
+else:
+    def _load_platform():  # by path: -I -S leaves the kit off sys.path, and this script must not import it
+        from importlib.util import module_from_spec, spec_from_file_location
+
+        spec = spec_from_file_location("_coursekit_platform", os.path.join(os.path.dirname(__file__), "platform.py"))
+        module = module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    plat = _load_platform()
+
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 4096, 16384, 1 << 18
-
-
-def _become_subreaper() -> bool:
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _children(pid: int) -> list[int]:
-    kids: list[int] = []
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return kids
-    for name in names:
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                stat = f.read().decode("ascii", "replace")
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if len(fields) > 1 and int(fields[1]) == pid:
-            kids.append(int(name))
-    return kids
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()[:200]
-    except OSError:
-        return ""
 
 
 def _limits(job: dict[str, Any], level: str = "limits") -> Callable[[], None]:
@@ -117,21 +96,17 @@ def _limits(job: dict[str, Any], level: str = "limits") -> Callable[[], None]:
         elif box and level == "userns":
             assert libc is not None
             check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNET), "unshare")
-        mem = job.get("memory_bytes")
-        if mem:
-            resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-        fsize = job.get("file_bytes")
-        if fsize:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        nproc = None
         if box:
             nproc = box["max_processes"] + (0 if level in ("namespaces", "uid") else _tasks_of(os.getuid()))
-            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        plat.set_limits(job.get("memory_bytes"), job.get("file_bytes"), nproc)
         if box and level in ("namespaces", "uid"):
             uid = box["uid"]
             os.setgroups([])
             os.setgid(uid)
             os.setuid(uid)
+        if box and box.get("never_root") and (os.geteuid() == 0 or os.getuid() == 0):
+            raise PermissionError("student code would run as root")  # never, unless the instructor said --unsafe
 
     return apply
 
@@ -214,14 +189,17 @@ def _reap() -> None:
 
 def _levels(job: dict[str, Any]) -> list[str]:
     box = job.get("sandbox")
-    if not box:
+    if not box or plat.kind() != "linux":  # namespaces, uids and /proc sweeps are Linux's
         return ["limits"]
     if os.geteuid() == 0 and box.get("uid") is not None:
         levels = ["namespaces"] + (["uid"] if box.get("exe_reachable") else []) + ["limits"]
     else:
         levels = ["userns-root", "userns", "limits"]
     allowed = box.get("levels")
-    return [lv for lv in levels if not allowed or lv in allowed or lv == "limits"]
+    levels = [lv for lv in levels if not allowed or lv in allowed or lv == "limits"]
+    if os.geteuid() == 0 and box.get("never_root"):  # "limits" as root would run student code as root
+        levels = [lv for lv in levels if lv != "limits"]
+    return levels
 
 
 def _start(job: dict[str, Any], out: IO[bytes], err: IO[bytes],
@@ -232,10 +210,7 @@ def _start(job: dict[str, Any], out: IO[bytes], err: IO[bytes],
     for level in _levels(job):
         cmd, env = list(job["cmd"]), dict(job["env"])
         try:
-            proc = subprocess.Popen(
-                cmd, cwd=job["cwd"], env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                preexec_fn=_limits(job, level), close_fds=True,  # noqa: PLW1509 - the supervisor has one thread
-            )
+            proc = plat.start(cmd, _limits(job, level), cwd=job["cwd"], env=env, stdout=out, stderr=err)
         except (OSError, subprocess.SubprocessError) as exc:
             why = job["status"] + ".why"
             reason = str(exc)
@@ -250,7 +225,8 @@ def _start(job: dict[str, Any], out: IO[bytes], err: IO[bytes],
                 "level": level,
                 "uid": box["uid"] if root else os.getuid(),
                 "unprivileged_user": root,
-                "network": "none (network namespace)" if level != "limits" else "not isolated",
+                "network": "none (network namespace)" if level not in ("limits", "uid") else "not isolated",
+                "unsafe": not box.get("never_root"),
                 "filesystem": ("own root: only " + ", ".join(box["binds"]) if level in ("namespaces", "userns-root")
                                else "the whole machine, as far as file permissions allow"),
                 "limits": {"memory_bytes": job.get("memory_bytes"), "file_bytes": job.get("file_bytes"),
@@ -264,7 +240,8 @@ def _start(job: dict[str, Any], out: IO[bytes], err: IO[bytes],
 def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as spec:
         job = json.load(spec)
-    status: dict[str, Any] = {"subreaper": _become_subreaper(), "timed_out": False, "leftovers": []}
+    status: dict[str, Any] = {"subreaper": plat.become_subreaper(), "platform": plat.kind(), "timed_out": False,
+                              "leftovers": []}
     start = time.monotonic()
     with open(job["stdout"], "wb") as out, open(job["stderr"], "wb") as err:
         proc = _start(job, out, err, status)
@@ -276,20 +253,17 @@ def main() -> None:
         status["timed_out"] = True
     if status.get("sandbox", {}).get("unprivileged_user"):
         _kill_uid(status["sandbox"]["uid"], status)
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except OSError:
-        pass
+    plat.kill_group(proc.pid)
     proc.wait()
     status["returncode"] = proc.returncode
     status["wall_s"] = round(time.monotonic() - start, 3)
     # Everything else still alive below us: the session's stragglers and re-parented orphans.
     for _ in range(200):
-        kids = _children(os.getpid())
+        kids = plat.children(os.getpid())
         if not kids:
             break
         for pid in kids:
-            status["leftovers"].append({"pid": pid, "cmd": _cmdline(pid)})
+            status["leftovers"].append({"pid": pid, "cmd": plat.cmdline(pid)})
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:

@@ -6,12 +6,14 @@ done), ``spawn`` and ``end`` of a context, ``line`` (one printed line), ``sleep`
 ``problem``, ``crash``, ``error``, ``unstarted``, ``cancel`` (an asyncio task was asked to stop) and ``swallow``
 (the program caught that cancellation), ``task`` / ``sched`` / ``task-begin`` / ``task-end`` (pool calls),
 ``qput`` / ``qget`` (an item through a queue or pipe), ``lock`` (a process lock), ``shared`` (a shared value
-read or written), ``exit`` (the harness ended the run itself; a run without it was cut short).  Context ids
-are formatted and parsed by ``coursekit._engine.events`` too.
+read or written), ``sync`` (a synchronization edge, read by ``coursekit._judge.causality``), ``work`` (a call
+of a function the grader named as the work), ``exit`` (the harness ended the run itself; a run without it was
+cut short).  Context ids are formatted and parsed by ``coursekit._engine.events`` too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +48,10 @@ class Line:
     ctx: str
     text: str
     phase: str
+    seq: int = field(default=-1, compare=False)
+    """Its event's index in ``Timeline.events`` (``coursekit._judge.causality`` finds the line's causes by it)."""
+    fn: str = field(default="", compare=False)
+    """The student's function whose ``print`` wrote it (``""``: the grader's driver, or no student frame)."""
 
 
 @dataclass
@@ -75,6 +81,10 @@ class Timeline:
     cancels: list[dict[str, Any]] = field(default_factory=list)  # task.cancel() calls: target, by, work, t
     ended_how: dict[str, str] = field(default_factory=dict)  # id -> done | error | cancelled | absorbed
     events: list[dict[str, Any]] = field(default_factory=list)  # every event kept, in timeline order
+    positions: list[tuple[int, int]] = field(default_factory=list)
+    """For each of ``events``: (its process's rank, its index in that process's trace file)."""
+    causal: Any = None
+    """The run's happens-before relation, made on first use by ``coursekit._judge.causality.of``."""
 
     def ctx(self, cid: str) -> Context:
         return self.contexts.get(cid) or Context(cid, "main" if is_main(cid) else "thread", "", "", 0.0, None)
@@ -114,7 +124,8 @@ def build(raw: RawRun) -> Timeline:
 
     if raw.spec.model == "processes":  # one logical time axis: merge the processes by time
         events.sort(key=lambda item: (item[2].get("t", 0.0), item[0], item[1]))
-    events_list = [ev for _, _, ev in events if not dropped(ev)]
+    kept = [(rank, seq, ev) for rank, seq, ev in events if not dropped(ev)]
+    events_list = [ev for _, _, ev in kept]
 
     contexts: dict[str, Context] = {}
     ends: dict[str, float] = {}
@@ -124,8 +135,9 @@ def build(raw: RawRun) -> Timeline:
         completed=False, status=raw.status,
     )
     tl.events = events_list
+    tl.positions = [(rank, seq) for rank, seq, _ in kept]
     main_task: str | None = None
-    for ev in events_list:
+    for index, ev in enumerate(events_list):
         kind = ev["e"]
         t = float(ev.get("t", 0.0))
         tl.end_t = max(tl.end_t, t)
@@ -162,7 +174,7 @@ def build(raw: RawRun) -> Timeline:
         elif kind == ev_.LINE:
             tl.first_activity.setdefault(ev["id"], t)
             tl.last_activity[ev["id"]] = max(tl.last_activity.get(ev["id"], t), t)
-            line = Line(t, ev["id"], ev["text"], ev.get("phase", ""))
+            line = Line(t, ev["id"], ev["text"], ev.get("phase", ""), index, str(ev.get("fn", ""))[:200])
             (tl.lines if ev.get("stream") == "out" else tl.err_lines).append(line)
         elif kind == ev_.JOIN:
             tl.joins.append(ev)
@@ -193,13 +205,14 @@ def build(raw: RawRun) -> Timeline:
             contexts[cid] = Context(c.id, c.kind, c.target, c.parent, c.start, t, c.daemon, c.where)
     if main_task is not None:  # the task running main() *is* main
         main = FIBER_MAIN  # the thread that runs the event loop
-        tl.lines = [Line(x.t, main, x.text, x.phase) if x.ctx == main_task else x for x in tl.lines]
+        tl.lines = [dataclasses.replace(x, ctx=main) if x.ctx == main_task else x for x in tl.lines]
         tl.crashes = [{**c, "id": main} if c.get("id") == main_task else c for c in tl.crashes]
         for p in tl.problems:  # a deadlock lists what each task waits on: main's task is main
             if p.get("waits"):
                 p["waits"] = [{**w, "id": main} if w.get("id") == main_task else w for w in p["waits"]]
         tl.cancels = [{**c, "target": main} if c.get("target") == main_task else c for c in tl.cancels]
         tl.cancels = [{**c, "by": main} if c.get("by") == main_task else c for c in tl.cancels]
+        tl.cancels = [{**c, "via": main} if c.get("via") == main_task else c for c in tl.cancels]
         for c in list(contexts.values()):
             if c.parent == main_task:
                 contexts[c.id] = Context(c.id, c.kind, c.target, main, c.start, c.end, c.daemon, c.where)

@@ -24,6 +24,7 @@ from typing import Any
 
 from coursekit._nbgrader.cells import answer_source, demo_lines, lesson_markdown
 from coursekit._nbgrader.kernel import GRADING_DIR, module_name
+from coursekit._nbgrader.stubs import Stub, StubError, pristine_stub
 from coursekit.grading import Grader, load_grader
 from coursekit.registry import Course, Exercise
 
@@ -40,6 +41,7 @@ class BuildError(ValueError):
 class Built:
     exercise: Exercise
     notebook: Path
+    stub: Stub  # what the notebook was built from (never the instructor's edits: see _nbgrader/stubs.py)
 
 
 def default_assignment(course: Course) -> str:
@@ -60,14 +62,20 @@ def build(course: Course, course_dir: Path, assignment: str, exercises: list[Exe
     grading = course_dir / GRADING_DIR
     if grading.exists() and not (grading / "course.toml").is_file():  # never delete a folder we did not make
         raise BuildError(f"{grading} exists and is not a grading copy (it has no course.toml): move it away")
-    notebooks = [(ex, _notebook(ex, load_grader(ex))) for ex in exercises]  # every check before any write
+    stubs = {}
+    for ex in exercises:
+        try:
+            stubs[ex.id] = pristine_stub(ex)
+        except StubError as exc:
+            raise BuildError(str(exc)) from None
+    notebooks = [(ex, _notebook(ex, load_grader(ex), stubs[ex.id])) for ex in exercises]  # check all, then write
     target = course_dir / "source" / assignment
     target.mkdir(parents=True, exist_ok=True)
     built = []
     for ex, nb in notebooks:
         path = target / f"{module_name(ex.id)}.ipynb"
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        built.append(Built(ex, path))
+        built.append(Built(ex, path, stubs[ex.id]))
     _copy_grading(course, grading)
     (course_dir / "nbgrader_config.py").write_text(config_text(course, course_dir), encoding="utf-8")
     return built
@@ -104,13 +112,13 @@ def _cell(kind: str, cell_id: str, source: str, metadata: dict[str, Any] | None 
     return cell
 
 
-def _notebook(ex: Exercise, grader: Grader) -> dict[str, Any]:
-    for path, what in ((ex.exercise_path, "stub"), (ex.solution_path, "reference solution")):
-        if not path.is_file():
-            raise BuildError(f"{ex.id}: no {what} at {path}")
-    stub = ex.exercise_path.read_text(encoding="utf-8")
+def _notebook(ex: Exercise, grader: Grader, pristine: Stub) -> dict[str, Any]:
+    if not ex.solution_path.is_file():
+        raise BuildError(f"{ex.id}: no reference solution at {ex.solution_path}")
+    stub = pristine.text
+    stub_name = str(ex.exercise_path) if pristine.source != "git HEAD" else f"{ex.exercise_path} (as committed)"
     answer = answer_source(stub, ex.solution_path.read_text(encoding="utf-8"),
-                           stub_name=str(ex.exercise_path), solution_name=str(ex.solution_path))
+                           stub_name=stub_name, solution_name=str(ex.solution_path))
     cells = [
         _cell("markdown", "lesson", lesson_markdown(ex.title, stub) + "\n\n" + _how_to(ex, grader, stub),
               _meta("lesson", locked=True)),

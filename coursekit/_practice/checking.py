@@ -19,7 +19,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from coursekit._judge.messages import GRADER_BROKEN
-from coursekit._practice import stubs
+from coursekit._practice import hints, stubs
+from coursekit._practice.hints import HintChoice
 from coursekit._practice.progress import ExerciseStatus, Progress, file_digest
 from coursekit._practice.select import first_unsolved
 from coursekit.grading import GraderError, grade_exercise
@@ -96,18 +97,35 @@ def current(course: Course, progress: Progress, *, after: Exercise | None = None
     return first_unsolved(course, lambda ex: solved(progress, ex), after=after)
 
 
-def reveal_next_hint(exercise: Exercise, progress: Progress) -> int:
-    """Show one more hint of ``exercise`` (never beyond the last) and save that; returns how many are shown now.
+@dataclass(frozen=True)
+class HintsShown:
+    """What a hint request showed: the hints chosen for the last check (``choice``), and how many of them are
+    shown now (0: there are none)."""
 
-    An exercise without hints returns 0 and leaves the progress untouched.
+    choice: HintChoice
+    shown: int
+
+
+def reveal_next_hint(exercise: Exercise, progress: Progress) -> HintsShown:
+    """Show one more hint of ``exercise`` (never beyond the last) and save that.
+
+    The hints are those of the mistake the last check found (``coursekit._practice.hints``), when it found one
+    with hints and they are not all shown yet; else the exercise's progressive hints.  An exercise without any
+    hint shows 0 and leaves the progress untouched.
     """
-    if not exercise.hints:
-        return 0
     rec = progress.record(exercise)
-    rec.hints_shown = min(len(exercise.hints), rec.hints_shown + 1)
+    choice = hints.choose(exercise, rec.failed, rec.findings) if rec.failed else HintChoice("", exercise.hints)
+    if choice.targeted and rec.hints_for_shown.get(choice.key, 0) >= len(choice.hints):
+        choice = HintChoice("", exercise.hints)  # every hint for this mistake is out: go on with the others
+    if not choice.hints:
+        return HintsShown(choice, 0)
+    if choice.targeted:
+        shown = rec.hints_for_shown[choice.key] = min(len(choice.hints), rec.hints_for_shown.get(choice.key, 0) + 1)
+    else:
+        shown = rec.hints_shown = min(len(choice.hints), rec.hints_shown + 1)
     progress.save()
-    return rec.hints_shown
+    return HintsShown(choice, shown)
 
 
-__all__ = ["Graded", "check_and_record", "current", "digest_and_grade", "grade", "graded_side_by_side",
+__all__ = ["Graded", "HintsShown", "check_and_record", "current", "digest_and_grade", "grade", "graded_side_by_side",
            "refreshed_statuses", "reveal_next_hint", "solved", "statuses"]

@@ -66,6 +66,8 @@ class Record:
     digest: str = ""  # the exercise file's digest when it was last checked
     checked_at: str = ""
     hints_shown: int = 0
+    findings: list[str] = field(default_factory=list)  # the kinds of the likely mistakes of the last check
+    hints_for_shown: dict[str, int] = field(default_factory=dict)  # mistake -> how many of its hints were shown
     solved_once: bool = False  # ever solved: the reference solution may be shown
     solution_shown: bool = False
 
@@ -73,7 +75,8 @@ class Record:
     def from_dict(cls, data: dict[str, Any]) -> Record:
         known = {f.name for f in fields(cls)}
         rec = cls(**{k: v for k, v in data.items() if k in known})
-        if rec.status not in RECORDED or not isinstance(rec.hints_shown, int):
+        if rec.status not in RECORDED or not isinstance(rec.hints_shown, int) or not isinstance(
+                rec.hints_for_shown, dict) or not isinstance(rec.findings, list):
             raise ValueError(f"bad record {data!r}")
         rec.status = ExerciseStatus(rec.status)
         return rec
@@ -141,6 +144,8 @@ class Progress:
         rec.status = ExerciseStatus.SOLVED if solved else ExerciseStatus.ATTEMPTED
         rec.score, rec.max_score = result.score, result.max_score
         rec.failed = [c.name for c in result.checks if c.status is not Status.PASSED]
+        rec.findings = list(dict.fromkeys(kind for c in result.checks if c.status is not Status.PASSED
+                                          for kind in c.findings))
         rec.digest = digest
         rec.checked_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         rec.solved_once = rec.solved_once or solved
@@ -150,3 +155,4 @@ class Progress:
         """After a reset: the file is the stub again; keep the hints shown and whether it was ever solved."""
         rec = self.record(exercise)
         rec.status, rec.score, rec.failed, rec.digest, rec.checked_at = ExerciseStatus.NOT_STARTED, 0.0, [], "", ""
+        rec.findings = []

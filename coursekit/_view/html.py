@@ -31,6 +31,9 @@ LABEL_W = 200
 RIGHT_PAD = 80
 LANE_H = 30
 TITLES = {"observed": "your program", "expected": "expected (reference solution)"}
+CHAR_W = {"section": 7.6, "print": 6.0}
+"""Generous widths of one character (px) of the section headings (13 px bold) and the printed-line labels
+(10 px): what the layout reserves so that a label is never drawn over another or struck out by a line."""
 
 CSS = """
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1040px;
@@ -50,7 +53,9 @@ td.title { color: #475569; }
 pre.message { white-space: pre-wrap; background: #fff7ed; border-left: 3px solid #f97316; padding: .5rem .8rem;
               margin: .3rem 0 .6rem; font: 13.5px/1.45 ui-monospace, monospace; }
 figure.timeline { margin: 1rem 0; } figure.timeline figcaption { font-weight: 600; margin-bottom: .4rem; }
-svg.lanes { width: 100%; height: auto; background: white; border: 1px solid #e2e8f0; border-radius: 8px; }
+div.scroll { overflow-x: auto; max-width: 100%; }
+svg.lanes { width: 100%; min-width: 900px; height: auto; background: white; border: 1px solid #e2e8f0;
+            border-radius: 8px; }
 p.divergence { color: #b91c1c; font-weight: 600; margin: .4rem 0; }
 table.lines { border-collapse: collapse; font: 13px/1.4 ui-monospace, monospace; margin-top: .4rem; }
 table.lines th { text-align: left; color: #64748b; font-weight: 600; padding: .1rem .6rem; }
@@ -60,6 +65,8 @@ table.lines tr.diverge td.text.observed { background: #fee2e2; color: #991b1b; f
 table.lines tr.diverge td.text.expected { background: #dcfce7; color: #166534; font-weight: 700; }
 div.same { color: #64748b; font-style: italic; }
 .summary td, .summary th { padding: .2rem .8rem; text-align: left; } .summary { border-collapse: collapse; }
+@media (max-width: 820px) { body { margin: 1rem auto; padding: 0 .5rem; }
+  section.exercise { padding: .8rem; } section.exercise h2 { flex-wrap: wrap; } }
 """
 
 
@@ -99,6 +106,19 @@ def timeline_svg(picture: dict[str, Any]) -> str:
         out.append(f'<text class="section" x="8" y="{y_start - 12}" font-weight="700" font-size="13" '
                    f'fill="#0f172a">{_esc(TITLES[side])}</text>')
         mark = div.get(side)
+        moment = div["t"] if div.get("what") == "line" else mark["t"] if mark is not None else None
+        xm = x(moment) if moment is not None else None
+        if moment is not None and xm is not None:  # a line divergence is one moment, marked on both runs; drawn
+            colour = "#dc2626" if side == "observed" else "#16a34a"  # first, so that the lanes lie on top of it
+            out.append(f'<line class="divergence" data-side="{side}" x1="{xm}" y1="{y_start - 8}" x2="{xm}" '
+                       f'y2="{y_start + max(1, len(data["lanes"])) * LANE_H}" stroke="{colour}" stroke-width="2" '
+                       f'stroke-dasharray="6 3"><title>first difference at {_esc(fmt_seconds(moment))}</title></line>')
+            words = f"first difference, {fmt_seconds(moment)}"
+            heading_end = 8 + len(TITLES[side]) * CHAR_W["section"] + 12  # the label never sits on the heading
+            anchor = "end" if xm > x1 - 140 else "start"
+            lx = xm - 6 if anchor == "end" else max(xm + 6, heading_end)
+            out.append(f'<text class="divergence-label" x="{round(lx, 2)}" y="{y_start - 10}" text-anchor="{anchor}" '
+                       f'fill="{colour}" font-weight="700" font-size="11">{_esc(words)}</text>')
         hit_index = mark["i"] if div.get("what") == "line" and mark is not None else None
         for row, ln in enumerate(data["lanes"]):
             y = y_start + row * LANE_H + LANE_H / 2
@@ -130,10 +150,12 @@ def timeline_svg(picture: dict[str, Any]) -> str:
                 out.append(f'<circle class="print" cx="{px}" cy="{y}" r="5" fill="{colour}" stroke="white" '
                            f'stroke-width="1.5"><title>{_esc(fmt_seconds(p["t"]))}: {_esc(p["text"])}</title></circle>')
                 label = p["text"] if len(p["text"]) <= 18 else p["text"][:17] + "…"
-                if px - 3 > last_label_end:
+                label_end = px + 7 + len(label) * CHAR_W["print"]
+                crosses = xm is not None and px + 4 < xm < label_end + 2  # the dashed line would strike it out
+                if px - 3 > last_label_end and not crosses:
                     out.append(f'<text class="print-label" x="{px + 7}" y="{y - 9}" font-size="10" '
                                f'fill="{"#b91c1c" if hit and side == "observed" else "#475569"}">{_esc(label)}</text>')
-                    last_label_end = px + 7 + len(label) * 5.6
+                    last_label_end = label_end
             for m in ln["marks"]:
                 out.append(f'<text class="crash" x="{x(m["t"])}" y="{y + 5}" text-anchor="middle" font-size="15" '
                            f'font-weight="700" fill="#dc2626">✗<title>{_esc(fmt_seconds(m["t"]))}: {_esc(m["text"])}'
@@ -142,18 +164,6 @@ def timeline_svg(picture: dict[str, Any]) -> str:
                 out.append(f'<circle class="divergence-ring" cx="{x(mark["t"])}" cy="{y}" r="10" fill="none" '
                            f'stroke="{"#dc2626" if side == "observed" else "#16a34a"}" stroke-width="2.5"/>')
             out.append("</g>")
-        moment = div["t"] if div.get("what") == "line" else mark["t"] if mark is not None else None
-        if moment is not None:  # a line divergence is one moment, marked on both runs
-            xm = x(moment)
-            colour = "#dc2626" if side == "observed" else "#16a34a"
-            out.append(f'<line class="divergence" data-side="{side}" x1="{xm}" y1="{y_start - 8}" x2="{xm}" '
-                       f'y2="{y_start + max(1, len(data["lanes"])) * LANE_H}" stroke="{colour}" stroke-width="2" '
-                       f'stroke-dasharray="6 3"><title>first difference at {_esc(fmt_seconds(moment))}</title></line>')
-            anchor = "end" if xm > x1 - 140 else "start"
-            dx = -6 if anchor == "end" else 6
-            out.append(f'<text class="divergence-label" x="{xm + dx}" y="{y_start - 10}" text-anchor="{anchor}" '
-                       f'fill="{colour}" font-weight="700" font-size="11">first difference, '
-                       f'{_esc(fmt_seconds(moment))}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -190,7 +200,7 @@ def page(course: Course, graded: Sequence[tuple[Exercise, ExerciseResult]]) -> s
              f"<title>{_esc(course.title or course.id)}: check results</title><style>{CSS}</style></head><body>",
              f"<h1>{_esc(course.title or course.id)}</h1><p class=when>Checked {_esc(when)}. Times are virtual "
              "seconds since main() started.</p>"]
-    parts.append('<table class="summary"><tr><th>exercise</th><th>points</th><th></th></tr>')
+    parts.append('<table class="summary"><tr><th>exercise</th><th>points</th><th>status</th></tr>')
     for ex, res in graded:
         parts.append(f'<tr><td><a href="#{_esc(ex.id)}">{_esc(ex.id)}</a></td><td>{res.score:g}/{res.max_score:g}</td>'
                      f'<td>{"solved" if res.passed else "not yet"}</td></tr>')
@@ -222,10 +232,10 @@ def page(course: Course, graded: Sequence[tuple[Exercise, ExerciseResult]]) -> s
             caption = divergence_text(lanes)
             parts.append(f'<figure class="timeline" data-checks="{_esc(",".join(names))}"><figcaption>Timeline, for '
                          f'{_esc(", ".join(names))}</figcaption>')
-            parts.append(timeline_svg(lanes))
+            parts.append(f'<div class="scroll">{timeline_svg(lanes)}</div>')
             if caption:
                 parts.append(f'<p class="divergence">{_esc(caption[0].upper() + caption[1:])}</p>')
-            parts.append(lines_table_html(lanes))
+            parts.append(f'<div class="scroll">{lines_table_html(lanes)}</div>')
             parts.append("</figure>")
         parts.append("</section>")
     parts.append("</body></html>")

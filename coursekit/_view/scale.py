@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-SCALE_STEPS = sorted(m * 10.0**e for e in range(-4, 6) for m in (1, 1.25, 2, 2.5, 5))
-AXIS_STEPS = sorted(m * 10.0**e for e in range(-4, 6) for m in (1, 2, 2.5, 5))
+SCALE_STEPS = sorted(m * 10.0**e for e in range(-7, 6) for m in (1, 1.25, 2, 2.5, 5))
+AXIS_STEPS = sorted(m * 10.0**e for e in range(-7, 6) for m in (1, 2, 2.5, 5))
 PALETTE = ("cyan", "magenta", "yellow", "green", "blue", "bright_red", "bright_cyan", "bright_magenta",
            "bright_yellow", "bright_green", "bright_blue", "red")
 """Lane colours, by rich's names (the SVG page maps each name to a colour of its own, so a lane keeps it)."""
@@ -54,10 +54,19 @@ def picture_times(picture: dict[str, Any]) -> list[float]:
     return out
 
 
+def legible_columns(columns: int) -> int:
+    """The fewest columns a picture's span may be drawn on when ``columns`` are available: a quarter of them, and
+    at least 10 (or all, when fewer are available).  An exact scale that draws the span on fewer is refused."""
+    return min(columns, max(10, columns // 4))
+
+
 def choose_scale(times: list[float], columns: int) -> tuple[float, bool]:
     """Seconds per column, and whether every time falls exactly on a column.
 
-    Among the steps that fit ``columns``, the finest one that divides every time; else the finest that fits.
+    Among the steps that fit ``columns`` and still draw the span on at least ``legible_columns`` of them, the
+    finest one that divides every time; else the finest that fits.  Why the lower bound: every time below a
+    millionth of a step "divides" it, so without it a run shorter than a second was once drawn on one column at
+    125000 s per column (an axis reading ``0 s`` and nothing else).
     """
     span = max(times) if times else 0.0
     if span <= 0:
@@ -65,7 +74,10 @@ def choose_scale(times: list[float], columns: int) -> tuple[float, bool]:
     fitting = [s for s in SCALE_STEPS if math.floor(span / s + 1e-9) + 1 <= columns]
     if not fitting:
         return SCALE_STEPS[-1], False
+    least = legible_columns(columns)
     for s in fitting:
+        if span / s + 1e-9 < least - 1:
+            break
         if all(abs(t / s - round(t / s)) < 1e-6 for t in times):
             return s, True
     return fitting[0], False
@@ -101,4 +113,4 @@ def lane_colours(picture: dict[str, Any]) -> dict[str, str]:
 
 
 __all__ = ["AXIS_STEPS", "MAIN_COLOUR", "PALETTE", "SCALE_STEPS", "axis_step", "choose_scale", "column_tick_step",
-           "fmt_seconds", "lane_colours", "lane_times", "picture_times"]
+           "fmt_seconds", "lane_colours", "lane_times", "legible_columns", "picture_times"]

@@ -14,7 +14,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from rich import box
@@ -28,9 +29,11 @@ from coursekit._judge.messages import TIMELINE_HEADING, explanation
 from coursekit._practice.progress import ExerciseStatus, Progress
 from coursekit._view.text import lanes_renderable
 from coursekit.registry import Course, Exercise
-from coursekit.results import ExerciseResult, Status
+from coursekit.results import CheckResult, ExerciseResult, Status
 
 KEYS = (("n", "next"), ("h", "hint"), ("l", "list"), ("c", "check all"), ("r", "re-check"), ("q", "quit"))
+SHORT_LABELS = {"check all": "all", "re-check": "again", "whole result": "whole", "short view": "short"}
+"""Key labels for a narrow terminal, where the whole key bar must stay on one line."""
 
 
 _SCORED = (ExerciseStatus.SOLVED, ExerciseStatus.ATTEMPTED)  # statuses whose recorded score is shown
@@ -95,13 +98,17 @@ def mark(passed: bool, console: Console) -> Text:
 
 
 def exercise_table(course: Course, statuses: dict[str, ExerciseStatus], progress: Progress,
-                   current: Exercise | None, console: Console) -> RenderableType:
-    table = Table(box=_box(console), title=course.title or course.id, title_style="bold", show_lines=False,
-                  safe_box=not fancy(console))
+                   current: Exercise | None, console: Console, *, compact: bool = False) -> RenderableType:
+    """Every exercise with its status and points; ``compact``: no title and no box (one row per exercise and
+    one header row: watch mode's list fits a 24-row terminal)."""
+    table = Table(box=None if compact else _box(console), title=None if compact else course.title or course.id,
+                  title_style="bold", show_lines=False, safe_box=not fancy(console), pad_edge=not compact)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("exercise", no_wrap=True)
     table.add_column("model", no_wrap=True)
-    table.add_column("title")
+    titled = not compact or console.width >= 110  # the title gives way: where you stand must stay whole
+    if titled:
+        table.add_column("title", no_wrap=compact, overflow="ellipsis" if compact else "fold")
     table.add_column("status", no_wrap=True)
     table.add_column("points", justify="right", no_wrap=True)
     for ex in course.exercises:
@@ -109,8 +116,8 @@ def exercise_table(course: Course, statuses: dict[str, ExerciseStatus], progress
         rec = progress.records.get(ex.id)
         score = rec.score if rec is not None and status in _SCORED else 0.0
         pointer = (">" if not fancy(console) else "→") if current is not None and ex.id == current.id else ""
-        table.add_row(f"{pointer}{ex.order}", Text(ex.id, style="bold" if pointer else ""), ex.model, ex.title,
-                      status_text(status, console), f"{score:g}/{ex.max_points:g}")
+        table.add_row(f"{pointer}{ex.order}", Text(ex.id, style="bold" if pointer else ""), ex.model,
+                      *([ex.title] if titled else []), status_text(status, console), f"{score:g}/{ex.max_points:g}")
     return table
 
 
@@ -156,7 +163,7 @@ def result_view(exercise: Exercise, result: ExerciseResult, console: Console, *,
     words = {c.name: explanation(c) for c in failed}
     shared = len(failed) > 1 and len(set(words.values())) == 1
     width = max(len(c.name) for c in result.checks) if result.checks else 4
-    said: dict[str, str] = {}
+    said: dict[str, str] = {}  # a block of words (the check's own sentence, or one finding) -> where it was said
     marks = 2 + max(mark(passed, console).cell_len for passed in (True, False))
     for c in result.checks:
         title = Text(c.title, style="dim")
@@ -166,12 +173,18 @@ def result_view(exercise: Exercise, result: ExerciseResult, console: Console, *,
                          (Text(f"{c.points:g}/{c.max_points:g}".rjust(5)), 6), (title, None)))
         if c.status is Status.PASSED or shared:
             continue
-        text = words[c.name]
-        if text in said:
-            rows.append(_indent(f"(the same as {said[text]})"))
-        elif text:
-            said[text] = c.name
-            rows.append(_indent(text))
+        fresh: list[str] = []
+        repeated: list[str] = []
+        for block in blocks(words[c.name]):
+            (repeated if block in said else fresh).append(block)
+        for block in fresh:
+            said[block] = c.name
+        if fresh:
+            rows.append(_indent("\n".join(fresh)))
+        if repeated:  # one mistake fails several checks: its finding is said once, under the first
+            where = ", ".join(dict.fromkeys(said[b] for b in repeated))
+            rows.append(_indent(f"(and the same likely mistake as under {where})" if fresh
+                                else f"(the same as under {where})"))
     if shared:
         rows.append(Text(""))
         rows.append(_indent(next(iter(words.values())), by=2))
@@ -188,6 +201,64 @@ def result_view(exercise: Exercise, result: ExerciseResult, console: Console, *,
     return Group(*rows)
 
 
+def blocks(words: str) -> list[str]:
+    """A failure's words in blocks: the check's own sentences, then each finding (a line starting ``- ``)."""
+    out: list[str] = []
+    for line in words.splitlines():
+        if line.startswith("- ") or not out:
+            out.append(line)
+        else:
+            out[-1] += "\n" + line
+    return [b for b in out if b.strip()]
+
+
+@dataclass(frozen=True)
+class FailurePage:
+    """One screen of watch mode's failures: the checks that failed with the same words, those words, and the
+    picture of their run (empty: none to draw)."""
+
+    checks: tuple[CheckResult, ...]
+    words: str
+    lanes: dict[str, Any]
+
+
+def failure_pages(result: ExerciseResult) -> list[FailurePage]:
+    """The failed checks, those that failed with the same words together, in check order; a finding already
+    named on an earlier page is left out of the later ones (one mistake often fails several checks)."""
+    grouped: dict[str, list[CheckResult]] = {}
+    for c in result.checks:
+        if c.status is not Status.PASSED:
+            grouped.setdefault(explanation(c), []).append(c)
+    pages, said = [], set()
+    for words, checks in grouped.items():
+        fresh = [b for b in blocks(words) if b not in said]
+        said.update(fresh)
+        lanes = next((c.lanes for c in checks if c.lanes), {})
+        pages.append(FailurePage(tuple(checks), "\n".join(fresh), lanes))
+    return pages
+
+
+def check_strip(result: ExerciseResult, console: Console) -> Text:
+    """The score and every check on one line (wrapping if it must): ``4/10 points  x timing x order  v runs``."""
+    text = Text(f"{result.score:g}/{result.max_score:g} points ", style="bold green" if result.passed
+                else "bold yellow")
+    for passed in (False, True):
+        for c in result.checks:
+            if (c.status is Status.PASSED) == passed:
+                text += Text(" ") + mark(passed, console) + Text(f" {c.name}")
+    return text
+
+
+def failure_page_view(page: FailurePage, console: Console) -> RenderableType:
+    """A page's heading (the checks, their points and title) and its words."""
+    names = ", ".join(c.name for c in page.checks)
+    lost = sum(c.max_points - c.points for c in page.checks)
+    head = mark(False, console) + Text(f" {names}", style="bold") + Text(f"  -{lost:g}  ") + Text(
+        page.checks[0].title if len(page.checks) == 1 else f"{len(page.checks)} checks", style="dim")
+    words = page.words or "(the same likely mistake as on the previous page)"
+    return Group(head, _indent(words, by=2))
+
+
 def next_steps(exercise: Exercise, result: ExerciseResult, hints_left: int) -> Text:
     if result.passed:
         return Text("Solved! ", style="bold green") + Text("`course next` shows the next exercise.")
@@ -198,45 +269,85 @@ def next_steps(exercise: Exercise, result: ExerciseResult, hints_left: int) -> T
     return text
 
 
+_STARTS_A_LINE = re.compile(r"^\s*(?:[-*|]\s|\d+[.)]\s|[A-Z][\w ,/'()-]{0,30}:\s)")
+"""A line that starts a line of its own in a docstring: a bullet, a number, a table row, a label (``Run it:``)."""
+
+
+def reflow(text: str) -> list[tuple[int, str]]:
+    """A docstring's lines as (indent, text), the lines of a run of prose joined (same indent, none starting a
+    line of its own: ``_STARTS_A_LINE``), so that a terminal narrower or wider than the source wraps them once,
+    at its own width, not twice.  A blank line comes out as (0, "")."""
+    out: list[tuple[int, str]] = []
+    prev_blank = True
+    for line in text.strip("\n").splitlines():
+        if not line.strip():
+            out.append((0, ""))
+            prev_blank = True
+            continue
+        indent = len(line) - len(line.lstrip())
+        if not prev_blank and out and out[-1][0] == indent and not _STARTS_A_LINE.match(line):
+            out[-1] = (indent, f"{out[-1][1]} {line.strip()}")
+        else:
+            out.append((indent, line.strip()))
+        prev_blank = False
+    return out
+
+
 def lesson_view(exercise: Exercise, lesson: str, console: Console, *, hints: int,
                 status: ExerciseStatus = ExerciseStatus.NOT_STARTED,
                 score: float = 0.0) -> RenderableType:
+    """The lesson (the stub's docstring, reflowed to the terminal), then where things are; a command the lesson
+    already gives (how to check, how to run) is not said a second time."""
     rel = exercise.exercise_path.relative_to(exercise.root)
     text = lesson.replace("``", "`") if lesson else "(this stub has no lesson docstring)"  # reST quotes, read as text
-    body = Group(
-        Text(text),
-        Text(""),
-        Text("Status: ", style="bold") + status_text(status, console) +
-        Text(f", {score:g}/{exercise.max_points:g} points"),
-        Text("Edit:   ", style="bold") + Text(str(rel)),
-        Text("Check:  ", style="bold") + Text(f"course check {exercise.id}") +
-        Text("   (or `course watch`: re-checks on every save)", style="dim"),
-        Text("Run it: ", style="bold") + Text(f"python {rel}"),
-        Text("Hints:  ", style="bold") + Text(f"course hint {exercise.id}   ({hints} available)"),
-    )
-    return Panel(body, title=f"Next: #{exercise.order} {exercise.id}: {exercise.title}", title_align="left",
+    rows: list[RenderableType] = []
+    for indent, para in reflow(text):
+        rows.append(Padding(Text(para), (0, 0, 0, indent), expand=False) if indent else Text(para))
+    rows += [Text(""), Text("Status: ", style="bold") + status_text(status, console) +
+             Text(f", {score:g}/{exercise.max_points:g} points"),
+             Text("Edit:   ", style="bold") + Text(str(rel))]
+    if f"course check {exercise.id}" not in text:
+        rows.append(Text("Check:  ", style="bold") + Text(f"course check {exercise.id}") +
+                    Text("   (or `course watch`: re-checks on every save)", style="dim"))
+    if f"python {rel}" not in text:
+        rows.append(Text("Run it: ", style="bold") + Text(f"python {rel}"))
+    rows.append(Text("Hints:  ", style="bold") + Text(f"course hint {exercise.id}   ({hints} available)"))
+    return Panel(Group(*rows), title=f"Next: #{exercise.order} {exercise.id}: {exercise.title}", title_align="left",
                  box=_box(console), safe_box=not fancy(console))
 
 
-def hints_view(exercise: Exercise, shown: int, console: Console) -> RenderableType:
+def hints_view(exercise: Exercise, hints: Sequence[str], shown: int, console: Console, *, mistake: str = "",
+               again: str = "") -> RenderableType:
+    """The first ``shown`` of ``hints``, the latest in full; ``mistake``: the finding kind or check they were
+    chosen for ("" for the exercise's own hints); ``again`` says how to ask for the next one (default: the
+    ``course hint`` command; watch mode says "press h")."""
     rows: list[RenderableType] = []
-    total = len(exercise.hints)
-    for i, hint in enumerate(exercise.hints[:shown], start=1):
+    total = len(hints)
+    about = f" for this mistake ({mistake})" if mistake else ""
+    for i, hint in enumerate(hints[:shown], start=1):
         latest = i == shown
-        rows.append(Text(f"Hint {i}/{total}: ", style="bold" if latest else "dim") +
+        rows.append(Text(f"Hint {i}/{total}{about}: ", style="bold" if latest else "dim") +
                     Text(hint, style="" if latest else "dim"))
-    if shown >= total:
+    again = again or f"`course hint {exercise.id}` again"
+    if shown < total:
+        rows.append(Text(f"{again[0].upper()}{again[1:]} for hint {shown + 1}/{total}.", style="dim"))
+    elif mistake and exercise.hints:
+        rows.append(Text(f"That was the last hint for this mistake; {again} for the exercise's other hints.",
+                         style="dim"))
+    else:
         rows.append(Text("That was the last hint. The reference solution: `course solution "
                          f"{exercise.id}` (once solved, or to give up).", style="italic"))
-    else:
-        rows.append(Text(f"`course hint {exercise.id}` again for hint {shown + 1}/{total}.", style="dim"))
     return Group(*rows)
 
 
-def key_bar(console: Console) -> Text:
+def key_bar(console: Console, *, extra: Iterable[tuple[str, str]] = (), short: bool = False) -> Text:
+    """The keys of watch mode, then ``extra`` (key, label) pairs (the pages of a result); ``short``: the labels
+    of ``SHORT_LABELS`` and one space between keys, for a narrow terminal."""
     text = Text()
-    for key, label in KEYS:
-        text += Text(f"[{key}]", style="bold reverse" if fancy(console) else "") + Text(f" {label}  ")
+    gap = " " if short else "  "
+    for key, label in (*KEYS, *extra):
+        said = SHORT_LABELS.get(label, label) if short else label
+        text += Text(f"[{key}]", style="bold reverse" if fancy(console) else "") + Text(f" {said}{gap}")
     return text
 
 

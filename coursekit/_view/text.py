@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from coursekit._judge.picture import DRIVER_LABEL
 from coursekit._view.scale import choose_scale, column_tick_step, fmt_seconds, lane_colours, picture_times
 
 if TYPE_CHECKING:
@@ -85,8 +86,11 @@ def _lane_cells(ln: dict[str, Any], *, scale: float, ncols: int, end_of_run: flo
     return cells
 
 
-def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> RenderableType:
-    """The lanes of both runs on one time axis, the first divergence marked, and the printed lines beside."""
+def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool, lines: bool = True,
+                     max_lanes: int = MAX_LANES, compact: bool = False) -> RenderableType:
+    """The lanes of both runs on one time axis, the first divergence marked, and the printed lines beside
+    (``lines=False``: without them; ``max_lanes``: the lanes drawn per run; ``compact``: no blank rows; the last
+    two for a screen of few rows)."""
     from rich.console import Group
     from rich.text import Text
 
@@ -121,7 +125,7 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
             c = min(used - 1, round(moment / scale))
             header.append(" " * c + g.marker, style="bold red")
         rows.append(header)
-        lanes = data["lanes"][:MAX_LANES]
+        lanes = data["lanes"][:max_lanes]
         for ln in lanes:
             colour = colours.get(ln["label"], "")
             label = ln["label"] if len(ln["label"]) <= lw else ln["label"][: lw - 1] + "~"
@@ -133,17 +137,19 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool) -> R
                 row.append(ch, style=style)
                 drawn.add(ch)
             rows.append(row)
-        if len(data["lanes"]) > MAX_LANES:
-            rows.append(Text(f"{' ' * indent}... and {len(data['lanes']) - MAX_LANES} more lanes", style="dim"))
-    rows.append(Text(""))
+        if len(data["lanes"]) > max_lanes:
+            rows.append(Text(f"{' ' * indent}... and {len(data['lanes']) - max_lanes} more lanes", style="dim"))
+    if not compact:
+        rows.append(Text(""))
     caption = divergence_text(picture)
     if caption:
         rows.append(Text(f"{g.marker} ", style="bold red") + Text(caption))
-    shown = [ln for side in ("observed", "expected") for ln in picture[side]["lanes"][:MAX_LANES]]
+    shown = [ln for side in ("observed", "expected") for ln in picture[side]["lanes"][:max_lanes]]
     for line in legend_lines(drawn, g, shown, scale=scale, exact=exact, width=width):
         rows.append(Text(line, style="dim"))
-    rows.append(Text(""))
-    rows.append(lines_table(picture, unicode=unicode, colours=colours, width=width))
+    if lines:
+        rows.append(Text(""))
+        rows.append(lines_table(picture, unicode=unicode, colours=colours, width=width))
     return Group(*rows)
 
 
@@ -175,6 +181,8 @@ def legend_lines(drawn: set[str], g: Glyphs, lanes: list[dict[str, Any]], *, sca
     parts = [text for shown, text in entries if shown]
     if any(ln.get("no_target") for ln in lanes):
         parts.append("(no target): a worker started with no function to run")
+    if any(ln["label"] == DRIVER_LABEL for ln in lanes):
+        parts.append(f"{DRIVER_LABEL}: the grader's code, which calls yours ('grader' beside a line: it printed it)")
     parts.append(f"1 col = {scale:g} s" + ("" if exact else " (rounded)"))
     out = [""]
     for part in parts:
@@ -193,7 +201,11 @@ def divergence_text(picture: dict[str, Any]) -> str:
 
     def say(side: str) -> str:
         m = div[side]
-        return f"{m['text']!r} ({lanes[side].get(m['lane'], m['lane'])})"
+        label = lanes[side].get(m["lane"], m["lane"])
+        if label == DRIVER_LABEL:  # the driver's lane holds its own lines and those of your code it called
+            lines = picture[side]["lines"]
+            label = lane_name(lines[m["i"]] if "i" in m and m["i"] < len(lines) else {}, label)
+        return f"{m['text']!r} ({label})"
 
     o, e = div.get("observed"), div.get("expected")
     if div["what"] == "return":
@@ -238,6 +250,9 @@ def lines_table(picture: dict[str, Any], *, unicode: bool, colours: dict[str, st
                              + [len("your program")]))
     text_max = None
     if width is not None:  # the printed text gives way first: the marker and the rule must never be squeezed out
+        if 1 + 2 * t_width + 2 * lane_width + 1 + 2 * min(text_width, 12) + 7 > width:
+            return _stacked_lines(picture, pairs, start, stop, mark, colours=colours, names=names, unicode=unicode,
+                                  width=width)
         text_max = max(12, (width - 1 - 2 * t_width - 2 * lane_width - 1 - 14) // 2)
     table = Table(box=None, show_header=True, pad_edge=False, padding=(0, 1), header_style="bold")
     table.add_column("", no_wrap=True, min_width=1)
@@ -260,7 +275,7 @@ def lines_table(picture: dict[str, Any], *, unicode: bool, colours: dict[str, st
             if i is not None:
                 x = data["lines"][i]
                 label = names[side].get(x["lane"], x["lane"])
-                short = label.split(" ", 1)[-1]  # the lanes above say the kind; the colour ties the two
+                short = lane_name(x, label)
                 hit = "bold reverse red" if r == mark and side == "observed" else \
                     "bold reverse green" if r == mark else ""
                 cells += [(fmt_seconds(x["t"]), "dim"), (short, colours.get(label, "")), (x["text"], hit)]
@@ -270,6 +285,52 @@ def lines_table(picture: dict[str, Any], *, unicode: bool, colours: dict[str, st
     if stop < n:
         table.add_row("", "", f"... ({n - stop} more)", "", g.rule, "", "", "")
     return table
+
+
+def _stacked_lines(picture: dict[str, Any], pairs: list[tuple[int | None, int | None]], start: int, stop: int,
+                   mark: int | None, *, colours: dict[str, str], names: dict[str, dict[str, str]], unicode: bool,
+                   width: int) -> RenderableType:
+    """The printed lines for a width where the two runs do not fit side by side: your program's rows, then the
+    expected rows, the same window and the same marked row in each (a narrow terminal, a phone)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    g = BOX if unicode else ASCII
+    parts: list[RenderableType] = []
+    for side, title in (("observed", TITLES["observed"]), ("expected", TITLES["expected"])):
+        data = picture[side]
+        column = 0 if side == "observed" else 1
+        table = Table(box=None, show_header=True, pad_edge=False, padding=(0, 1), header_style="bold")
+        table.add_column("", no_wrap=True, min_width=1)
+        table.add_column("t", justify="right", no_wrap=True, style="dim")
+        table.add_column(title, no_wrap=True, overflow="ellipsis", max_width=max(6, width // 4))
+        table.add_column("printed", no_wrap=True, overflow="ellipsis")
+        if start > 0:
+            table.add_row("", "", "...", "")
+        for r in range(start, stop):
+            i = pairs[r][column]
+            if i is None:
+                if r == mark:
+                    table.add_row(Text(g.marker, style="bold red"), "", Text("(nothing)", style="dim"), "")
+                continue
+            x = data["lines"][i]
+            label = names[side].get(x["lane"], x["lane"])
+            hit = ("bold reverse red" if side == "observed" else "bold reverse green") if r == mark else ""
+            table.add_row(Text(g.marker if r == mark else "", style="bold red"), Text(fmt_seconds(x["t"])),
+                          Text(lane_name(x, label), style=colours.get(label, "")), Text(x["text"], style=hit))
+        if stop < len(pairs):
+            table.add_row("", "", f"... ({len(pairs) - stop} more)", "")
+        parts += [table] if not parts else [Text(""), table]
+    return Group(*parts)
+
+
+def lane_name(line: dict[str, Any], label: str) -> str:
+    """Who printed a line, as the list of printed lines says it: the lane's name without its kind (the lanes
+    above say the kind; the colour ties the two), or ``grader`` for a line of the grader's driver."""
+    if line.get("grader"):
+        return "grader"
+    return "main" if label == DRIVER_LABEL else label.split(" ", 1)[-1]  # your code, called by the driver in main
 
 
 def table_rows(picture: dict[str, Any]) -> list[tuple[int | None, int | None]]:

@@ -12,7 +12,10 @@ only ever writes ``checks.Name(...)``; the private modules hold one family of ch
 * ``_leaks``: ``Leaks``;  ``_cancellation``: ``Cancellation``;  ``_responsive``: ``Responsive``;
 * ``_multiprocessing``: ``PoolParallel``, ``ConcurrentChildren``, ``ChildProcesses``, ``QueuesDrained``,
   ``SharedUpdates``;
-* ``_unfinished``: what every check says about a run that did not finish.
+* ``_unfinished``: what every check says about a run that did not finish;
+* ``_evidence``: what a check needs to have seen before it may pass (``Check.needs``: no vacuous credit);
+* ``_work``: ``Work`` (the calls of the named work, ``_calls``, against the reference's); ``_roles``: which
+  role (main, or the worker running a function) printed each line, for ``output``.
 
 Writing a check: subclass ``Check``, set ``name`` and ``title``, implement ``evaluate(observed, expected)``
 returning ``OK`` or a ``Verdict``; read the runs through ``Timeline`` (``coursekit._judge.timeline``: its
@@ -34,6 +37,7 @@ from coursekit._judge.moments import EPS
 from coursekit.checks._busy import Busy
 from coursekit.checks._cancellation import Cancellation
 from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._evidence import Needs
 from coursekit.checks._deadline import Deadline
 from coursekit.checks._elapsed import Elapsed
 from coursekit.checks._in_flight import InFlight
@@ -59,6 +63,7 @@ from coursekit.checks._standard import (
     Timing,
     match_lines,
 )
+from coursekit.checks._work import Work
 from coursekit.checks._workers import Workers
 
 if TYPE_CHECKING:
@@ -69,7 +74,7 @@ STANDARD = tuple(check() for check in STANDARD_CHECKS)
 
 _SHIPPED: tuple[type[Check], ...] = (
     *STANDARD_CHECKS, Returns, Elapsed, Deadline, Workers, Busy, InFlight, ExactlyOnce, ProcessedOnce, Leaks,
-    Cancellation, Responsive, PoolParallel, ConcurrentChildren, ChildProcesses, QueuesDrained, SharedUpdates)
+    Cancellation, Responsive, PoolParallel, ConcurrentChildren, ChildProcesses, QueuesDrained, SharedUpdates, Work)
 ALL_CHECKS: dict[str, type[Check]] = {c.name: c for c in _SHIPPED}
 """Every check class the kit ships, by its ``name`` (the key of its points in ``course.toml``)."""
 
@@ -91,3 +96,4 @@ __all__ = [
 __all__ += ["Busy", "Deadline", "ExactlyOnce", "Leaks", "Workers"]
 __all__ += ["Cancellation", "Elapsed", "InFlight", "ProcessedOnce", "Responsive"]
 __all__ += ["ChildProcesses", "ConcurrentChildren", "PoolParallel", "QueuesDrained", "SharedUpdates"]
+__all__ += ["Needs", "Work"]

@@ -12,6 +12,7 @@ from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import seconds
 from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._evidence import Needs
 from coursekit.checks._peak import Peak, peak_overlap
 from coursekit.checks._standard import MODEL_FINDINGS
 from coursekit.checks._unfinished import RUN_FINDINGS, stopped_early
@@ -38,6 +39,7 @@ class Busy(Check):
 
     name = "busy"
     title = "as many workers busy at once as expected: never more, and no fewer when there is enough work"
+    needs = frozenset({Needs.WORKER})
 
     def __init__(self, work: str = "all") -> None:
         self.work = check_work(work, "Busy")

@@ -9,9 +9,10 @@ timeline only for types (``TYPE_CHECKING``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from coursekit._judge.findings import Finding
+from coursekit.checks._evidence import Needs
 
 if TYPE_CHECKING:
     from coursekit._judge.timeline import Timeline
@@ -50,6 +51,9 @@ class Check:
     """The check's key in ``course.toml`` (``points = { runs = 1, order = 2 }``); unique within a grader."""
     title = ""
     """The rule, as students read it in their results (``lines come in the expected order``)."""
+    needs: ClassVar[frozenset[Needs]] = frozenset()
+    """The evidence this check needs before it may pass (``coursekit.checks._evidence``): without it the check
+    fails with "Not shown: ..." instead of passing with nothing to judge (only what the reference shows is asked)."""
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         """Judge ``observed`` (the student's run, under one tie policy) against ``expected`` (the reference's).
@@ -63,4 +67,4 @@ class Check:
         return f"{type(self).__name__}()"
 
 
-__all__ = ["OK", "Check", "Finding", "Verdict"]
+__all__ = ["OK", "Check", "Finding", "Needs", "Verdict"]

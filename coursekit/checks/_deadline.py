@@ -12,6 +12,7 @@ from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import EPS, seconds
 from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._evidence import Needs
 from coursekit.checks._standard import match_lines
 from coursekit.checks._unfinished import STOPPED_FINDINGS
 
@@ -28,6 +29,7 @@ class Deadline(Check):
 
     name = "deadline"
     title = "never keeps the caller waiting longer than expected"
+    needs = frozenset({Needs.WORKER})
 
     def __init__(self, advice: str = "") -> None:
         self.advice = advice or "Wait with a timeout, and never longer than the time you were given."

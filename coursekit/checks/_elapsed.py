@@ -8,6 +8,7 @@ from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import EPS
 from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._evidence import Needs
 from coursekit.checks._unfinished import unfinished
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class Elapsed(Check):
 
     name = "elapsed"
     title = "takes as long as the longest wait, not the sum of the waits"
+    needs = frozenset({Needs.WORKER})
 
     def __init__(self, what: str = "main()") -> None:
         self.what = what

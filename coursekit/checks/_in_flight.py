@@ -18,6 +18,7 @@ from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import EPS
 from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._evidence import Needs
 from coursekit.checks._peak import Peak, peak_overlap
 from coursekit.checks._standard import match_lines
 from coursekit.checks._unfinished import RUN_FINDINGS
@@ -38,6 +39,7 @@ class InFlight(Check):
 
     name = "in_flight"
     title = "as many jobs run at the same time as in the reference, never more"
+    needs = frozenset({Needs.WORKER})
 
     def __init__(self, key: str | None = None, unit: str = "job", *, too_many: str = "", too_few: str = "") -> None:
         """``too_many`` / ``too_few``: what to change, in the exercise's words (the numbers come from the runs)."""

@@ -13,6 +13,7 @@ from coursekit._engine.events import is_main
 from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._evidence import Needs
 from coursekit.checks._unfinished import STOPPED_FINDINGS
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ class Leaks(Check):
 
     name = "leaks"
     title = "no worker is left running when it returns"
+    needs = frozenset({Needs.WORKER})
 
     def __init__(self, what: str = "main()", advice: str = "") -> None:
         self.what = what

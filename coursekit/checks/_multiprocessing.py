@@ -21,6 +21,7 @@ from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import TICK
 from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._evidence import Needs
 from coursekit.checks._peak import most_open, peak_overlap
 from coursekit.checks._unfinished import unless_ran_to_end
 
@@ -73,6 +74,7 @@ class PoolParallel(Check):
 
     name = "parallel"
     title = "the work runs in a process pool, several calls at once"
+    needs = frozenset({Needs.WORKER})
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         want = min(2, _pool_overlap(expected)[0])
@@ -127,6 +129,7 @@ class ConcurrentChildren(Check):
 
     name = "concurrency"
     title = "the worker processes run at the same time"
+    needs = frozenset({Needs.WORKER})
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         want, got = _most_at_once(expected), _most_at_once(observed)
@@ -149,6 +152,7 @@ class ChildProcesses(Check):
 
     name = "children"
     title = "every child process is joined and exits cleanly, none is left behind"
+    needs = frozenset({Needs.WORKER})
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         stopped = unless_ran_to_end(observed)
@@ -192,6 +196,7 @@ class QueuesDrained(Check):
 
     name = "queues"
     title = "every item put on a queue is taken off exactly once"
+    needs = frozenset({Needs.WORKER})
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         stopped = unless_ran_to_end(observed)
@@ -251,6 +256,7 @@ class SharedUpdates(Check):
 
     name = "shared"
     title = "no update of the shared value is lost"
+    needs = frozenset({Needs.WORKER})
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         objs = {n: a for n, a in _shared(observed).items() if _worker_writes(a)}

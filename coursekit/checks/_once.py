@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._evidence import Needs
 from coursekit.checks._unfinished import RUN_FINDINGS
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class ExactlyOnce(Check):
 
     name = "once"
     title = "every item is processed exactly once"
+    needs = frozenset({Needs.WORKER})
 
     def __init__(self, prefix: str = "", what: str = "item", advice: str = "", *, pattern: str | None = None,
                  listing: Listing = Listing.EVERY) -> None:

@@ -14,6 +14,7 @@ from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import EPS
 from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._evidence import Needs
 from coursekit.checks._standard import match_lines
 from coursekit.checks._unfinished import RUN_FINDINGS
 
@@ -26,6 +27,7 @@ class Responsive(Check):
 
     name = "responsive"
     title = "the event loop stays responsive: the heartbeat keeps its schedule"
+    needs = frozenset({Needs.WORKER})
 
     def __init__(self, pattern: str) -> None:
         self.pattern = re.compile(pattern)

@@ -10,6 +10,7 @@ from coursekit._engine import events
 from coursekit._judge.diagnose import diagnose
 from coursekit.checks._check import OK, Check, Verdict
 from coursekit.checks._unfinished import RUN_FINDINGS
+from coursekit.scenarios import MARK
 
 if TYPE_CHECKING:
     from coursekit._judge.timeline import Timeline
@@ -32,34 +33,69 @@ class Returns(Check):
         if observed.result == expected.result:
             return OK
         if observed.result is None:
-            return Verdict(False, f"{self.what} never returned, so there is no value to check.",
+            stopped_in = _last_scenario(observed)
+            where = f"With {stopped_in}, " if stopped_in else ""
+            return Verdict(False, f"{where}{self.what} never returned"
+                           + (" (the scenarios before it did)" if where and _scenarios_before(observed) else "")
+                           + ", so there is no value to check.",
                            diagnose(observed, only=RUN_FINDINGS))
         calls = _per_call(observed, expected)
         if calls:
-            shown = [f"{self._call(key)} {_short(got)}; expected {_short(want)}."
+            labels = {m.group(2) for x in expected.lines if (m := MARK.match(x.text))}
+            shown = [f"{self._call(key, got, key in labels)}; expected {_said(want, expected=True)}."
                      for key, got, want in calls[:MAX_CALLS]]
             if len(calls) > MAX_CALLS:
                 shown.append(f"(and {len(calls) - MAX_CALLS} more call{'s' if len(calls) - MAX_CALLS > 1 else ''} "
                              "differ)")
             return Verdict(False, "\n".join(shown) + (f"\n{self.advice}" if self.advice else ""))
-        return Verdict(False, f"{self.what} returned {observed.result}; expected {expected.result}."
+        return Verdict(False, f"{self.what} returned {_cut(observed.result)}; expected {_cut(expected.result)}."
                        + (f" {self.advice}" if self.advice else ""))
 
-    def _call(self, key: str) -> str:
-        """How one entry of a driver's summary reads: a key that names a call (``count_in_threads(4, 25)``)
-        'returned' its value, a key about something else (``counter.value after ...``) 'was' it, and a plain
-        label (``8 items, 3 workers``) names the case in which ``what`` was called."""
+    def _call(self, key: str, got: Any, scenario: bool) -> str:
+        """How one entry of a driver's summary reads: a scenario's label (announced by ``scenarios.run_each``:
+        ``items [0] and 1 worker``) names the case in which ``what`` was called, a key that names a call
+        (``count_in_threads(4, 25)``) 'returned' its value, a key about something else (``counter.value after
+        ...``) 'was' it, and any other label is quoted as the case.  The verb (returned, raised) comes with the
+        value (``_said``)."""
+        if scenario:
+            return f"With {key}, {self.what} {_said(got)}"
         if re.fullmatch(r"[\w.]+\(.*\)", key.strip()):
-            return f"{key} returned"
+            return f"{key} {_said(got)}"
         if "(" in key:
-            return f"{key} was"
-        return f"For {key!r}, {self.what} returned"
+            return f"{key} was {_short(got)}"
+        return f"For {key!r}, {self.what} {_said(got)}"
 
     def __repr__(self) -> str:
         return f"Returns({self.what!r})"
 
 
 MAX_CALLS = 4
+
+
+def _said(value: Any, *, expected: bool = False) -> str:
+    """A scenario's outcome as a verb phrase: ``returned [1, 4]``, or ``raised ValueError ('bad reply')`` for a
+    ``scenarios.Raised`` record (the driver caught the exception so that the other scenarios still ran)."""
+    if isinstance(value, dict) and set(value) == {"raised", "message"}:
+        text = f"{value['raised']} ({_short(value['message'], 50)})" if value["message"] else str(value["raised"])
+        return ("it to raise " if expected else "raised ") + text
+    return ("" if expected else "returned ") + _short(value)
+
+
+def _last_scenario(observed: Timeline) -> str | None:
+    """The scenario a driver's run was in when it stopped: the label of the last marker line printed
+    (``scenarios.run_each``), or None when the driver announces no scenarios."""
+    marks = [m.group(2) for x in observed.lines if (m := MARK.match(x.text))]
+    return marks[-1] if marks else None
+
+
+def _scenarios_before(observed: Timeline) -> int:
+    return max(0, sum(1 for x in observed.lines if MARK.match(x.text)) - 1)
+
+
+def _cut(text: str | None, limit: int = 300) -> str:
+    """A returned value's repr, cut to a length a message can show."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _short(value: Any, limit: int = 70) -> str:

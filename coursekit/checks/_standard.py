@@ -17,7 +17,10 @@ from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import EPS, seconds
 from coursekit._judge.pairing import match_lines
+from coursekit.checks import _roles as roles
+from coursekit.checks._causal_order import luck
 from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._evidence import Needs
 from coursekit.checks._unfinished import RUN_FINDINGS, STOP_FINDINGS, unfinished
 from coursekit.models import KIND_WORDS
 
@@ -54,7 +57,7 @@ class Output(Check):
         missing = list((want - got).elements())
         extra = list((got - want).elements())
         if not missing and not extra:
-            return OK
+            return _roles_verdict(observed, expected)
         parts = []
         for text in extra[:5]:
             close = difflib.get_close_matches(text, missing, n=1, cutoff=0.6)
@@ -73,6 +76,15 @@ class Output(Check):
         return Verdict(False, "Your program " + "; ".join(parts) + ".", diagnose(observed, only=OUTPUT_FINDINGS))
 
 
+def _roles_verdict(observed: Timeline, expected: Timeline) -> Verdict:
+    """The right lines: each must also come from the reference's role (``coursekit.checks._roles``)."""
+    wrong = roles.misplaced(observed, expected)
+    if not wrong:
+        return OK
+    more = f" ({len(wrong)} lines come from the wrong part of the program.)" if len(wrong) > 1 else ""
+    return Verdict(False, wrong[0].sentence + more, [roles.advice(observed, expected, wrong[0])])
+
+
 OUTPUT_FINDINGS = frozenset({"crash", "killed-worker", "daemon-dropped", "pending-task", "cut-short", "not-implemented",
                              "loop-error"})
 """Findings that explain lines missing or extra: a worker that crashed or was stopped, a run cut short."""
@@ -83,6 +95,7 @@ class Timing(Check):
 
     name = "timing"
     title = "every line comes at its expected time"
+    needs = frozenset({Needs.WORKER_LINES})
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         wrong = [(o, e) for o, e in match_lines(observed, expected) if abs(o.t - e.t) > EPS]
@@ -105,10 +118,13 @@ TIMING_FINDINGS = frozenset({"print-before-sleep", "sequential", "blocking-sleep
 
 
 class Order(Check):
-    """Lines come in the reference's order; lines due at the same moment may come either way."""
+    """Lines come in the reference's order; lines due at the same moment may come either way; and every pair of
+    lines the reference orders by cause (a join, an await, a queue, a lock) is ordered by cause here too, not by
+    a sleep that happens to last long enough (``coursekit.checks._causal_order``)."""
 
     name = "order"
     title = "lines come in the expected order (lines due at the same moment may come either way)"
+    needs = frozenset({Needs.WORKER_LINES})
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         pairs = match_lines(observed, expected)
@@ -121,6 +137,9 @@ class Order(Check):
                     msg = (f"{o1.text!r} was printed before {o2.text!r}, but it is due after it "
                            f"({seconds(e1.t)} against {seconds(e2.t)}).")
                     return Verdict(False, msg, diagnose(observed, only=ORDER_FINDINGS, expected=expected))
+        lucky = luck(observed, expected)  # the order holds by time: does it hold by cause, as in the reference?
+        if lucky is not None:
+            return Verdict(False, lucky.message(observed), [lucky.finding(observed)])
         return OK
 
 
@@ -142,6 +161,7 @@ class Model(Check):
 
     name = "model"
     title = "the work runs in the concurrency model the exercise asks for"
+    needs = frozenset({Needs.WORKER})
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         findings = diagnose(observed, only=MODEL_FINDINGS)
@@ -178,6 +198,7 @@ class Overlap(Check):
 
     name = "overlap"
     title = "the workers really run at the same time"
+    needs = frozenset({Needs.WORKER})
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         from coursekit._judge.timeline import busy_interval  # here: the timeline module loads the runner
@@ -220,6 +241,7 @@ class Join(Check):
 
     name = "join"
     title = "main waits for every worker, and nothing is left running"
+    needs = frozenset({Needs.WORKER})
 
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         if observed.returned_at is None:

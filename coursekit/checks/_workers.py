@@ -15,6 +15,7 @@ from coursekit._engine.events import is_main
 from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit.checks._check import OK, Check, Verdict
+from coursekit.checks._evidence import Needs
 from coursekit.checks._peak import most_open
 from coursekit.checks._standard import MODEL_FINDINGS
 from coursekit.checks._unfinished import RUN_FINDINGS, stopped_early
@@ -69,6 +70,7 @@ class Workers(Check):
 
     name = "workers"
     title = "the work runs in the expected number of workers, at the same time, not in main"
+    needs = frozenset({Needs.WORKER})
 
     def __init__(self, work: str = "all", together: bool = True) -> None:
         self.work = check_work(work, "Workers")

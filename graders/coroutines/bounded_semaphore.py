@@ -24,7 +24,7 @@ async def drive(student):
 
 
 grader = Grader(
-    checks=(checks.Runs(), checks.Output(), checks.Timing(), checks.Order(),
+    checks=(checks.Runs(), checks.Work(), checks.Output(), checks.Timing(), checks.Order(),
             checks.InFlight(
                 key=r"^job (\w+) ", unit="job",
                 too_many="Create one asyncio.Semaphore(limit), share it, and run each whole job inside "
@@ -32,5 +32,6 @@ grader = Grader(
                 too_few="Start every job at once (gather) and let the semaphore hold them back; do not await "
                         "them one by one or in batches."),
             checks.Returns("run_limited()"), checks.Join()),
+    work=("job",),  # its calls are the work: checks.Work compares them with the reference's
     driver=drive,
 )

@@ -24,7 +24,9 @@ async def drive(student):
 
 
 grader = Grader(
-    checks=(checks.Runs(), checks.Output(), checks.Timing(), checks.Order(), checks.Elapsed("fetch_all()"),
+    checks=(checks.Runs(), checks.Work(), checks.Output(), checks.Timing(), checks.Order(),
+            checks.Elapsed("fetch_all()"),
             checks.Returns("fetch_all()"), checks.Join()),
+    work=("fetch",),  # its calls are the work: checks.Work compares them with the reference's
     driver=drive,
 )

@@ -24,7 +24,9 @@ async def drive(student):
 
 
 grader = Grader(
-    checks=(checks.Runs(), checks.Output(), checks.Timing(), checks.Order(), checks.Responsive(r"^heartbeat "),
+    checks=(checks.Runs(), checks.Work(), checks.Output(), checks.Timing(), checks.Order(),
+            checks.Responsive(r"^heartbeat "),
             checks.Elapsed("read_all()"), checks.Returns("read_all()"), checks.Join()),
+    work=("blocking_read",),  # its calls are the work: checks.Work compares them with the reference's
     driver=drive,
 )

@@ -3,20 +3,41 @@ exactly once, the workers running at the same time, and every worker joined with
 
 Which worker takes which task is a real-time race, so nothing here depends on it: results are compared as a
 dict, queues are checked item by item, and concurrency is read from what main started before it joined.
+
+The driver runs ``run`` on scenarios (``coursekit.scenarios``): no numbers, the number 0 (a worker that stops on
+a falsy task stops there), repeated numbers (a collector that waits for as many distinct results as tasks waits
+forever), and worker counts from 1 to 8, smallest first.  Processes are dear to start, so there are few.
 """
 
-from coursekit import checks
+from coursekit import checks, scenarios
 from coursekit.grading import Grader
+from coursekit.scenarios import Scenario, plural, show
 
-NUMBERS = [3, 1, 4, 10, 5, 9, 2, 6]
+
+def case(numbers, workers):
+    return Scenario(f"numbers {show(numbers)} and {plural(workers, 'worker')}",
+                    {"numbers": numbers, "workers": workers}, size=len(numbers) + workers)
 
 
-def drive(student):
-    """Square eight numbers with three workers; print and return the results sorted by number."""
-    squares = student.run(list(NUMBERS), 3)
+def random_case(rng):
+    return case(scenarios.numbers(rng, rng.randint(2, 8)), rng.randint(4, 8))
+
+
+SCENARIOS = scenarios.draw(random_case, seed=7, count=1, fixed=(
+    case([], 2), case([0], 1), case([2, 2, 3], 2), case([3, 1, 4, 10, 5, 9, 2, 6], 3)))
+
+
+def square_all(student, s):
+    """One scenario: its results sorted by number, each printed."""
+    squares = student.run(list(s["numbers"]), s["workers"])
     for n, square in sorted(squares.items()):
         print(f"{n} squared is {square}")
     return sorted(squares.items())
+
+
+def drive(student):
+    """Every scenario through run(); return each one's results (or the exception it raised)."""
+    return scenarios.run_each(SCENARIOS, lambda s: square_all(student, s))
 
 
 grader = Grader(

@@ -126,7 +126,12 @@ def task_field() -> dict[str, str]:
 # -- context ids ------------------------------------------------------------------------------------------------
 def context_of_main() -> str:
     """The id of this process's main thread: ``main`` in the main program, ``p:name`` in a child."""
-    return events.MAIN if run.root else events.process_id(multiprocessing.process.current_process().name)
+    return events.MAIN if run.root else process_context(multiprocessing.process.current_process())
+
+
+def process_context(proc: multiprocessing.process.BaseProcess) -> str:
+    """The id of process ``proc`` (by its place in the tree, never by its name alone: names may repeat)."""
+    return events.process_id(proc.name, tuple(getattr(proc, "_identity", ()) or ()))
 
 
 def context() -> str:
@@ -135,7 +140,7 @@ def context() -> str:
     if task is not None:
         return events.pool_call_id(task)
     proc = multiprocessing.process.current_process()
-    base = events.MAIN if proc.name == "MainProcess" and run.root else events.process_id(proc.name)
+    base = events.MAIN if proc.name == "MainProcess" and run.root else process_context(proc)
     if threading.current_thread() is threading.main_thread():
         return base
     return events.thread_id(threading.current_thread().name, base)

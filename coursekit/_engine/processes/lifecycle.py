@@ -166,7 +166,7 @@ def patch_processes(probe: Probe) -> None:
         orig_start(self)
         if not getattr(self, "_ck_internal", False):
             run.started.append(self)
-            probe.emit(events.SPAWN, id=events.process_id(self.name), parent=parent, kind="process", target=target,
+            probe.emit(events.SPAWN, id=clock.process_context(self), parent=parent, kind="process", target=target,
                        name=self.name, daemon=self.daemon, pid=self.pid, phase=probe.phase, t=round(self._ck_t0, 9),
                        where=probe.where(sys._getframe(1)))
 
@@ -196,7 +196,7 @@ def patch_processes(probe: Probe) -> None:
             if not ended:
                 ended = True
                 drain_partial_lines()
-                probe.emit(events.END, id=events.process_id(self.name), how="done" if code == 0 else "error",
+                probe.emit(events.END, id=clock.process_context(self), how="done" if code == 0 else "error",
                            pid=os.getpid(), code=code, t=clock.clock(), lc=clock.tick())
 
         def exit_now(code: int) -> NoReturn:  # os._exit() in the child's own code skips the ``finally`` below
@@ -236,7 +236,7 @@ def patch_processes(probe: Probe) -> None:
         end = virtual_end(self) if not orig_alive(self) else None
         done = end is not None and (timeout is None or end <= t0 + max(timeout, 0))
         if not getattr(self, "_ck_internal", False):
-            probe.emit(events.JOIN, target=events.process_id(self.name), t0=t0, timeout=timeout, done=done,
+            probe.emit(events.JOIN, target=clock.process_context(self), t0=t0, timeout=timeout, done=done,
                        phase=probe.phase, where=probe.where(sys._getframe(1)))
         if done:
             clock.advance_to(end)  # type: ignore[arg-type]
@@ -252,7 +252,7 @@ def patch_processes(probe: Probe) -> None:
             return orig(self)
         t = clock.clock()
         self._ck_killed_at = t
-        probe.emit(events.KILL, target=events.process_id(self.name), how=how, pid=self.pid,
+        probe.emit(events.KILL, target=clock.process_context(self), how=how, pid=self.pid,
                    where=probe.where(sys._getframe(2)))
         settle_past(self, t)
         orig(self)
@@ -289,7 +289,7 @@ def patch_processes(probe: Probe) -> None:
 
 def alive() -> list[str]:
     """Student processes alive at this moment of logical time (whether or not they have really exited)."""
-    return [events.process_id(p.name) for p in run.started if p.is_alive()]
+    return [clock.process_context(p) for p in run.started if p.is_alive()]
 
 
 def shutdown(probe: Probe) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coursekit._engine import events, real
+from coursekit._engine.causal import AT_END
 from coursekit._engine.probe import Probe
 from coursekit._engine.processes import clock
 from coursekit._engine.processes.clock import run
@@ -94,10 +95,19 @@ class VirtualPool:
         self._n = itertools.count(1)
         self.killed_at: float | None = None
         self.collected: set[str] = set()  # calls whose results the program has received
+        self.edged: set[tuple[str, str]] = set()  # (collector, call) pairs already written as sync edges
 
     def collect(self, uids: Iterable[str]) -> None:
+        uids = list(uids)
         with self.cond:
             self.collected.update(uids)
+        # The collector goes on after each call's end: a synchronization edge for the judge's happens-before.
+        me = clock.context()
+        for uid in uids:
+            if (me, uid) not in self.edged:
+                self.edged.add((me, uid))
+                clock.probe().emit(events.SYNC, src=events.pool_call_id(uid), at=AT_END, obj=self.name,
+                                   what="result", op="acquire", counted=False)
 
     def collect_all(self) -> None:
         self.collect([call.uid for call in self.calls])

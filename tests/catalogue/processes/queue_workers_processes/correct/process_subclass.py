@@ -37,7 +37,7 @@ def run(numbers, n_workers=3):
     for _ in workers:
         tasks.put(STOP)
     squares = {}
-    while len(squares) < len(numbers):
+    for _ in numbers:
         n, sq = results.get()
         squares[n] = sq
     for w in workers:

@@ -17,7 +17,7 @@ def fetch_all(urls, fetch, max_workers):
         for future in futures:
             try:
                 results.append(future.result())
-            except ConnectionError as exc:
+            except Exception as exc:
                 results.append("error: " + str(exc))
     finally:
         pool.shutdown(wait=True)

@@ -1,5 +1,5 @@
 """Calls result() without catching: the first failed fetch makes fetch_all raise."""
-# expect-fail: runs, returns
+# expect-fail: returns
 # expect-message: raised ConnectionError
 
 

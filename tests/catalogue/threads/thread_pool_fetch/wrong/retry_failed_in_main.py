@@ -1,6 +1,6 @@
 """Fetches a failed url again, in the caller: that url is fetched twice."""
 # expect-fail: once
-# expect-message: url down.org was processed 2 times
+# expect-message: was processed 2 times
 
 
 import time

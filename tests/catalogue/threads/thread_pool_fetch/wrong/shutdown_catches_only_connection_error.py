@@ -1,0 +1,41 @@
+"""No with block: shutdown() in a finally clause; but it catches only ConnectionError (the failure of the
+example), so a fetch that fails any other way escapes fetch_all().  (It was a correct entry while the driver
+raised only ConnectionError.)"""
+# expect-fail: returns
+# expect-message: fetch_all() raised TimeoutError
+
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+
+def fetch_all(urls, fetch, max_workers):
+    """Call ``fetch(url)`` for every url, at most ``max_workers`` at once; return the results in input order.
+
+    A fetch that raises gives the string ``f"error: {exc}"`` in its place; the other fetches go on.
+    """
+    pool = ThreadPoolExecutor(max_workers=max_workers)
+    try:
+        futures = [pool.submit(fetch, url) for url in urls]
+        results = []
+        for future in futures:
+            try:
+                results.append(future.result())
+            except ConnectionError as exc:
+                results.append("error: " + str(exc))
+    finally:
+        pool.shutdown(wait=True)
+    return results
+
+
+def fake_fetch(url):
+    """A stand-in for a slow download: 0.1 s per character of the name; a name with 'down' in it fails."""
+    time.sleep(0.1 * len(url))
+    if "down" in url:
+        raise ConnectionError(f"{url} is down")
+    return f"<html>{url}</html>"
+
+
+if __name__ == "__main__":
+    for line in fetch_all(["a.org", "bb.org", "down.org", "c.org"], fake_fetch, max_workers=2):
+        print(line)
