@@ -12,9 +12,14 @@ script checks that claim the hard way:
 * for each file and run it records the verdict, the tuple of ``(check name, status)`` of the
   ``ExerciseResult``, and compares it with that file's verdict in the first run.
 
+* it also compares every reference's logical timeline (each printed line with its virtual time, read from the
+  run's ``ReferenceCache``) with the first run's: the reference is what every "first difference" is measured
+  against, so its times must not move either.
+
 It prints the number of files and runs, the number of verdicts that differ from the first run (target: 0),
-and every file whose verdict changed, with what changed.  Progress is printed every 10 runs.  Nothing is
-asserted: the script only prints.  The busy-loop processes are killed at the end, also on Ctrl-C or SIGTERM.
+and every file whose verdict changed, with what changed; then the same for the references' timelines.
+Progress is printed every 10 runs.  Nothing is asserted: the script only prints.  The busy-loop processes are
+killed at the end, also on Ctrl-C or SIGTERM.
 
 Note that one run takes as long as its slowest file: submissions that never hand over (busy loops) are
 only stopped by the kit's real-time limits (``stall_s`` / ``wall_s`` in course.toml).
@@ -41,6 +46,13 @@ from coursekit.grading import ReferenceCache, grade_exercise  # noqa: E402
 from coursekit.registry import Exercise, load_course  # noqa: E402
 
 Verdict = tuple[tuple[str, str], ...]
+Lines = tuple[tuple[float, str], ...]
+
+
+def reference_lines(cache: ReferenceCache) -> dict[str, Lines]:
+    """Each exercise's reference timeline in ``cache`` as (virtual time, printed line) pairs."""
+    return {ex_id: tuple((round(x.t, 6), x.text) for x in tl.lines)
+            for (ex_id, _digest), tl in dict(cache._data).items()}
 
 
 def spin() -> None:
@@ -127,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _raise_interrupt)
     first: list[Verdict | None] = [None] * len(files)
     changes: dict[int, list[tuple[int, Verdict]]] = {}  # file index -> [(run, verdict), ...]
+    first_lines: dict[str, Lines] = {}  # exercise id -> its reference's lines in the first run
+    moved: dict[str, list[tuple[int, Lines]]] = {}  # exercise id -> [(run, lines), ...] that differ from it
     load: list[multiprocessing.Process] = []
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="grade")
     started = time.perf_counter()
@@ -135,10 +149,16 @@ def main(argv: list[str] | None = None) -> int:
         # Everything is queued at once (run by run, in order), so the two workers never idle while one of
         # them waits on a slow file; the results are still read back run by run.
         runs: list[list[Future[Verdict]]] = []
+        caches: list[ReferenceCache] = []
         for _ in range(args.runs):
             cache = ReferenceCache()
+            caches.append(cache)
             runs.append([pool.submit(grade, ex, path, cache) for ex, path in files])
         for run, futures in enumerate(runs, start=1):
+            for ex_id, lines in reference_lines(caches[run - 1]).items():
+                first_lines.setdefault(ex_id, lines)
+                if lines != first_lines[ex_id]:
+                    moved.setdefault(ex_id, []).append((run, lines))
             for i, fut in enumerate(futures):
                 verdict = fut.result()
                 if first[i] is None:
@@ -173,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    run {run}: {describe(first[i], verdict)}")
         if len(file_changes) > 5:
             print(f"    ... and {len(file_changes) - 5} more")
+    print(f"reference timelines changed against the first run: {sum(len(v) for v in moved.values())} (target: 0)")
+    for ex_id, runs_moved in moved.items():
+        ends = sorted({max((t for t, _ in lines), default=0.0) for _, lines in runs_moved}
+                      | {max((t for t, _ in first_lines[ex_id]), default=0.0)})
+        print(f"  {ex_id}: changed in {len(runs_moved)} run(s); last line at {', '.join(f'{t:g} s' for t in ends)}")
     return 0
 
 

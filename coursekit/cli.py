@@ -20,6 +20,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "coursekit._cli.grade": ("grade", "export", "classroom-result"),
     "coursekit._cli.dev": ("new", "dev"),
     "coursekit._cli.nbgrader": ("nbgrader",),
+    "coursekit._cli.trace": ("trace",),
 }
 """Each command area (a module with ``register(group)``), and the names of the commands it registers."""
 

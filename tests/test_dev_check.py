@@ -64,6 +64,9 @@ def test_every_mutant_of_the_seed_solutions_is_rejected_or_equivalent(ex_id):
     assert ops & {"start-to-run", "no-task"} and ops & {"drop-join", "drop-await"}
     assert all(o.verdict in (KILLED, EQUIVALENT) for o in report.outcomes)
     assert sum(o.verdict == KILLED for o in report.outcomes) >= len(report.outcomes) - 2
+    causal = {o.mutant.key: o.verdict for o in report.outcomes
+              if o.mutant.op in ("sleep-for-join", "worker-prints-last")}
+    assert len(causal) == 3 and set(causal.values()) == {KILLED}, causal  # right time, wrong cause or role
 
 
 @pytest.mark.parametrize("ex_id", SEED)
@@ -174,6 +177,107 @@ def test_one_after_another_waits_right_after_each_launch_whatever_launches_it():
     assert "first = ex.submit(f, 1)\n        first.result()\n        ex.submit(f, 2).result()" in \
         made["one-after-another@12"]
     assert "return list(list(map(f, xs)))" in made["map-in-caller@14"]
+
+
+ROLES_SOURCE = '''
+import threading, time
+
+def short():
+    time.sleep(1)
+
+def long():
+    for _ in range(3):
+        time.sleep(1)
+    return 3
+
+def main():
+    a = threading.Thread(target=short)
+    b = threading.Thread(target=long)
+    a.start(); b.start()
+    a.join(); b.join()
+    print("Done!")
+
+def many(n):
+    threads = [threading.Thread(target=short) for _ in range(n)]
+    print("many")
+'''
+
+
+def test_worker_prints_last_moves_mains_last_print_into_the_worker_that_ends_last():
+    made = {m.key: m for m in mutants(ROLES_SOURCE) if m.op == "worker-prints-last"}
+    assert list(made) == ["worker-prints-last@17"]  # many(): its workers start in a loop, none is "the last"
+    tree = ast.parse(made["worker-prints-last@17"].source)
+    funcs = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+    assert ast.unparse(funcs["long"].body[-2]) == "print('Done!')"  # before its return
+    assert isinstance(funcs["long"].body[-1], ast.Return)
+    assert "print" not in ast.unparse(funcs["main"]) and "print" not in ast.unparse(funcs["short"])
+
+
+INPUTS_SOURCE = '''
+import asyncio, threading
+from concurrent.futures import ThreadPoolExecutor
+
+class Box:
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.full = False
+
+    def take(self):
+        with self.cond:
+            while not self.full:
+                self.cond.wait()
+            self.full = False
+            self.cond.notify_all()
+
+    def wait_for_it(self):
+        with self.cond:
+            self.cond.wait_for(lambda: self.full)
+
+def run(items, n_workers=3, *, limit=5):
+    sem = asyncio.Semaphore(limit)
+    with ThreadPoolExecutor(max_workers=n_workers) as ex:
+        for i in range(1, n_workers + 1):
+            ex.submit(print, i)
+
+def other(k):
+    return [0] * k
+
+if __name__ == "__main__":
+    run([1, 2], 4)
+'''
+
+
+def test_if_for_while_wait_tests_the_condition_once():
+    made = {m.key: m.source for m in mutants(INPUTS_SOURCE) if m.op == "if-for-while-wait"}
+    assert list(made) == ["if-for-while-wait@12"]  # wait_for() has its own loop: no site
+    assert "if not self.full:\n                self.cond.wait()" in made["if-for-while-wait@12"]
+
+
+def test_notify_some_wakes_a_constant_number_of_waiters():
+    from coursekit._dev.mutate import INPUT_DEPENDENT
+    from coursekit._dev.mutate_inputs import SOME_WAITERS
+
+    assert {"if-for-while-wait", "notify-some", "notify-one", "constant-size"} == INPUT_DEPENDENT
+
+    made = {m.key: m.source for m in mutants(INPUTS_SOURCE) if m.op == "notify-some"}
+    assert list(made) == ["notify-some@15"]
+    assert f"self.cond.notify({SOME_WAITERS})" in made["notify-some@15"] and "notify_all" not in made["notify-some@15"]
+
+
+def test_constant_size_hard_codes_what_the_demo_passes_first_else_the_default():
+    made = {m.key: m for m in mutants(INPUTS_SOURCE) if m.op == "constant-size"}
+    assert sorted(made) == ["constant-size@22", "constant-size@23"]  # other(k): k is no size, [0] * k no call
+    workers = made["constant-size@23"].source  # the demo passes n_workers=4 (its default is 3)
+    assert "max_workers=4" in workers and "range(1, 4 + 1)" in workers and "def run(items, n_workers=3" in workers
+    assert "asyncio.Semaphore(5)" in made["constant-size@22"].source  # keyword-only, not in the demo: its default
+
+
+def test_cancel_no_await_also_finds_tasks_cancelled_in_a_loop():
+    source = ("import asyncio\n\nasync def stop(tasks):\n    for t in tasks:\n        t.cancel()\n"
+              "    await asyncio.gather(*tasks, return_exceptions=True)\n    return 1\n")
+    made = {m.key: m.source for m in mutants(source) if m.op == "cancel-no-await"}
+    assert list(made) == ["cancel-no-await@6"]
+    assert "gather" not in made["cancel-no-await@6"] and "t.cancel()" in made["cancel-no-await@6"]
 
 
 def test_the_same_source_always_gives_the_same_mutants():

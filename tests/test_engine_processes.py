@@ -195,3 +195,49 @@ def test_a_child_that_calls_os_exit_ends_at_that_moment(tmp_path):
             print(f"joined, exit code {p.exitcode}")
     """)
     assert [(x.t, x.text) for x in tl.lines] == [(1.0, "x"), (2.0, "joined, exit code 3")]
+
+
+def _work_calls(tmp_path: Path, source: str, work: tuple[str, ...]) -> list[tuple[str, str]]:
+    from coursekit.checks._calls import work_calls
+
+    path = tmp_path / "prog.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    tl = build(runner.run(runner.RunSpec("processes", path, work=work)))
+    return sorted((c.args, "main" if c.ctx == "main" else "worker") for c in work_calls(tl))
+
+
+def test_work_is_recorded_in_children_of_every_start_method(tmp_path):
+    # A spawned or fork-server child imports the module afresh: the work must be wrapped there too.
+    for method in ("fork", "spawn", "forkserver"):
+        calls = _work_calls(tmp_path, f"""
+            import multiprocessing, time
+            def square(n):
+                time.sleep(0.5)
+                return n * n
+            def worker(n, q):
+                q.put(square(n))
+            def main():
+                ctx = multiprocessing.get_context("{method}")
+                q = ctx.Queue()
+                ps = [ctx.Process(target=worker, args=(n, q)) for n in (2, 3)]
+                for p in ps: p.start()
+                print(sorted(q.get() for _ in ps))
+                for p in ps: p.join()
+                with ctx.Pool(2) as pool:
+                    print(pool.map(square, [4, 5]))
+        """, ("square",))
+        assert calls == [("2", "worker"), ("3", "worker"), ("4", "worker"), ("5", "worker")], method
+
+
+def test_work_done_by_main_is_recorded_as_main(tmp_path):
+    calls = _work_calls(tmp_path, """
+        import multiprocessing
+        def square(n):
+            return n * n
+        def main():
+            ctx = multiprocessing.get_context("spawn")
+            p = ctx.Process(target=print, args=("idle",))
+            p.start(); p.join()
+            print([square(n) for n in (1, 2)])
+    """, ("square",))
+    assert calls == [("1", "main"), ("2", "main")]

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit._dev.behaviour import behaviour, difference
-from coursekit._dev.mutate import OPERATOR_NAMES, OPERATORS, Mutant, mutants, tripwire
+from coursekit._dev.mutate import INPUT_DEPENDENT, OPERATOR_NAMES, OPERATORS, Mutant, mutants, tripwire
 from coursekit.grading import TIE_POLICIES, ReferenceCache, _observe, grade_exercise, load_grader
 from coursekit.registry import Exercise, MutantAcceptance, RegistryError
 from coursekit.results import Status
@@ -150,6 +150,9 @@ class _Judge:
             tie = TIE_POLICIES[self.exercise.model][0]
             if behaviour(_observe(self.exercise, self.grader, wired, tie)) == self._reference[tie]:
                 return f"the grader never runs line {mutant.line} (only the file's own demo does, if anything)"
+        if mutant.op in INPUT_DEPENDENT:
+            return ("it behaves exactly like the reference on every input the driver tries, but this mistake shows "
+                    "only on other inputs (more waiters, another size): a driver that tried them would reject it")
         return "it behaves exactly like the reference: this mistake makes no difference here"
 
     def _fails_first_tie(self, path: Path) -> tuple[str, ...]:

@@ -18,7 +18,9 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from coursekit._dev import mutate_causal as _causal  # its sites import this module lazily
+from coursekit._dev import mutate_causal as _causal  # their sites import this module lazily
+from coursekit._dev import mutate_inputs as _inputs
+from coursekit._dev import mutate_roles as _roles
 
 Body = list[ast.stmt]  # a list of statements (a block), as found in a node's body / orelse / finalbody
 
@@ -48,6 +50,7 @@ class Operator:
     name: str
     doc: str  # the classic mistake this operator makes
     sites: Callable[[ast.Module], list[_Site]]
+    input_dependent: bool = False  # wrong only on some inputs: "equivalent" then means the driver never tries them
 
 
 # --- reading the tree --------------------------------------------------------------------------------------
@@ -481,7 +484,8 @@ OPERATORS: tuple[Operator, ...] = (
     Operator("drop-acquire-release", "no lock: `acquire()` / `release()` removed", _drop_acquire_release),
     Operator("drop-notify", "forget to wake the waiters (`notify()` / `notify_all()` removed)",
              _drop_call({"notify", "notify_all"}, "drop")),
-    Operator("notify-one", "wake one waiter where all must wake (`notify_all()` -> `notify()`)", _notify_all_to_notify),
+    Operator("notify-one", "wake one waiter where all must wake (`notify_all()` -> `notify()`)", _notify_all_to_notify,
+             input_dependent=True),
     Operator("drop-task-done", "forget `task_done()` (a queue's `join()` never returns)",
              _drop_call({"task_done"}, "drop")),
     Operator("drop-sentinel", "forget the stop signal (`q.put(None)` / `q.put(STOP)` removed)", _drop_sentinel),
@@ -499,8 +503,20 @@ OPERATORS: tuple[Operator, ...] = (
     Operator("sleep-for-join", "sleep as long as the work instead of waiting for it (`t.join()` / `await t` -> "
              "a sleep)", _causal.sleep_for_join),
     Operator("cancel-no-await", "cancel a task and go on without awaiting it", _causal.cancel_without_await),
+    Operator("worker-prints-last", "the last line of main printed by the worker that ends last instead",
+             _roles.last_line_by_worker),
+    Operator("if-for-while-wait", "`if` instead of `while` around a condition's `wait()`", _inputs.if_for_while,
+             input_dependent=True),
+    Operator("notify-some", f"`notify_all()` -> `notify({_inputs.SOME_WAITERS})` (wake only as many as the demo "
+             "has)", _inputs.notify_some,
+             input_dependent=True),
+    Operator("constant-size", "a size parameter (`range(n)`, `max_workers=n`, `Semaphore(n)`...) replaced by the "
+             "demo's value", _inputs.constant_size, input_dependent=True),
 )
 OPERATOR_NAMES = frozenset(op.name for op in OPERATORS)
+INPUT_DEPENDENT = frozenset(op.name for op in OPERATORS if op.input_dependent)
+"""Operators whose mistake shows only on some inputs (more waiters, another size): when such a mutant behaves
+like the reference, the report says the driver never tries those inputs, not that the mistake is harmless."""
 
 
 def mutants(source: str, *, operators: tuple[Operator, ...] = OPERATORS) -> list[Mutant]:

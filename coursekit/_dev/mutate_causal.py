@@ -8,6 +8,7 @@ happens-before (``coursekit._judge.causality``) can kill them; they are register
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -84,17 +85,17 @@ def sleep_for_join(tree: ast.Module) -> list[_Site]:
 
 
 def cancel_without_await(tree: ast.Module) -> list[_Site]:
-    """``task.cancel()`` followed by a statement that awaits ``task`` (or a ``try`` around it): that statement
-    removed, so the cancelled task's clean-up is not waited for."""
+    """``task.cancel()`` (or ``for t in tasks: t.cancel()``) followed by a statement that awaits ``task`` (or
+    ``tasks``, or a ``try`` around it): that statement removed, so the cancelled task's clean-up is not waited
+    for."""
     from coursekit._dev.mutate import _blocks, _call_of, _replace_stmt, _Site
 
     out = []
     for block in _blocks(tree):
         for i, stmt in enumerate(block):
-            call = _call_of(stmt)
-            if call is None or not isinstance(call.func, ast.Attribute) or call.func.attr != "cancel":
+            target = _cancelled(stmt, _call_of)
+            if target is None:
                 continue
-            target = ast.unparse(call.func.value)
             for later in block[i + 1 :]:
                 awaited = [n for n in ast.walk(later) if isinstance(n, ast.Await) and target in ast.unparse(n.value)]
                 if awaited:
@@ -102,3 +103,18 @@ def cancel_without_await(tree: ast.Module) -> list[_Site]:
                                      _replace_stmt(block, later, [])))
                     break
     return out
+
+
+def _cancelled(stmt: ast.stmt, call_of: Callable[[ast.stmt], ast.Call | None]) -> str | None:
+    """What ``stmt`` cancels, as written: ``task`` for ``task.cancel()``, ``tasks`` for ``for t in tasks:
+    t.cancel()``; None if it cancels nothing."""
+    if isinstance(stmt, ast.For) and len(stmt.body) == 1 and not stmt.orelse and isinstance(stmt.target, ast.Name):
+        inner = call_of(stmt.body[0])
+        if inner is not None and isinstance(inner.func, ast.Attribute) and inner.func.attr == "cancel" \
+                and ast.unparse(inner.func.value) == stmt.target.id:
+            return ast.unparse(stmt.iter)
+        return None
+    call = call_of(stmt)
+    if call is None or not isinstance(call.func, ast.Attribute) or call.func.attr != "cancel":
+        return None
+    return ast.unparse(call.func.value)

@@ -15,6 +15,8 @@ cancels an inner task, but in both the work interrupted is the same coroutine, a
 from __future__ import annotations
 
 import asyncio
+import heapq
+import inspect
 import itertools
 import selectors
 import sys
@@ -23,7 +25,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from coursekit._engine import events
+from coursekit._engine import events, wallclock
 from coursekit._engine.causal import AT_END, Board, Release
 from coursekit._engine.events import Wait
 from coursekit._engine.probe import Probe
@@ -243,6 +245,35 @@ class VirtualSelector(selectors.BaseSelector):
         self._real.close()
 
 
+class ScheduledTimer(asyncio.TimerHandle):
+    """A timer that comes due after every timer scheduled before it for the same instant.
+
+    Why: asyncio's timers compare by due time only, so timers due at one virtual instant came off the heap in
+    heap order, which depends on how many timers there are.  For real, a timer scheduled later is due a little
+    later (the clock moved on in between): scheduling order is the order a real run keeps.
+    """
+
+    __slots__ = ("_ck_seq",)
+    _seqs = itertools.count()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ck_seq = next(ScheduledTimer._seqs)
+
+    def _key(self) -> tuple[float, int]:
+        return (self.when(), self._ck_seq)
+
+    def __lt__(self, other: Any) -> bool:
+        if isinstance(other, ScheduledTimer):
+            return self._key() < other._key()
+        return super().__lt__(other)
+
+    def __gt__(self, other: Any) -> bool:
+        if isinstance(other, ScheduledTimer):
+            return self._key() > other._key()
+        return super().__gt__(other)
+
+
 class TasksInCreationOrder(set):  # type: ignore[type-arg]
     """The set ``asyncio.all_tasks()`` returns, iterated in the order the tasks were created.
 
@@ -268,6 +299,62 @@ def patch_all_tasks(model: AsyncModel) -> None:
         return TasksInCreationOrder(real_all_tasks(loop), model.creation_order)
 
     asyncio.tasks.all_tasks = asyncio.all_tasks = all_tasks
+
+
+def stable_key(obj: Any, order: Callable[[asyncio.Task[Any]], int]) -> tuple[Any, ...]:
+    """Where ``obj`` (a task, future or coroutine of an unordered set) stands, the same on every machine.
+
+    Tasks: by creation.  Coroutines: by where they were created (file, line, function of each creating frame),
+    then by name, then by their arguments (numbers by value); futures and anything else after, by repr.
+    """
+    if isinstance(obj, asyncio.Task):
+        return (0, order(obj))
+    if asyncio.iscoroutine(obj):
+        origin = getattr(obj, "cr_origin", None) or ()
+        frame = getattr(obj, "cr_frame", None)
+        code = getattr(obj, "cr_code", None)
+        names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount] if code is not None else ()
+        values = frame.f_locals if frame is not None else {}
+        args = tuple(_natural(values.get(n)) for n in names)
+        return (1, tuple(origin), getattr(obj, "__qualname__", ""), args)
+    return (2, repr(obj))
+
+
+def _natural(value: Any) -> tuple[int, Any]:
+    if isinstance(value, bool | int | float):
+        return (0, value)
+    return (1, repr(value))
+
+
+def patch_unordered_sets(model: AsyncModel) -> None:
+    """``asyncio.as_completed`` and ``asyncio.wait`` over a set, in an order that holds on every machine.
+
+    Why: ``as_completed`` wraps each coroutine of ``fs`` in a task in the order of ``set(fs)``, that is of the
+    coroutines' addresses; tasks due at one instant then finish in that order.  ``wait`` returns its ``done`` and
+    ``pending`` sets, iterated by address too.  Here a set's coroutines become tasks in ``stable_key`` order, and
+    the sets ``wait`` returns iterate in creation order (as ``asyncio.all_tasks``).
+    """
+    real_as_completed, real_wait = asyncio.tasks.as_completed, asyncio.tasks.wait
+
+    def in_order(fs: Any, wrap: bool) -> Any:
+        if not isinstance(fs, set | frozenset):
+            return fs  # a list or any sequence: the program's own order, which asyncio keeps
+        ordered = sorted(fs, key=lambda f: stable_key(f, model.creation_order))
+        return [asyncio.ensure_future(f) for f in ordered] if wrap else ordered  # wait() refuses coroutines itself
+
+    if inspect.isgeneratorfunction(real_as_completed):  # up to 3.12: tasks are made at the first next()
+        def as_completed(fs: Any, *args: Any, **kwargs: Any) -> Any:
+            return (yield from real_as_completed(in_order(fs, True), *args, **kwargs))
+    else:
+        def as_completed(fs: Any, *args: Any, **kwargs: Any) -> Any:
+            return real_as_completed(in_order(fs, True), *args, **kwargs)
+
+    async def wait(fs: Any, *args: Any, **kwargs: Any) -> Any:
+        done, pending = await real_wait(in_order(fs, False), *args, **kwargs)
+        return TasksInCreationOrder(done, model.creation_order), TasksInCreationOrder(pending, model.creation_order)
+
+    asyncio.tasks.as_completed = asyncio.as_completed = wallclock.stand_in(real_as_completed, as_completed)
+    asyncio.tasks.wait = asyncio.wait = wallclock.stand_in(real_wait, wait)
 
 
 def one_wait_for() -> None:
@@ -423,6 +510,22 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
         def _call_soon(self, callback: Any, args: Any, context: Any) -> Any:
             return super()._call_soon(model.carry(callback, args), args, context)  # type: ignore[misc]
 
+        def call_at(self, when: float, callback: Any, *args: Any,  # type: ignore[override]
+                    context: Any = None) -> asyncio.TimerHandle:
+            """As ``BaseEventLoop.call_at``, with a timer that keeps scheduling order at a tie."""
+            if when is None:
+                raise TypeError("when cannot be None")
+            self._check_closed()  # type: ignore[attr-defined]
+            if self._debug:  # type: ignore[attr-defined]
+                self._check_thread()  # type: ignore[attr-defined]
+                self._check_callback(callback, "call_at")  # type: ignore[attr-defined]
+            timer = ScheduledTimer(when, callback, args, self, context)
+            if timer._source_traceback:  # type: ignore[attr-defined]
+                del timer._source_traceback[-1]  # type: ignore[attr-defined]
+            heapq.heappush(self._scheduled, timer)  # type: ignore[attr-defined]
+            timer._scheduled = True  # type: ignore[attr-defined]
+            return timer
+
         def _write_to_self(self) -> None:
             super()._write_to_self()  # type: ignore[misc]
             self._selector.notify()  # type: ignore[attr-defined]
@@ -435,6 +538,7 @@ def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
         warnings.simplefilter("ignore", DeprecationWarning)
         asyncio.set_event_loop_policy(Policy())
     patch_all_tasks(model)
+    patch_unordered_sets(model)
     patch_primitives(model)
     one_wait_for()
 

@@ -124,6 +124,8 @@ class KillEvent(Event, total=False):
     how: str
     pid: int
     where: str
+    by_with: bool
+    """True when the end of a ``with`` block called it (``Pool.__exit__``), not the program itself."""
 
 
 class ProblemEvent(Event, total=False):

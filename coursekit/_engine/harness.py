@@ -103,6 +103,8 @@ class Harness:
             self.finish(0)
         driver_globals = getattr(fn, "__globals__", None) if spec.get("driver") else None
         work.install(probe, spec.get("work", []), module, driver_globals)  # the calls of the named work
+        if spec["model"] == "processes":  # and in every child interpreter (spawn and forkserver import afresh)
+            work.carry(spec.get("work", []), spec["name"])
         probe.phase = "main"
         is_async = inspect.iscoroutinefunction(fn)
         probe.emit(events.PHASE, name="main", is_async=is_async, driver=bool(spec.get("driver")))

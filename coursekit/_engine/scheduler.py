@@ -6,7 +6,13 @@ event, queue, join, thread exit); when no thread can run, the clock jumps to the
 resulting timeline depends only on the program, never on the machine.
 
 Ties (several threads due at the same instant) are broken by a policy, ``fifo`` or ``lifo``, so that a grader can
-run a program both ways and accept only programs that are right whichever order the instant produces.
+run a program both ways and accept only programs that are right whichever order the instant produces.  Under
+``fifo`` the waits due together end in the order they began, which is the order a real run keeps (a chain of
+short sleeps drifts, so one long sleep begun with it ends first).
+
+A blocking call the scheduler does not know must not hold the turn: the watchdog ``detach``es a fiber it finds
+blocked in one (see ``threads.start_watchdog``), the others go on, and the fiber ``rejoin``s, waiting for a turn,
+at its next scheduler call.  While a fiber is detached, no runnable fiber is not a deadlock: it may come back.
 
 The scheduler never imports ``threading``: it is built on ``_thread`` so that it can be installed before any
 student code creates a lock.
@@ -27,6 +33,9 @@ _get_ident = _thread.get_ident
 NS = 1_000_000_000
 
 RUNNING, RUNNABLE, BLOCKED, DONE = "running", "runnable", "blocked", "done"
+DETACHED = "detached"
+"""A fiber found blocked in a call the scheduler does not know (a real ``select``, a pipe, ``input()``): the turn
+was taken from it (``detach``), and it takes a turn again (``rejoin``) at its next scheduler call."""
 
 
 def to_ns(seconds: float) -> int:
@@ -38,11 +47,12 @@ def to_ns(seconds: float) -> int:
 class Fiber:
     """The scheduling state of one managed thread."""
 
-    __slots__ = ("wid", "ident", "park", "state", "woken", "gen", "joiners", "blocked_on", "thread")
+    __slots__ = ("wid", "ident", "native", "park", "state", "woken", "gen", "joiners", "blocked_on", "thread")
 
     def __init__(self, wid: str, thread: Any = None) -> None:
         self.wid = wid
         self.ident: int | None = None
+        self.native: int | None = None  # the OS thread id (the watchdog asks the kernel whether it waits)
         self.park = _real_lock()
         self.park.acquire()  # a fiber runs only after someone releases its park lock
         self.state = RUNNABLE
@@ -81,6 +91,7 @@ class Scheduler:
         self.fibers: list[Fiber] = []
         self.current: Fiber | None = None
         self.progress = 0  # bumped at every hand-over; a watchdog reads it to find busy loops
+        self.detached = 0  # how many fibers are detached (checked first: the common case costs one compare)
         self._mutex = _real_lock()
 
     # -- registration -------------------------------------------------------------------------------
@@ -88,6 +99,7 @@ class Scheduler:
         """Make the calling (main) thread the first managed fiber, holding the baton."""
         fiber = self.new_fiber()
         fiber.ident = _get_ident()
+        fiber.native = _thread.get_native_id()
         self._by_ident[fiber.ident] = fiber
         fiber.state = RUNNING
         self.current = fiber
@@ -105,34 +117,75 @@ class Scheduler:
     def arrive(self, fiber: Fiber) -> None:
         """Called first thing on the new OS thread: wait for the baton."""
         fiber.ident = _get_ident()
+        fiber.native = _thread.get_native_id()
         with self._mutex:
             self._by_ident[fiber.ident] = fiber
         fiber.park.acquire()
 
     def fiber_of_caller(self) -> Fiber | None:
-        return self._by_ident.get(_get_ident())
+        """The calling thread's fiber (None: a thread the scheduler does not manage).  A detached fiber first
+        waits for a turn: whatever it does next is ordered with the others again."""
+        fiber = self._by_ident.get(_get_ident())
+        if self.detached and fiber is not None and fiber.state == DETACHED:
+            self.rejoin(fiber)
+        return fiber
+
+    # -- calls the scheduler does not know ------------------------------------------------------------------
+    def detach(self, fiber: Fiber, progress: int) -> bool:
+        """Take the turn from ``fiber``, blocked in a call the scheduler cannot see, if it still holds it and
+        nothing moved since ``progress`` (called from the watchdog).  Returns whether it did."""
+        with self._mutex:
+            if self.current is not fiber or fiber.state != RUNNING or self.progress != progress:
+                return False
+            fiber.state = DETACHED
+            self.detached += 1
+            self._give_turn()
+            return True
+
+    def rejoin(self, fiber: Fiber) -> None:
+        """``fiber`` is back from its unknown call: it waits for a turn like any runnable fiber."""
+        with self._mutex:
+            if fiber.state != DETACHED:
+                return
+            self.detached -= 1
+            if self.current is None:  # everyone else waits on nothing that can move without it: take the turn
+                fiber.state = RUNNING
+                self.current = fiber
+                self.progress += 1
+                return
+            fiber.state = RUNNABLE
+            self._runq.append(fiber)
+        fiber.park.acquire()
 
     # -- blocking -----------------------------------------------------------------------------------
     def block(self, deadline: int | None, reason: str) -> bool:
         """Block the calling fiber until ``wake`` (returns True) or the deadline passes (returns False)."""
-        me = self.current
-        assert me is not None and me.ident == _get_ident(), "block() called off the baton"
-        me.state = BLOCKED
-        me.woken = False
-        me.gen += 1
-        me.blocked_on = reason
-        if deadline is not None:
-            heapq.heappush(self._sleepers, (deadline, next(self._seq), me.gen, me))
-        self._hand_over(me, park=True)
+        self.fiber_of_caller()  # back from a call the scheduler does not know: wait for a turn first
+        with self._mutex:
+            me = self.current
+            assert me is not None and me.ident == _get_ident(), "block() called off the baton"
+            me.state = BLOCKED
+            me.woken = False
+            me.gen += 1
+            me.blocked_on = reason
+            if deadline is not None:
+                heapq.heappush(self._sleepers, (deadline, next(self._seq), me.gen, me))
+            park = self._hand_over(me, park=True)
+        if park:
+            me.park.acquire()
         return me.woken
 
     def yield_now(self) -> None:
         """``sleep(0)``: let every other runnable thread go first."""
-        me = self.current
-        assert me is not None
-        me.state = RUNNABLE
-        self._runq.append(me)
-        self._hand_over(me, park=True)
+        self.fiber_of_caller()
+        with self._mutex:
+            me = self.current
+            assert me is not None
+            me.state = RUNNABLE
+            self._runq.append(me)
+            park = self._hand_over(me, park=True)
+        if park:
+            me.park.acquire()
 
     def wake(self, fiber: Fiber) -> None:
         if fiber.state == BLOCKED:
@@ -142,13 +195,15 @@ class Scheduler:
 
     def exit_current(self) -> None:
         """The calling fiber's thread is finishing: wake its joiners and give the baton away for good."""
-        me = self.current
-        assert me is not None
-        me.state = DONE
-        for j in me.joiners:
-            self.wake(j)
-        me.joiners.clear()
-        self._hand_over(me, park=False)
+        self.fiber_of_caller()
+        with self._mutex:
+            me = self.current
+            assert me is not None
+            me.state = DONE
+            for j in me.joiners:
+                self.wake(j)
+            me.joiners.clear()
+            self._hand_over(me, park=False)
 
     # -- internals ----------------------------------------------------------------------------------
     def _make_runnable(self, fiber: Fiber) -> None:
@@ -165,6 +220,8 @@ class Scheduler:
             while self._sleepers and self._sleepers[0][2] != self._sleepers[0][3].gen:
                 heapq.heappop(self._sleepers)  # stale: woken early or re-blocked since
             if not self._sleepers:
+                if self.detached:
+                    return None  # a detached fiber may come back and wake someone: wait for it
                 if any(f.state == BLOCKED for f in self.fibers):
                     self.on_stuck("deadlock", [f for f in self.fibers if f.state == BLOCKED])
                 return None  # every fiber is done
@@ -185,17 +242,27 @@ class Scheduler:
                 fiber.state = RUNNABLE
                 self._runq.append(fiber)
 
-    def _hand_over(self, me: Fiber, *, park: bool) -> None:
+    def _hand_over(self, me: Fiber, *, park: bool) -> bool:
+        """Give the turn away (``_mutex`` held); returns whether ``me`` must now park (outside the mutex)."""
+        nxt = self._give_turn()
+        if nxt is None:
+            return park and me.state != DONE  # blocked while a detached fiber is out: it hands the turn back
+        if nxt is not me:
+            return park
+        if not park:
+            nxt.park.release()
+        return False
+
+    def _give_turn(self) -> Fiber | None:
+        """The next fiber runs (``_mutex`` held): it is current and its park lock is released, unless it is the
+        caller itself; None when no fiber can run now."""
         nxt = self._pick()
         self.progress += 1
         if nxt is None:
             self.current = None
-            return
+            return None
+        previous, self.current = self.current, nxt
         nxt.state = RUNNING
-        self.current = nxt
-        if nxt is not me:
+        if nxt is not previous:
             nxt.park.release()
-            if park:
-                me.park.acquire()
-        elif not park:
-            nxt.park.release()
+        return nxt

@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from coursekit._engine import events
+from coursekit._engine import events, wallclock
 from coursekit._engine.arguments import check_sleep
 from coursekit._engine.causal import Edges, Release
 from coursekit._engine.events import Wait
@@ -30,7 +30,7 @@ from coursekit._engine.probe import Probe
 from coursekit._engine.real import monotonic as real_monotonic
 from coursekit._engine.real import process_time as real_process_time
 from coursekit._engine.real import sleep as real_sleep
-from coursekit._engine.scheduler import BLOCKED, DONE, NS, Fiber, Scheduler, to_ns
+from coursekit._engine.scheduler import BLOCKED, DETACHED, DONE, NS, Fiber, Scheduler, to_ns
 from coursekit._engine.targets import target_name
 
 
@@ -55,6 +55,9 @@ class VirtualLock:
         return True
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        sched = VirtualLock.sched
+        if sched is not None and sched.detached:
+            sched.fiber_of_caller()  # a detached fiber back from its call: wait for a turn before touching state
         if not self._locked:
             self._locked = True
             return self._acquired() if self._rel is not None else True
@@ -97,6 +100,9 @@ class VirtualLock:
         return True
 
     def release(self) -> None:
+        sched = VirtualLock.sched
+        if sched is not None and sched.detached:
+            sched.fiber_of_caller()
         if not self._locked:
             raise RuntimeError("release unlocked lock")
         self._locked = False
@@ -216,32 +222,82 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
     return model
 
 
-def patch_time(model: ThreadsModel) -> None:
-    """``sleep`` blocks the calling thread until its deadline on the virtual clock; the clocks read that clock."""
+class _Clocks:
+    """What the module-level replacements of ``time`` read: the model of this run and the clocks at install."""
+
+    model: ThreadsModel | None = None
+    mono0 = wall0 = perf0 = 0.0
+
+
+def sleep(secs: float) -> None:
+    """``time.sleep`` on the virtual clock: block the calling thread until its deadline."""
+    model = _Clocks.model
+    assert model is not None, "patch_time() first"
     sched, probe = model.sched, model.probe
-    mono0, wall0, perf0 = time.monotonic(), time.time(), time.perf_counter()
+    me = sched.fiber_of_caller()
+    if me is None or sched.current is not me:
+        return real_sleep(secs)
+    check_sleep(secs)
+    caller = sys._getframe(1)
+    probe.emit(events.SLEEP, d=float(secs), where=probe.where(caller), student=probe.is_student(caller.f_code))
+    for hook in model.sleep_hooks:
+        hook(secs)
+    if secs == 0:
+        sched.yield_now()
+    else:
+        sched.block(sched.now + to_ns(secs), "sleep")
 
-    def sleep(secs: float) -> None:
-        me = sched.fiber_of_caller()
-        if me is None or sched.current is not me:
-            return real_sleep(secs)
-        check_sleep(secs)
-        caller = sys._getframe(1)
-        probe.emit(events.SLEEP, d=float(secs), where=probe.where(caller), student=probe.is_student(caller.f_code))
-        for hook in model.sleep_hooks:
-            hook(secs)
-        if secs == 0:
-            sched.yield_now()
-        else:
-            sched.block(sched.now + to_ns(secs), "sleep")
 
-    time.sleep = sleep  # type: ignore[assignment]
-    time.monotonic = lambda: mono0 + sched.now / NS
-    time.monotonic_ns = lambda: int(mono0 * NS) + sched.now
-    time.perf_counter = lambda: perf0 + sched.now / NS
-    time.perf_counter_ns = lambda: int(perf0 * NS) + sched.now
-    time.time = lambda: wall0 + sched.now / NS
-    time.time_ns = lambda: int(wall0 * NS) + sched.now
+def _now_ns() -> int:
+    model = _Clocks.model
+    assert model is not None, "patch_time() first"
+    return model.sched.now
+
+
+REAL_TIME_CALLERS = frozenset({"multiprocessing.connection"})
+"""Modules whose timeouts wait on real pipes and sockets (``connection.wait``): they read the real clock, or a
+poll with a timeout would spin forever on a clock that stands still while it polls."""
+
+
+def monotonic() -> float:
+    if sys._getframe(1).f_globals.get("__name__") in REAL_TIME_CALLERS:
+        return real_monotonic()
+    return _Clocks.mono0 + _now_ns() / NS
+
+
+def monotonic_ns() -> int:
+    return int(_Clocks.mono0 * NS) + _now_ns()
+
+
+def perf_counter() -> float:
+    return _Clocks.perf0 + _now_ns() / NS
+
+
+def perf_counter_ns() -> int:
+    return int(_Clocks.perf0 * NS) + _now_ns()
+
+
+def time_() -> float:
+    return _Clocks.wall0 + _now_ns() / NS
+
+
+def time_ns() -> int:
+    return int(_Clocks.wall0 * NS) + _now_ns()
+
+
+def patch_time(model: ThreadsModel) -> None:
+    """``sleep`` blocks the calling thread until its deadline on the virtual clock; every clock reads that clock.
+
+    Each replacement is a module-level function named as the original (``wallclock.stand_in``), so that it
+    pickles as the original does; the wall-clock readers (``localtime``, ``datetime.now``...) follow ``time.time``.
+    """
+    _Clocks.model = model
+    _Clocks.mono0, _Clocks.wall0, _Clocks.perf0 = time.monotonic(), time.time(), time.perf_counter()
+    for name, replacement in (("sleep", sleep), ("monotonic", monotonic), ("monotonic_ns", monotonic_ns),
+                              ("perf_counter", perf_counter), ("perf_counter_ns", perf_counter_ns),
+                              ("time", time_), ("time_ns", time_ns)):
+        setattr(time, name, wallclock.stand_in(getattr(time, name), replacement))
+    wallclock.install()
 
 
 def patch_locks() -> None:
@@ -345,30 +401,77 @@ def patch_excepthook(probe: Probe) -> None:
     threading.excepthook = excepthook
 
 
+DETACH_AFTER_S = 0.2
+"""Real seconds a fiber may sit in one call the scheduler does not know, asleep in the kernel, before its turn
+is given to the others (``Scheduler.detach``)."""
+
+
+def asleep_in_kernel(native_id: int | None) -> bool | None:
+    """Whether the OS thread waits in the kernel (not running, not waiting for a CPU); None: cannot tell.
+
+    Why ask the kernel: on a loaded machine a thread can get no CPU for a while, with its frame standing still
+    as in a blocking call; taking its turn then would let two fibers run at once.
+    """
+    if native_id is None:
+        return None
+    try:
+        with open(f"/proc/self/task/{native_id}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    state = stat[stat.rfind(b")") + 2:][:1]
+    return state in (b"S", b"D")
+
+
 def start_watchdog(model: ThreadsModel, stall_s: float) -> None:
-    """A real thread that ends busy loops and blocking calls the scheduler cannot see.
+    """A real thread that ends busy loops, and takes the turn from a fiber blocked in a call the scheduler
+    cannot see.
 
     A busy loop is seen by the CPU time it burns, not by real time: on a loaded machine a process can get no
-    CPU at all for seconds, which is not the student's fault.  A call that blocks without using CPU (one the
-    scheduler cannot see) is caught by real time, with a wider margin for the same reason.
+    CPU at all for seconds, which is not the student's fault.  A fiber whose frame stands still at one
+    instruction, using no CPU, asleep in the kernel (a real ``select``, a pipe, ``input()``: the handler thread of
+    ``multiprocessing.pool.ThreadPool`` waits so) is detached after ``DETACH_AFTER_S``: the others go on, and it
+    takes a turn again at its next scheduler call.  When everyone waits for detached fibers, or a fiber holds the
+    turn without progress, the run is stopped by real time, with a wide margin for the same reason.
     """
     sched, probe = model.sched, model.probe
 
+    def stop(fiber: Fiber) -> None:
+        frame = sys._current_frames().get(fiber.ident or -1)
+        # every live fiber, main too (main blocked in join: the picture draws it)
+        waits = model.fiber_waits([f for f in sched.fibers if f.state != DONE])
+        probe.emit(events.PROBLEM, kind=events.STUCK, id=fiber.wid, where=probe.where(frame),
+                   detail=f"{stall_s:g}", waits=waits)
+        model.finish(0)
+
     def watchdog() -> None:
         last, since, cpu_since = -1, real_monotonic(), real_process_time()
+        spot: tuple[Any, int] | None = None
+        spot_since, spot_cpu = since, cpu_since
         while True:
             real_sleep(0.05)
-            if sched.progress != last or sched.current is None:
-                last, since, cpu_since = sched.progress, real_monotonic(), real_process_time()
+            current = sched.current
+            if sched.progress != last or (current is None and not sched.detached):
+                last, since, cpu_since, spot = sched.progress, real_monotonic(), real_process_time(), None
                 continue
+            if current is None:  # everyone waits for fibers out in calls the scheduler does not know
+                if real_monotonic() - since > 4 * stall_s:
+                    stop(next(f for f in sched.fibers if f.state == DETACHED))
+                continue
+            frame = sys._current_frames().get(current.ident or -1)
+            here = (frame, frame.f_lasti) if frame is not None else None
+            if spot is None or here is None or here[0] is not spot[0] or here[1] != spot[1]:
+                spot, spot_since, spot_cpu = here, real_monotonic(), real_process_time()
+            elif (real_monotonic() - spot_since > DETACH_AFTER_S
+                  and real_process_time() - spot_cpu < DETACH_AFTER_S / 4
+                  and asleep_in_kernel(current.native) is not False
+                  and (asleep_in_kernel(current.native) or real_monotonic() - spot_since > 5 * DETACH_AFTER_S)
+                  and sched.detach(current, last)):
+                last, since, cpu_since, spot = sched.progress, real_monotonic(), real_process_time(), None
+                continue
+            del frame, here
             if real_process_time() - cpu_since > stall_s or real_monotonic() - since > 4 * stall_s:
-                fiber = sched.current
-                frame = sys._current_frames().get(fiber.ident or -1)
-                # every live fiber, main too (main blocked in join: the picture draws it)
-                waits = model.fiber_waits([f for f in sched.fibers if f.state != DONE])
-                probe.emit(events.PROBLEM, kind=events.STUCK, id=fiber.wid, where=probe.where(frame),
-                           detail=f"{stall_s:g}", waits=waits)
-                model.finish(0)
+                stop(current)
 
     _thread.start_new_thread(watchdog, ())
 

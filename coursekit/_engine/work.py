@@ -11,15 +11,24 @@ A name is looked up in the student's module first, then in the driver's (work th
 as ``fetch`` in ``thread_pool_fetch``); ``Class.method`` names a method.  A coroutine function gets a coroutine
 wrapper, so a call is timed from its first step to its end, in the task that awaits it.  Functions sent to
 worker processes keep working by name: the wrapper takes the function's module and qualified name, and forked
-workers inherit the wrapped module.  Only the standard library and this package are imported (the child side).
+workers inherit the wrapped module.  A process started with ``spawn`` or ``forkserver`` imports the student's
+module afresh (when it unpickles its target), so ``carry`` leaves the names and the module's name in the
+environment and ``install_from_environment`` (run by ``boot/sitecustomize.py`` through the processes engine) wraps
+the same functions there as soon as that import has run: every interpreter of the tree records its calls.  Only
+the standard library and this package are imported (the child side).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.abc
+import importlib.machinery
 import inspect
+import json
+import os
 import sys
-from collections.abc import Callable, Iterable
+import types
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from coursekit._engine import events
@@ -112,4 +121,70 @@ def _get(space: Any, name: str) -> Any:
     return space.get(name) if isinstance(space, dict) else getattr(space, name, None)
 
 
-__all__ = ["install", "summary"]
+# -- every interpreter of the tree ------------------------------------------------------------------------------
+ENV = "COURSEKIT_WORK"
+"""The environment variable that carries ``{"module": name, "names": [...]}`` to child interpreters."""
+
+
+def carry(names: Iterable[str], module: str) -> None:
+    """Let every interpreter started from here on wrap ``names`` in the student's module ``module`` too."""
+    wanted = list(names)
+    if wanted:
+        os.environ[ENV] = json.dumps({"module": module, "names": wanted})
+
+
+def install_from_environment(probe: Probe) -> None:
+    """In a child interpreter: wrap the carried work in the student's module, now if it is already imported
+    (a forked child inherits it, wrapped already), else as soon as it is (a spawned child imports it afresh)."""
+    raw = os.environ.get(ENV)
+    if not raw:
+        return
+    try:
+        carried = json.loads(raw)
+        module, names = str(carried["module"]), [str(n) for n in carried["names"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RuntimeError(f"{ENV} in the environment is not the harness's work settings ({raw[:80]!r}): "
+                           f"{exc}") from exc
+    if module in sys.modules:
+        install(probe, names, sys.modules[module])
+    elif not any(isinstance(f, _WrapOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _WrapOnImport(probe, module, names))
+
+
+class _WrapOnImport(importlib.abc.MetaPathFinder):
+    """Finds the student's module as the other finders would, and wraps its work once its code has run."""
+
+    def __init__(self, probe: Probe, module: str, names: list[str]) -> None:
+        self.probe, self.module, self.names = probe, module, names
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self.module:
+            return None
+        spec: importlib.machinery.ModuleSpec | None = None
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None) if finder is not self else None
+            spec = find(fullname, path, target) if find is not None else None
+            if spec is not None:
+                break
+        if spec is None:
+            return None
+        if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+            spec.loader = _WrappingLoader(spec.loader, self.probe, self.names)
+        return spec
+
+
+class _WrappingLoader(importlib.abc.Loader):
+    def __init__(self, inner: Any, probe: Probe, names: list[str]) -> None:
+        self.inner, self.probe, self.names = inner, probe, names
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        module: types.ModuleType | None = self.inner.create_module(spec)
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        self.inner.exec_module(module)
+        install(self.probe, self.names, module)
+
+
+__all__ = ["carry", "install", "install_from_environment", "summary"]

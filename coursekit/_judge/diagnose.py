@@ -168,10 +168,13 @@ def _stuck(ev: Evidence) -> Iterator[Finding]:
 def _deadlock(ev: Evidence) -> Iterator[Finding]:
     tl = ev.tl
     for p in ev.problems.get(events.DEADLOCK, []):
-        waits = "; ".join(f"{tl.ctx(w['id']).label} {_waits_in(w)}{_at(w['where'])}" for w in p.get("waits", []))
-        yield Finding("deadlock", f"Deadlock at {p['t']:g} s: every worker is waiting and nothing can wake them "
-                      f"({waits}).", "Make sure whatever they wait for (a lock release, a thread ending, an event, "
-                      "a queue item) can happen.")
+        stuck = p.get("waits", [])
+        waits = "; ".join(f"{tl.ctx(w['id']).label} {_waits_in(w)}{_at(w['where'])}" for w in stuck)
+        # Only the contexts the engine lists as waiting are named: others may have ended long before.
+        who, waits_for = ("it", "it waits") if len(stuck) == 1 else ("them", "they wait")
+        yield Finding("deadlock", f"Deadlock at {p['t']:g} s: {waits}, and nothing left running can wake {who}.",
+                      f"Make sure whatever {waits_for} for (a lock release, a thread ending, an event, a queue item) "
+                      "can happen.")
 
 
 @_detects("time-limit", reads=(events.TIME_LIMIT,))
@@ -257,10 +260,30 @@ def _print_before_sleep(ev: Evidence) -> Iterator[Finding]:
     if ev.pairs is None:
         return
     for c in ev.tl.workers():
-        lines = [x for x in ev.tl.lines if x.ctx == c.id]
-        if lines and abs(lines[0].t - c.start) < TICK and any(o.ctx == c.id and o.t < e.t for o, e in ev.pairs):
+        first = next((x for x in ev.tl.lines if x.ctx == c.id), None)
+        if ev.expected is not None and first is not None and _reference_prints_first(ev.expected, first.fn, c.target):
+            continue  # the contract itself prints first: "sleep first" would be advice against it
+        if _prints_at_start(ev.tl, c) and any(o.ctx == c.id and o.t < e.t for o, e in ev.pairs):
             yield Finding("print-before-sleep", f"{c.label} printed its first line the moment it started.",
                           "Sleep first, then print.")
+
+
+def _prints_at_start(tl: Timeline, c: Any) -> bool:
+    """Whether context ``c`` printed its first line the moment it started."""
+    lines = [x for x in tl.lines if x.ctx == c.id]
+    return bool(lines) and abs(lines[0].t - c.start) < TICK
+
+
+def _reference_prints_first(expected: Timeline, fn: str, target: str) -> bool:
+    """Whether the reference, too, prints a worker's first line the moment the worker starts: by the same
+    function of the student's (``fn``, whatever context runs it), else by a worker of the same ``target``."""
+    for e in expected.workers():
+        first = next((x for x in expected.lines if x.ctx == e.id), None)
+        if first is None or abs(first.t - e.start) >= TICK:
+            continue
+        if (first.fn == fn) if fn else (e.target == target):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -359,6 +382,13 @@ def _killed_worker(ev: Evidence) -> Iterator[Finding]:
         elif (end := tl.ctx(k["target"]).end) is not None and end <= k["t"] + TICK:
             continue
         target = "the pool" if _is_pool(k["target"]) else tl.ctx(k["target"]).label
+        if k.get("by_with"):
+            # The program never called terminate(): leaving its `with` block did.
+            yield Finding("killed-worker", f"The pool was stopped at {k['t']:g} s when its `with` block ended"
+                          f"{_at(k.get('where', ''))}, before its work was done: leaving the block calls "
+                          "terminate().",
+                          "Get every result inside the `with` block, before it ends.")
+            continue
         yield Finding("killed-worker", f"{k['how']}() stopped {target} at {k['t']:g} s{_at(k.get('where', ''))}, "
                       "before its work was done.", "Use join() (or get the results) to wait for the work to finish "
                       "instead.")
@@ -371,14 +401,30 @@ def _left_running(ev: Evidence) -> Iterator[Finding]:
     for cid in tl.alive_at_return:
         c = tl.ctx(cid)
         if c.kind == "task":
-            yield Finding("pending-task", f"{c.label} was still pending when main() returned, so asyncio.run() "
-                          "cancelled it.", "Await every task you create (await task, gather, or a TaskGroup).")
+            parked = _parked_at(tl, cid)
+            if parked:
+                # It was waiting for something when main returned: "await it" alone would wait forever.
+                yield Finding("pending-task", f"{c.label} was still pending when main() returned, waiting at "
+                              f"{parked}, so asyncio.run() cancelled it.", "Stop it first (cancel() it, or send "
+                              "it a sentinel that ends its loop), then await it: awaiting a task that is still "
+                              "waiting for more work would never return.")
+            else:
+                yield Finding("pending-task", f"{c.label} was still pending when main() returned, so asyncio.run() "
+                              "cancelled it.", "Await every task you create (await task, gather, or a TaskGroup).")
         elif c.daemon and cid not in joined_done:
             yield Finding("daemon-dropped", f"{c.label} is a daemon and was never joined: it is killed when the "
                           "program exits.", "join() it before main() returns.")
         elif cid not in joined_done:
             yield Finding("not-joined", f"{c.label} was never waited for: it was still running when main() "
                           "returned.", "join() it (or await it) before going on.")
+
+
+def _parked_at(tl: Timeline, cid: str) -> str:
+    """Where a task left pending was suspended when asyncio.run() cancelled it after main returned, if known."""
+    for k in tl.cancels:
+        if k.get("target") == cid and k.get("phase") == "after" and k.get("at"):
+            return str(k["at"])
+    return ""
 
 
 @_detects("done-from-worker")

@@ -103,6 +103,8 @@ def timeline_svg(picture: dict[str, Any]) -> str:
     div = picture.get("divergence") or {}
     for side, y_start in (("observed", y_obs), ("expected", y_exp)):
         data = picture[side]
+        if not data["lanes"]:  # a picture of one run (``course trace``): no second side to head
+            continue
         out.append(f'<text class="section" x="8" y="{y_start - 12}" font-weight="700" font-size="13" '
                    f'fill="#0f172a">{_esc(TITLES[side])}</text>')
         mark = div.get(side)

@@ -118,6 +118,8 @@ def lanes_renderable(picture: dict[str, Any], *, width: int, unicode: bool, line
     rows.append(Text(" " * (indent + lw + 2)) + Text("".join(ruler).rstrip() + "  s", style="dim"))
     for side in ("observed", "expected"):
         data = picture[side]
+        if not data["lanes"]:  # a picture of one run (``course trace``): no second side to head
+            continue
         mark = div.get(side)
         header = Text(TITLES[side].ljust(lw + indent + 2), style="bold underline" if side == "observed" else "bold")
         moment = div["t"] if div.get("what") == "line" else mark["t"] if mark is not None else None

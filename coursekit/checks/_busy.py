@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coursekit._engine.events import is_main
 from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import seconds
@@ -16,7 +17,7 @@ from coursekit.checks._evidence import Needs
 from coursekit.checks._peak import Peak, peak_overlap
 from coursekit.checks._standard import MODEL_FINDINGS
 from coursekit.checks._unfinished import RUN_FINDINGS, stopped_early
-from coursekit.checks._workers import check_work, work_sleeps
+from coursekit.checks._workers import check_work, peak_alive, work_sleeps, workers_of_model
 
 if TYPE_CHECKING:
     from coursekit._judge.timeline import Timeline
@@ -52,9 +53,7 @@ class Busy(Check):
         if p_obs > p_exp:
             names = ", ".join(observed.ctx(c).label for c in who[:4])
             return Verdict(False, f"At {seconds(at_obs)}, {p_obs} jobs were running at once ({names}); at most "
-                           f"{p_exp} may run at the same time.", [Finding("over-limit", "", f"Use exactly {p_exp} "
-                                                                         "workers (max_workers, or the number of "
-                                                                         "threads you start).")])
+                           f"{p_exp} may run at the same time.", [_over_limit(observed, who, p_exp)])
         if p_obs == 0:
             return Verdict(False, "None of the work was seen running.", diagnose(observed, only=RUN_FINDINGS))
         stopped = stopped_early(observed)
@@ -67,6 +66,21 @@ class Busy(Check):
                        diagnose(observed, only=MODEL_FINDINGS) or [Finding(
                            "under-limit", "", f"Run {p_exp} workers side by side: start them all before waiting, "
                            "and hand out the next job as soon as a worker is free.")])
+
+
+def _over_limit(observed: Timeline, who: list[str], limit: int) -> Finding:
+    """What to change when too many jobs ran at once, from who ran them: "use exactly k workers" only when the
+    program did have more workers than that at once."""
+    workers = set(workers_of_model(observed))
+    outside = [observed.ctx(c).label if not is_main(c) else "main" for c in who if c not in workers]
+    if outside:
+        return Finding("over-limit", "", f"The work also ran outside your workers ({', '.join(outside[:3])}): call it "
+                       "only from the workers.")
+    if peak_alive(observed) > limit:
+        return Finding("over-limit", "", f"Use exactly {limit} workers (max_workers, or the number of threads you "
+                       "start).")
+    return Finding("over-limit", "", f"Your program had no more than {limit} workers alive at once, but a worker "
+                   "ran more than one job at a time: let each worker finish one job before it takes the next.")
 
 
 __all__ = ["Busy", "busy_peak"]

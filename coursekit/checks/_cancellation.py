@@ -79,10 +79,14 @@ class Cancellation(Check):
             msg = f"{_work(missing[0])} should be cancelled at {t:g} s, when its time runs out"
             if late:
                 msg += f"; it was cancelled at {late[0][0]:g} s instead."
+                # A cancellation came, so a timeout is there already: what is off is the time given to it.
+                fix = ("Give the timeout the time limit itself, not another number (the work's own duration, "
+                       "or the limit plus a margin).")
             else:
                 msg += ", but it never was: it ran on (or was awaited to the end)."
-            fix = ("Wrap the await in `async with asyncio.timeout(seconds):` or use `await asyncio.wait_for(coro, "
-                   "seconds)`: both cancel the work when the time is up (asyncio.wait(..., timeout=...) does not).")
+                fix = ("Wrap the await in `async with asyncio.timeout(limit):` or use `await asyncio.wait_for(coro, "
+                       "limit)`, where limit is the time limit: both cancel the work when the time is up "
+                       "(asyncio.wait(..., timeout=...) does not).")
             return Verdict(False, msg, [Finding("not-cancelled", "", fix)])
         if extra:
             t, _ = extra[0]

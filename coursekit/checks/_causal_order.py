@@ -37,8 +37,14 @@ class Luck:
         if _cancel_of(observed, self.later, self.earlier) is not None:
             return Finding("cancel-not-awaited", "", f"After cancel(), await the task ({worker}) so that its "
                            "clean-up is over before you go on.")
+        instead = " instead of waiting a fixed time" if _slept(observed, self.later) > 0 else ""
+        if _still_running(observed, self.earlier.ctx, self.later.t):
+            # Waiting for a worker that never ends would hang: say so, rather than "await it".
+            return Finding("order-by-luck", "", f"{worker} was still running when {waiter} printed it, so waiting "
+                           f"for it to end would wait forever: stop it first (a sentinel, or cancel()), then make "
+                           f"{waiter} wait for it (join() it or await it){instead}.")
         return Finding("order-by-luck", "", f"Make {waiter} wait for {worker} itself (join() it, await it, or "
-                       "get its result) instead of waiting a fixed time.")
+                       f"get its result){instead}.")
 
 
 def luck(observed: Timeline, expected: Timeline) -> Luck | None:
@@ -94,15 +100,28 @@ def _cancel_of(tl: Timeline, later: Line, earlier: Line) -> dict[str, object] | 
     return None
 
 
+def _slept(tl: Timeline, later: Line) -> float:
+    """How long ``later``'s context slept before printing it (main's asyncio task counts as main)."""
+    raw = {later.ctx} | ({ev.get("id", "") for ev in tl.events if ev.get("e") == "spawn" and ev.get("main")}
+                         if is_main(later.ctx) else set())
+    return sum(float(s.get("d", 0.0)) for s in tl.sleeps if s.get("id") in raw and float(s.get("t", 0.0)) < later.t)
+
+
+def _still_running(tl: Timeline, cid: str, t: float) -> bool:
+    """Whether worker ``cid`` was still running after ``t`` and when the entry point returned."""
+    if is_main(cid):
+        return False
+    end = tl.ctx(cid).end
+    return cid in tl.alive_at_return and (end is None or end > t)
+
+
 def _why(tl: Timeline, earlier: Line, later: Line) -> str:
     waiter, worker = _who(tl, later.ctx), _who(tl, earlier.ctx)
     cancel = _cancel_of(tl, later, earlier)
     if cancel is not None:
         return f"{waiter} cancelled {worker} at {seconds(float(str(cancel.get('t', 0.0))))} and went on without " \
                "waiting for it to finish"
-    raw = {later.ctx} | ({ev.get("id", "") for ev in tl.events if ev.get("e") == "spawn" and ev.get("main")}
-                         if is_main(later.ctx) else set())
-    slept = sum(float(s.get("d", 0.0)) for s in tl.sleeps if s.get("id") in raw and float(s.get("t", 0.0)) < later.t)
+    slept = _slept(tl, later)
     if slept > 0:
         return f"{waiter} slept {seconds(slept)} instead of waiting for {worker}"
     return f"{waiter} never waits for {worker} before printing it"

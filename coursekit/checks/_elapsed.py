@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coursekit._engine import events
 from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import EPS
+from coursekit.checks._busy import busy_peak
+from coursekit.checks._calls import work_calls
 from coursekit.checks._check import OK, Check, Verdict
 from coursekit.checks._evidence import Needs
+from coursekit.checks._peak import peak_overlap
 from coursekit.checks._unfinished import unfinished
 
 if TYPE_CHECKING:
@@ -39,21 +43,47 @@ class Elapsed(Check):
             return unfinished(observed, f"{self.what} never returned, so its duration could not be measured.")
         if abs(got - want) <= EPS:
             return OK
+        whole = "The grader's whole run, which calls " + self.what if _driven(observed) else self.what
         if got > want:
-            msg = (f"{self.what} took {got:g} s of (virtual) time; the reference takes {want:g} s. The waits "
-                   "added up instead of overlapping.")
-            advice = [Finding("sequential", "", "Start all the work first (asyncio.gather, or create_task for "
-                              "each), and only then await it: awaiting each coroutine in turn runs them one after "
-                              "the other.")]
+            # "The waits added up" only when the trace shows fewer of them at once than the reference.
+            overlap = _overlap(observed), _overlap(expected)
+            added_up = 0 < overlap[0] < overlap[1]
+            msg = (f"{whole}, took {got:g} s of (virtual) time; with the reference it takes {want:g} s."
+                   if _driven(observed) else
+                   f"{self.what} took {got:g} s of (virtual) time; the reference takes {want:g} s.")
+            if added_up:
+                msg += (f" At most {overlap[0]} of its waits ran at once (the reference overlaps {overlap[1]}): "
+                        "they added up instead of overlapping.")
+                advice = [Finding("sequential", "", "Start all the work first (asyncio.gather, or create_task for "
+                                  "each), and only then await it: awaiting each coroutine in turn runs them one "
+                                  "after the other.")]
+            else:
+                advice = [Finding("slow", "", "Look for a wait the reference does not have: the work itself "
+                                  "overlapped as much as in the reference.")] if overlap[1] else []
         else:
-            msg = (f"{self.what} returned after {got:g} s of (virtual) time; the reference takes {want:g} s. "
-                   "It returned before all the work was done.")
+            msg = (f"{whole}, returned after {got:g} s of (virtual) time; with the reference it takes {want:g} s."
+                   if _driven(observed) else
+                   f"{self.what} returned after {got:g} s of (virtual) time; the reference takes {want:g} s.")
+            msg += " It returned before all the work was done."
             advice = [Finding("not-awaited", "", "Await every piece of work before returning.")]
         findings = diagnose(observed, only={"blocking-sleep", "never-awaited", "pending-task"}) or advice
         return Verdict(False, msg, findings)
 
     def __repr__(self) -> str:
         return f"Elapsed({self.what!r})"
+
+
+def _driven(tl: Timeline) -> bool:
+    """Whether the grader's driver ran the program: then the time is its whole run, not one call's."""
+    return any(ev.get("e") == events.PHASE and ev.get("name") == "main" and ev.get("driver") for ev in tl.events)
+
+
+def _overlap(tl: Timeline) -> int:
+    """The most pieces of work at once: calls of the grader's named work if recorded, else the timed sleeps."""
+    spans = [(f"{c.ctx}#{k}", c.t, c.t + c.d) for k, c in enumerate(work_calls(tl)) if c.d > 0]
+    if spans:
+        return peak_overlap(spans).most
+    return busy_peak(tl).most
 
 
 __all__ = ["Elapsed"]

@@ -60,7 +60,15 @@ class Leaks(Check):
                + "; ".join(parts) + ("; and others" if len(described) > 3 else "") + ".")
         if len(obs_nd) > len(exp_nd) and len(exp_all) > len(exp_nd):
             msg += " A thread that is not a daemon keeps the program from exiting."
-        return Verdict(False, msg, [Finding("leak", "", self.advice)])
+        return Verdict(False, msg, [Finding("leak", "", self._advice(observed, shown, len(exp_all)))])
+
+    def _advice(self, observed: Timeline, shown: list[str], expected_left: int) -> str:
+        """The grader's advice, unless every worker left is a daemon already and the advice says to make one."""
+        if not all(observed.ctx(cid).daemon for cid in shown) or "daemon" not in self.advice.lower():
+            return self.advice
+        left = {0: "none", 1: "only 1"}.get(expected_left, f"only {expected_left}")
+        return (f"{'It is a daemon' if len(shown) == 1 else 'They are daemons'} already; the reference leaves {left} "
+                "running here, so start only the workers the work needs.")
 
     def __repr__(self) -> str:
         return f"Leaks({self.what!r})"

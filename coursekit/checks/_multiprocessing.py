@@ -279,13 +279,8 @@ class SharedUpdates(Check):
                 ctx, other = _name(observed, lost.writer), _name(observed, by["id"])
                 msg = (f"Updates were lost: {ctx} read the value ({read}) at {r['t']:g} s{_at(r)}; {other} wrote "
                        f"{other_wrote} at {by['t']:g} s; then {ctx} wrote {wrote} at {w['t']:g} s{_at(w)}, over the "
-                       f"update of {other}. In all, {len(result.lost)} of {result.writes} updates were lost "
-                       "(replayed in logical-time order, whatever order the processes really ran in).")
-                unlocked = not r.get("held") or not set(r.get("held", [])) & set(w.get("held", []))
-                fix = ("Hold one lock, shared by every process, across the whole read-pause-write "
-                       "(`with lock:` around all three lines)." if unlocked else
-                       "Every process must use the same lock: create it once in the main program and pass it "
-                       "to the workers.")
+                       f"update of {other}.{_lost_in_all(accesses, result.value, result.writes)}")
+                fix = _lock_fix(r, w, by)
                 return Verdict(False, msg, [Finding("lost-update", "", fix)])
         want = _main_value(expected)
         got = _main_value(observed)
@@ -293,6 +288,49 @@ class SharedUpdates(Check):
             return Verdict(False, f"The shared value ended at {got}; it should end at {want}.",
                            [Finding("count", "", "Each worker must add its share exactly once.")])
         return OK
+
+
+def _lost_in_all(accesses: list[dict[str, Any]], final: Any, writes: int) -> str:
+    """How many updates are missing from the final value, counted from the updates themselves.
+
+    The replay's list of overwrites is not that count (one overwrite can undo several updates, and several
+    overwrites one), so the sentence is built from what each write meant to add and what the value ended at;
+    it is left out when the updates are not all the same number.
+    """
+    start: Any = 0
+    last_read: dict[str, Any] = {}
+    steps: list[Any] = []
+    for ev in sorted(accesses, key=lambda e: (float(e["t"]), int(e.get("lc", 0)), str(e.get("id", "")))):
+        op, value, ctx = ev.get("op"), ev.get("value"), str(ev.get("id", ""))
+        if op == "init":
+            start, steps = value, []
+        elif op == "read":
+            last_read[ctx] = value
+        elif op == "write" and ctx in last_read:
+            steps.append(value - last_read.pop(ctx) if _is_number(value) and _is_number(last_read[ctx]) else None)
+    if not steps or not _is_number(final) or not _is_number(start) or len(set(steps)) != 1 or not steps[0]:
+        return ""
+    missing = round((start + steps[0] * len(steps) - final) / steps[0])
+    if missing <= 0:
+        return ""
+    return (f" In all, {writes} updates were written and the value ended at {final}: {missing} of them were lost "
+            "(replayed in logical-time order, whatever order the processes really ran in).")
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _lock_fix(read: dict[str, Any], write: dict[str, Any], by: dict[str, Any]) -> str:
+    """The advice that fits the locks the trace shows held at the read, the write and the write in between."""
+    common = set(read.get("held") or []) & set(write.get("held") or [])
+    if not common:
+        return ("Hold one lock, shared by every process, across the whole read-pause-write (`with lock:` around "
+                "all three lines).")
+    if common & set(by.get("held") or []):
+        return ("The lock was let go between the read and the write, so another process wrote in between: hold it "
+                "across the whole read-pause-write, in one `with lock:` block.")
+    return "Every process must use the same lock: create it once in the main program and pass it to the workers."
 
 
 def _name(tl: Timeline, cid: str) -> str:

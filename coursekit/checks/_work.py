@@ -76,13 +76,13 @@ class Work(Check):
         if in_main and not any(by_main(expected, c) for c in want):
             kinds = sorted({KIND_WORDS.get(expected.ctx(c.ctx).kind, "worker") for c in want})
             return self._fail(f"{len(in_main)} of the {len(got)} calls ran in main itself "
-                              f"({_units(in_main)}), not in a {' or '.join(kinds)}.",
-                              f"Let the {kinds[0]}s call the work; main only hands it over and collects the "
+                              f"({_units(in_main)}), not in a {' or '.join(_one(k) for k in kinds)}.",
+                              f"Let the {kinds[0]} call the work; main only hands it over and collects the "
                               "results.")
         ref_kinds = {expected.ctx(c.ctx).kind for c in want if not by_main(expected, c)}
         wrong_kind = [c for c in got if not by_main(observed, c) and observed.ctx(c.ctx).kind not in ref_kinds]
         if ref_kinds and wrong_kind:
-            want_word = " or ".join(sorted(KIND_WORDS.get(k, k) for k in ref_kinds))
+            want_word = " or ".join(sorted(_one(KIND_WORDS.get(k, k)) for k in ref_kinds))
             c = wrong_kind[0]
             return self._fail(f"{c.unit} ran in {observed.ctx(c.ctx).label}, not in a {want_word}.",
                               f"Run the work in a {want_word}, as the exercise asks.")
@@ -99,6 +99,11 @@ class Work(Check):
                               f"runs {want_peak} at the same time.", "Hand all the work over before waiting for "
                               "any of it, and do not hold one lock around the whole of each call.")
         return OK
+
+
+def _one(plural: str) -> str:
+    """``processes`` -> ``process``, ``threads`` -> ``thread``: the words of ``KIND_WORDS`` are plural."""
+    return plural[:-2] if plural.endswith("sses") else plural.removesuffix("s")
 
 
 __all__ = ["Work", "peak"]

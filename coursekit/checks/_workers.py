@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from coursekit._engine.events import is_main
 from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
+from coursekit.checks._calls import by_main, work_calls
 from coursekit.checks._check import OK, Check, Verdict
 from coursekit.checks._evidence import Needs
 from coursekit.checks._peak import most_open
@@ -103,14 +104,13 @@ class Workers(Check):
                                     "exercise asks for.")])
         doing_exp = {s["id"] for s in exp_work if not is_main(s["id"])}
         doing_obs = {s["id"] for s in obs_work if not is_main(s["id"])}
+        doing_obs |= {c.ctx for c in work_calls(observed) if not by_main(observed, c) and c.ctx in set(obs)}
         if len(doing_obs) < len(doing_exp):
             if stopped is not None:
                 return Verdict(False, f"Your program stopped before it finished: by then {len(doing_obs)} of your "
                                f"{len(obs)} {words} had done some of the work; in the reference {len(doing_exp)} "
                                "share it.", stopped)
-            return Verdict(False, f"Only {len(doing_obs)} of your {len(obs)} {words} did any of the work; expected "
-                           f"{len(doing_exp)} to share it.", [Finding("idle-workers", "", "Give every worker its "
-                                                                     "share (its own loop over the work).")])
+            return _idle(doing_obs, obs, words, len(doing_exp))
         p_obs, p_exp = peak_alive(observed), peak_alive(expected)
         if self.together and p_obs < p_exp and stopped is not None:
             return Verdict(False, f"Your program stopped before it finished: by then at most {p_obs} of your "
@@ -121,6 +121,22 @@ class Workers(Check):
                            [Finding("sequential", "They ran one after the other.",
                                     "Start all of them first, and only then join them.")])
         return OK
+
+
+def _idle(doing: set[str], workers: list[str], words: str, want: int) -> Verdict:
+    """Fewer workers did some of the work than in the reference: said from what the trace shows them doing.
+
+    The work is seen by its pauses (its sleeps) and by calls of the grader's named work.  When no worker shows
+    any, the trace cannot say that they did nothing (work that only computes leaves no pause), only that the
+    work's pause never came in them, which is what a missing or removed pause looks like.
+    """
+    if not doing:
+        return Verdict(False, f"None of your {len(workers)} {words} reached the work's pause (its sleep); in the "
+                       f"reference {want} do.", [Finding("idle-workers", "", "Keep the given work as it is, pause "
+                                                         "included, and call it from each worker.")])
+    return Verdict(False, f"Only {len(doing)} of your {len(workers)} {words} did any of the work (reached its "
+                   f"pause or called it); expected {want} to share it.",
+                   [Finding("idle-workers", "", "Give every worker its share (its own loop over the work).")])
 
 
 __all__ = ["WORK_KINDS", "Workers", "check_work", "peak_alive", "work_sleeps", "worker_kind", "workers_of_model"]

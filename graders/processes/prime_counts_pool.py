@@ -16,6 +16,7 @@ def drive(student):
 
 
 grader = Grader(
-    checks=(checks.Runs(), checks.Returns("prime_counts()"), checks.PoolParallel()),
+    checks=(checks.Runs(), checks.Work(), checks.Returns("prime_counts()"), checks.PoolParallel()),
     driver=drive,
+    work=("count_primes",),  # each limit counted once, in the pool's workers (not by the parent)
 )

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any, NoReturn, cast
 
-from coursekit._engine import events, real
+from coursekit._engine import events, real, work
 from coursekit._engine.arguments import check_sleep
 from coursekit._engine.output import drain_partial_lines
 from coursekit._engine.probe import Probe
@@ -323,3 +323,4 @@ def install_from_environment() -> None:
     install(probe, root=False)
     probe.phase = "main"
     probe.capture_output()
+    work.install_from_environment(probe)  # the grader's named work, wrapped here too once the module is imported

@@ -243,6 +243,10 @@ class ObservedValue(multiprocessing.sharedctypes.Synchronized):  # type: ignore[
         multiprocessing.context.assert_spawning(self)
         return _rebuild_value, (self._obj, self._lock, self._ck_name)
 
+    def __repr__(self) -> str:
+        """As Python's own (``<Synchronized wrapper for c_int(100)>``): the kit's class name is not the student's."""
+        return f"<Synchronized wrapper for {self._obj}>"
+
     @property
     def value(self) -> Any:
         with _inner(self._lock):

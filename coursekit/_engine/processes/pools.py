@@ -267,7 +267,9 @@ def patch_pool(probe: Probe) -> None:
     def terminate(self: Any) -> None:
         vpool: VirtualPool = self._ck_vpool
         vpool.killed_at = clock.clock()
-        probe.emit(events.KILL, target=vpool.name, how="terminate", where=probe.where(sys._getframe(1)))
+        caller = sys._getframe(1)
+        probe.emit(events.KILL, target=vpool.name, how="terminate", where=probe.where(caller),
+                   by_with=caller.f_code.co_name == "__exit__")  # the end of `with Pool() as pool:`
         orig_terminate(self)
 
     def join(self: Any) -> None:

@@ -1,5 +1,5 @@
 """Collects results with as_completed: they come in the order the fetches finish, not in input order."""
-# expect-fail: returns, output
+# expect-fail: returns
 # expect-message: fetch_all() returned
 
 import asyncio

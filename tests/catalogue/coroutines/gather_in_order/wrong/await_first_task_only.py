@@ -1,7 +1,7 @@
 """Creates the tasks but awaits only the first one, as if it were always the slowest: the results of the others
 are read before they exist."""
-# expect-fail: runs
-# expect-message: InvalidStateError
+# expect-fail: returns
+# expect-message: fetch_all() raised InvalidStateError
 
 import asyncio
 

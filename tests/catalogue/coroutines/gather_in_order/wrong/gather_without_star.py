@@ -1,6 +1,6 @@
 """Passes the list to gather without the star: gather sees one unhashable list instead of coroutines."""
 # expect-fail: runs
-# expect-message: TypeError
+# expect-message: was never awaited
 
 import asyncio
 

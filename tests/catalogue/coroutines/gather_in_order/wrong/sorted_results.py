@@ -1,5 +1,5 @@
 """Sorts the results, as if the order did not matter: they must follow the order of the jobs."""
-# expect-fail: returns, output
+# expect-fail: returns
 # expect-message: fetch_all() returned
 
 import asyncio

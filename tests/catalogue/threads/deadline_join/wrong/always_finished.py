@@ -1,6 +1,6 @@
 """Reports every call as finished, even the ones still running at the deadline."""
 # expect-fail: returns
-# expect-message: for 'slow', run_with_deadline() returned (true, none)
+# expect-message: with a function that returns 'late' after 3 s and a deadline of 1 s, run_with_deadline() returned (true, none)
 
 
 import threading

@@ -1,6 +1,6 @@
 """Uses the truth of the value: a function that returns 0 counts as unfinished."""
 # expect-fail: returns
-# expect-message: for 'returns 0', run_with_deadline() returned (false, none)
+# expect-message: with a function that returns 0 after 0.25 s and a deadline of 1 s, run_with_deadline() returned (false, none)
 
 
 import threading

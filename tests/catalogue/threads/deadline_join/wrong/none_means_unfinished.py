@@ -1,6 +1,6 @@
 """Decides 'finished' from the value: a function that returns None counts as unfinished."""
 # expect-fail: returns
-# expect-message: for 'returns none', run_with_deadline() returned (false, none)
+# expect-message: with a function that returns none after 1 s and a deadline of 2 s, run_with_deadline() returned (false, none)
 
 
 import threading

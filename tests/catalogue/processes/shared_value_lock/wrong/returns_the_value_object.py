@@ -1,0 +1,33 @@
+"""Counts right, with one lock, but returns the shared Value object instead of the number it holds."""
+# expect-fail: returns
+# expect-message: the shared value object itself
+
+import multiprocessing
+import time
+
+
+def add_one_slowly(counter):
+    value = counter.value
+    time.sleep(0.001)
+    counter.value = value + 1
+
+
+def increment(counter, lock, times):
+    for _ in range(times):
+        with lock:
+            add_one_slowly(counter)
+
+
+def count_with_processes(n_processes=4, times=25):
+    counter = multiprocessing.Value("i", 0)
+    lock = multiprocessing.Lock()
+    workers = [multiprocessing.Process(target=increment, args=(counter, lock, times)) for _ in range(n_processes)]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join()
+    return counter
+
+
+def main():
+    print(f"counter: {count_with_processes(4, 25).value} (expected 100)")
