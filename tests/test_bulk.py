@@ -330,6 +330,17 @@ def test_exercise_selection_and_bad_arguments(tmp_path):
     assert inside.returncode != 0 and "inside" in inside.stderr
 
 
+def test_gradescope_export_lands_outside_the_course_tree_by_default(tmp_path):
+    """Without --out the zip goes to .course/ (git-ignored), never beside course.toml where it could be committed."""
+    from _course_copy import copy_course
+
+    copy = copy_course(tmp_path / "course")
+    made = course("export", "gradescope", cwd=copy)
+    assert made.returncode == 0, made.stderr
+    assert (copy / ".course" / "autograder.zip").is_file() and not list(copy.glob("*.zip"))
+    assert ".course/autograder.zip" in made.stdout
+
+
 def test_gradescope_export_grades_a_submission(tmp_path):
     made = course("export", "gradescope", "--out", str(tmp_path / "autograder.zip"))
     assert made.returncode == 0, made.stderr

@@ -205,14 +205,19 @@ def export() -> None:
 
 
 @export.command()
-@click.option("--out", "out", default="autograder.zip", show_default=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", default=None, type=click.Path(path_type=Path),
+              help="Where to write the zip (default: .course/autograder.zip in the course, which git ignores).")
 @click.option("--unsafe", is_flag=True,
               help="Let run_autograder grade even where student code would run as root; results.json records it.")
-def gradescope(out: Path, unsafe: bool = False) -> None:
+def gradescope(out: Path | None, unsafe: bool = False) -> None:
     """Build a Gradescope autograder zip (setup.sh, run_autograder, the kit and the course)."""
     from coursekit._bulk.gradescope import build_zip
 
-    names = build_zip(current_course(), out, unsafe=unsafe)
+    course = current_course()
+    if out is None:  # never in the course's own tree, where it could be committed by mistake
+        out = course.root / ".course" / "autograder.zip"
+        out.parent.mkdir(exist_ok=True)
+    names = build_zip(course, out, unsafe=unsafe)
     click.echo(f"wrote {out} ({len(names)} files): upload it as a Gradescope programming assignment's autograder")
 
 
