@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coursekit._engine.exploration import LIFO, PCT, ROUND_ROBIN, Schedule, schedules_for
 from coursekit._judge.diagnose import diagnose
 from coursekit.checks import Check, Verdict
 from coursekit.checks import _evidence as evidence
@@ -124,22 +125,56 @@ def _observe(exercise: Exercise, grader: Grader, path: Path, tie: str) -> Timeli
     return build(runner.run(spec))
 
 
-def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
-                   cache: ReferenceCache | None = None) -> ExerciseResult:
-    """Grade ``submission`` (default: the student's file in ``exercises/``) against the reference."""
-    from coursekit._judge.messages import failure_message
-    from coursekit._judge.picture import summarize, worth_drawing
-    from coursekit._view.text import picture_text
+def schedules_of(exercise: Exercise, steps: int = 0) -> tuple[Schedule, ...]:
+    """The schedules ``exercise``'s submissions are run under (``limits.schedules`` of them, at least its ties)."""
+    model = MODELS[exercise.model]
+    count = max(exercise.limits.schedules, len(model.ties))
+    return schedules_for(count, explores=model.explores, steps=steps, ties=model.ties)
 
+
+def _observe_each(exercise: Exercise, grader: Grader, path: Path, schedules: list[Schedule]) \
+        -> list[tuple[Schedule, Timeline]]:
+    """Run ``path`` under each of ``schedules``: from one import, each schedule in a forked copy of the harness
+    (``runner.RunSpec.schedules``), when there are several.  A schedule the harness did not run (one before it
+    was stopped for a busy loop) is left out; a program that ended before any schedule (it did not import)
+    gives that one run, as schedule 0's."""
+    from coursekit._judge import runner
+    from coursekit._judge.exploring import ran_under
+    from coursekit._judge.timeline import build
+
+    if len(schedules) == 1:
+        return [(schedules[0], _observe(exercise, grader, path, schedules[0].spec()))]
+    driver = (grader.path, grader.driver.__name__) if grader.driver is not None and grader.path else None
+    specs = tuple(s.spec() for s in schedules)
+    raw = runner.run(runner.RunSpec(exercise.model, path, grader.call, grader.args, specs[0], exercise.limits, driver,
+                                    grader.work, schedules=specs))
+    runs = [(s, build(fork)) for s, fork in zip(schedules, raw.forks, strict=True) if fork is not None]
+    return [(ran_under(tl, s), tl) for s, tl in runs] or [(schedules[0], build(raw))]
+
+
+def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
+                   cache: ReferenceCache | None = None, schedule: int | None = None) -> ExerciseResult:
+    """Grade ``submission`` (default: the student's file in ``exercises/``) against the reference.
+
+    The submission runs under every schedule of ``schedules_of`` (``schedule``: that one only, to replay a
+    failure), all from one import (``_observe_each``), and a check passes only if it passes under each."""
     path = submission if submission is not None else exercise.exercise_path
     grader = load_grader(exercise)
     cache = cache or _default_cache
-    ties = TIE_POLICIES[exercise.model]
-    with ThreadPoolExecutor(max_workers=len(ties) + 1) as pool:
+    planned = schedules_of(exercise)
+    if schedule is not None:
+        if not 0 <= schedule < len(planned):
+            raise GraderError(f"{exercise.id}: there is no schedule {schedule}; its schedules are 0 to "
+                              f"{len(planned) - 1} (limits.schedules in course.toml)")
+        wanted = planned[schedule]  # a PCT schedule takes its steps from the round-robin run: run that one too
+        planned = tuple(s for s in planned if s.number == schedule or (s.kind == ROUND_ROBIN and wanted.kind == PCT))
+    with ThreadPoolExecutor(max_workers=2) as pool:
         expected_f = pool.submit(cache.get, exercise, grader)
-        observed = list(pool.map(lambda tie: _observe(exercise, grader, path, tie), ties))
+        runs = _observe_each(exercise, grader, path, list(planned))
         expected = expected_f.result()
-    results = []
+    if schedule is not None:
+        runs = [(s, tl) for s, tl in runs if s.number == schedule] or runs[:1]
+    observed = [tl for _, tl in runs]
     info = run_info(observed)
     tampered = [f for tl in observed for f in diagnose(tl, only={"tamper"})][:1]
     unwritten = tampered or [f for f in diagnose(observed[0], only={"not-implemented", "syntax", "missing"})]
@@ -149,36 +184,69 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
             CheckResult(c.name, c.title, Status.FAILED, 0.0, exercise.points[c.name], message,
                         findings=tuple(f.kind for f in unwritten)) for c in grader.checks],
             info)
-    pictures: dict[str, tuple[dict[str, Any], str]] = {}
-    for check in grader.checks:
-        max_points = exercise.points[check.name]
-        failure = None
-        for tie, tl in zip(ties, observed, strict=True):
+    failures = _failures(grader.checks, runs, expected)
+    info["schedules"] = len(runs)
+    results = _results(exercise, grader, failures, expected, path)
+    observed = [tl for _, tl in runs]
+    nothing = evidence.work_missing(observed, expected)
+    if nothing or not _did_any_work(observed, expected):
+        results = _no_credit(results, expected, nothing)
+    return ExerciseResult(exercise.id, results, info)
+
+
+Failure = tuple["Schedule", "Timeline", Verdict]
+
+
+def _failures(checks: Any, runs: list[tuple[Schedule, Timeline]], expected: Timeline,
+              known: dict[str, Failure] | None = None) -> dict[str, Failure]:
+    """Each check that fails under one of ``runs`` -> the first such run and its verdict (added to ``known``)."""
+    failures = dict(known or {})
+    for check in checks:
+        for sched, tl in runs:
+            if check.shape and sched.preempts:  # explored schedules look for races, not for the run's shape
+                continue
             verdict = check.evaluate(tl, expected)
             gap = evidence.missing(check.needs, tl, expected) if verdict.passed else ""
             if gap:  # passed with nothing to judge: no vacuous credit (a failure keeps its own message)
                 verdict = Verdict(False, gap)
             if not verdict.passed:
-                failure = (tie, tl, verdict)
+                failures[check.name] = (sched, tl, verdict)
                 break
-        if failure is None:
+    return failures
+
+
+def _results(exercise: Exercise, grader: Grader, failures: dict[str, Failure], expected: Timeline,
+             path: Path) -> list[CheckResult]:
+    from coursekit._judge.exploring import replay_hint, story
+    from coursekit._judge.messages import failure_message
+    from coursekit._judge.picture import summarize, worth_drawing
+    from coursekit._view.text import picture_text
+
+    results = []
+    pictures: dict[int, tuple[dict[str, Any], str]] = {}
+    for check in grader.checks:
+        max_points = exercise.points[check.name]
+        if check.name not in failures:
             results.append(CheckResult(check.name, check.title, Status.PASSED, max_points, max_points))
             continue
-        tie, tl, verdict = failure
-        note = "" if tie == ties[0] else ("(This showed when lines due at the same moment came in the other order: "
-                                          "a correct program must be right whichever order they come in.)")
-        if tie not in pictures:  # the same run for every check that failed under this tie: draw it once
+        sched, tl, verdict = failures[check.name]
+        note = ""
+        if sched.kind == LIFO:
+            note = ("(This showed when lines due at the same moment came in the other order: a correct program "
+                    "must be right whichever order they come in.)")
+        elif sched.number > 0:
+            note = story(tl, sched, path)
+        if sched.number > 0:
+            note += "\n" + replay_hint(exercise.id, sched)
+        if sched.number not in pictures:  # the same run for every check that failed under it: draw it once
             picture = summarize(tl, expected)
             picture = picture if worth_drawing(picture) else {}  # a 0-second run: the words say more
-            pictures[tie] = (picture, picture_text(picture) if picture else "")
-        picture, drawing = pictures[tie]
+            pictures[sched.number] = (picture, picture_text(picture) if picture else "")
+        picture, drawing = pictures[sched.number]
         message = failure_message(verdict, note=note, drawing=drawing)
         results.append(CheckResult(check.name, check.title, Status.FAILED, 0.0, max_points, message,
                                    timeline=drawing, lanes=picture, findings=tuple(f.kind for f in verdict.findings)))
-    nothing = evidence.work_missing(observed, expected)
-    if nothing or not _did_any_work(observed, expected):
-        results = _no_credit(results, expected, nothing)
-    return ExerciseResult(exercise.id, results, info)
+    return results
 
 
 def _did_any_work(observed: list[Timeline], expected: Timeline) -> bool:

@@ -27,6 +27,9 @@ class ConcurrencyModel:
     """The tie policies a run is judged under; a check passes only if it passes under each.  Processes have one:
     their logical clocks are per process, so the OS, not a scheduler, orders equal moments, and a second policy
     would change nothing the kit controls."""
+    explores: bool
+    """Whether runs beyond the tie policies explore other interleavings (``coursekit._engine.exploration``):
+    threads and the ``to_thread`` workers of asyncio do; processes are ordered by the OS, not by the kit."""
     folder: str
     """The course folder whose exercises use this model by default (``course new`` reads it)."""
     plural: str
@@ -43,13 +46,14 @@ class ConcurrencyModel:
 
 
 THREADS = ConcurrencyModel("threads", worker_kind="thread", workers_word="threads", ties=("fifo", "lifo"),
-                           folder="threads", plural="threads", start_with="threading.Thread", waited_for="joined")
+                           explores=True, folder="threads", plural="threads", start_with="threading.Thread",
+                           waited_for="joined")
 PROCESSES = ConcurrencyModel("processes", worker_kind="process", workers_word="processes", ties=("fifo",),
-                             folder="processes", plural="processes", start_with="multiprocessing.Process",
-                             waited_for="joined")
+                             explores=False, folder="processes", plural="processes",
+                             start_with="multiprocessing.Process", waited_for="joined")
 COROUTINES = ConcurrencyModel("coroutines", worker_kind="task", workers_word="asyncio tasks", ties=("fifo", "lifo"),
-                              folder="coroutines", plural="tasks", start_with="asyncio.create_task (or gather)",
-                              waited_for="awaited")
+                              explores=True, folder="coroutines", plural="tasks",
+                              start_with="asyncio.create_task (or gather)", waited_for="awaited")
 
 MODELS: dict[str, ConcurrencyModel] = {m.name: m for m in (THREADS, PROCESSES, COROUTINES)}
 """Every model by name, in course order."""

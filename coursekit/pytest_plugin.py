@@ -32,10 +32,33 @@ CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI")
 """Set in a CI job: its log is read later and whole, so every check keeps its own failure section there."""
 
 
+schedule_key = pytest.StashKey[int | None]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("coursekit", "course exercises")
+    group.addoption("--schedule", type=int, default=None, dest="coursekit_schedule", metavar="N",
+                    help="grade under schedule N only: replay the schedule a failure names")
+    parser.addini("coursekit_schedule", "grade under this schedule only (as --schedule)", default="")
+
+
+def _schedule_option(config: pytest.Config) -> int | None:
+    value: int | None = config.getoption("coursekit_schedule")
+    if value is None:
+        ini = str(config.getini("coursekit_schedule") or "").strip()
+        if ini and not ini.isdigit():
+            raise pytest.UsageError(f"coursekit_schedule = {ini!r} in the pytest settings must be a whole number")
+        value = int(ini) if ini else None
+    if value is not None and value < 0:
+        raise pytest.UsageError(f"--schedule {value}: schedules are numbered from 0")
+    return value
+
+
 def pytest_configure(config: pytest.Config) -> None:
     root = find_root(Path(str(config.rootpath)))
     config.stash[course_key] = load_course(root) if root is not None else None
     config.stash[cache_key] = ReferenceCache()
+    config.stash[schedule_key] = _schedule_option(config)
     config.addinivalue_line("markers", "exercise(id): a check of a registered course exercise")
 
 
@@ -138,7 +161,8 @@ class ExerciseFile(pytest.File):
     def result(self) -> ExerciseResult:
         if self._result is None:
             try:
-                self._result = grade_exercise(self.exercise, self.path, cache=self.config.stash[cache_key])
+                self._result = grade_exercise(self.exercise, self.path, cache=self.config.stash[cache_key],
+                                              schedule=self.config.stash[schedule_key])
             except GraderError as exc:
                 self.grader_error = str(exc)
                 raise

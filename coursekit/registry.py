@@ -83,6 +83,13 @@ class Limits:
     memory_mb: int = 1024  # address space each process of a run may use, in MiB (past it, allocations fail)
     max_events: int = 20_000  # printed lines and other events; past that, the run is a flood
     output_kb: int = 4096  # bytes a run may write to a file (stdout included)
+    schedules: int = 6
+    """Schedules a submission is run under (``coursekit._engine.exploration``): first-come and last-come ties,
+    then, for threads and asyncio, round robin and seeded PCT schedules; a check passes only under every one."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.schedules, bool) or not isinstance(self.schedules, int) or not 1 <= self.schedules <= 64:
+            raise ValueError(f"limit 'schedules' must be a whole number from 1 to 64, not {self.schedules!r}")
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], where: str) -> Limits:

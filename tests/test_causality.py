@@ -86,3 +86,46 @@ def test_sync_events_do_not_count_toward_the_event_limit(tmp_path: Path) -> None
     assert not flooded
     assert writer.position() == 11
     assert len(read_events(writer.path_of(__import__("os").getpid()))) == 11
+
+
+_QUEUE_JOIN = '''
+import asyncio
+
+
+async def consumer(name, queue, delay):
+    while True:
+        item = await queue.get()
+        await asyncio.sleep(delay)
+        print(f"{name} handled {item}")
+        queue.task_done()
+        print(f"{name} marked {item} done")
+
+
+async def main():
+    queue = asyncio.Queue()
+    for item in range(2):
+        queue.put_nowait(item)
+    workers = [asyncio.create_task(consumer("fast", queue, 1)), asyncio.create_task(consumer("slow", queue, 2))]
+    await asyncio.sleep(WAIT)
+    await queue.join()
+    print("all handled")
+    for worker in workers:
+        worker.cancel()
+    await asyncio.gather(*workers, return_exceptions=True)
+'''
+
+
+@pytest.mark.parametrize("wait", [0, 5], ids=["join-waits", "join-after-the-work"])
+def test_asyncio_queue_task_done_happens_before_join_returns(tmp_path: Path, wait: int) -> None:
+    # Two consumers: fast's task_done() at 1 s is not the one that wakes join() (slow's, at 2 s, is), and with
+    # WAIT = 5 join() does not wait at all; either way every task_done() before join() returns is its cause.
+    path = tmp_path / "queue_join.py"
+    path.write_text(_QUEUE_JOIN.replace("WAIT", str(wait)))
+    tl = _timeline("coroutines", path)
+    done = _line(tl, "all handled")
+    assert of(tl).complete
+    assert happens_before(tl, _line(tl, "fast handled 0"), done)
+    assert happens_before(tl, _line(tl, "slow handled 1"), done)
+    # the edge starts at task_done(): what a consumer does after it is not ordered before join() returns
+    assert not happens_before(tl, _line(tl, "fast marked 0 done"), done)
+    assert not happens_before(tl, done, _line(tl, "fast handled 0"))

@@ -518,5 +518,6 @@ def test_a_reference_that_behaves_differently_from_run_to_run_is_reported(tmp_pa
     problems = judge_determinism(exercise)
     assert len(problems) == 1
     assert problems[0].startswith("threads/ping: the reference solution does not behave the same from run to run "
-                                  "(fifo ties; printed line 2: 'pong 1' at ")
+                                  "(under schedule 0 (threads due at the same moment ran first-come); printed line 2: "
+                                  "'pong 1' at ")
     assert "unseeded randomness" in problems[0] and "timing" in problems[0].split("tell the runs apart")[0]

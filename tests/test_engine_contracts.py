@@ -24,7 +24,8 @@ def test_the_writer_refuses_an_unknown_event_kind(tmp_path):
 
 
 def test_every_kind_has_a_typed_definition_and_the_judge_documents_it():
-    assert set(events.EVENT_TYPES) == events.EVENT_KINDS and len(events.EVENT_KINDS) == 24  # with work and sync
+    # with work, sync, preempt and schedule
+    assert set(events.EVENT_TYPES) == events.EVENT_KINDS and len(events.EVENT_KINDS) == 26
     doc = (ENGINE.parent / "_judge" / "timeline.py").read_text(encoding="utf-8").split('"""')[1]
     assert [kind for kind in sorted(events.EVENT_KINDS) if f"``{kind}``" not in doc] == []
 

@@ -241,3 +241,254 @@ def test_work_done_by_main_is_recorded_as_main(tmp_path):
             print([square(n) for n in (1, 2)])
     """, ("square",))
     assert calls == [("1", "main"), ("2", "main")]
+
+
+# -- queue-fed workers take items in logical-time order (the arbiter) --------------------------------------------
+SHARED_QUEUE_WORKERS = """
+    import multiprocessing, queue, time
+    def worker(q, name):
+        while True:
+            {take}
+            time.sleep(0.5)
+            print(f"{{name}} did {{n}}")
+    def main():
+        q = multiprocessing.Queue()
+        ps = [multiprocessing.Process(target=worker, args=(q, f"w{{i}}")) for i in range(3)]
+        {before}
+        for p in ps: p.start()
+        {after}
+        for p in ps: p.join()
+        print("done")
+"""
+
+
+def _shared_queue_lines(tmp_path: Path, take: str, before: str = "pass",
+                        after: str = "pass") -> list[tuple[float, str]]:
+    tl = observe(tmp_path, SHARED_QUEUE_WORKERS.format(take=take, before=before, after=after))
+    assert not tl.problems, tl.problems
+    return sorted((x.t, x.text) for x in tl.lines)
+
+
+def test_workers_on_one_queue_take_items_in_logical_time_order(tmp_path):
+    # A sleep costs no real time, so the first worker to start used to drain the queue (4 of 6 items, 2 s); on
+    # logical time each worker takes the next item when it asks, earliest clock first: two each, 1 s in all.
+    take = "n = q.get()\n            if n is None: return"
+    puts = "for n in range(6): q.put(n)\n        for p in ps: q.put(None)"
+    expected = [(0.5, "w0 did 0"), (0.5, "w1 did 1"), (0.5, "w2 did 2"),
+                (1.0, "done"), (1.0, "w0 did 3"), (1.0, "w1 did 4"), (1.0, "w2 did 5")]
+    for _ in range(2):
+        assert _shared_queue_lines(tmp_path, take, after=puts) == expected
+
+
+def test_get_nowait_sees_what_logical_time_says_is_there(tmp_path):
+    # Workers that stop on Empty: an item put before they asked is there on logical time, whether or not the
+    # queue's feeder thread has delivered it yet; so each worker takes two items, on every run.
+    take = "try:\n                n = q.get_nowait()\n            except queue.Empty:\n                return"
+    puts = "for n in range(6): q.put(n)"
+    expected = [(0.5, "w0 did 0"), (0.5, "w1 did 1"), (0.5, "w2 did 2"),
+                (1.0, "done"), (1.0, "w0 did 3"), (1.0, "w1 did 4"), (1.0, "w2 did 5")]
+    for _ in range(2):
+        assert _shared_queue_lines(tmp_path, take, before=puts) == expected
+        assert _shared_queue_lines(tmp_path, take, after=puts) == expected
+
+
+def test_empty_is_decided_on_logical_time(tmp_path):
+    take = "if q.empty(): return\n            n = q.get()"
+    puts = "for n in range(6): q.put(n)"
+    expected = [(0.5, "w0 did 0"), (0.5, "w1 did 1"), (0.5, "w2 did 2"),
+                (1.0, "done"), (1.0, "w0 did 3"), (1.0, "w1 did 4"), (1.0, "w2 did 5")]
+    assert _shared_queue_lines(tmp_path, take, after=puts) == expected
+
+
+def test_a_worker_left_waiting_on_a_queue_is_still_a_deadlock(tmp_path):
+    # One sentinel for two workers: one of them waits forever on the queue, and main in join().  The arbiter
+    # must not hide that behind its own waiting: it is reported as a deadlock, within the stall time.
+    tl = observe(tmp_path, SHARED_QUEUE_WORKERS.format(
+        take="n = q.get()\n            if n is None: return", before="pass",
+        after="for n in range(4): q.put(n)\n        q.put(None)"), stall_s=1.0)
+    assert any(p["kind"] == "deadlock" for p in tl.problems)
+    assert sorted((x.t, x.text) for x in tl.lines)[:3] == [(0.5, "w0 did 0"), (0.5, "w1 did 1"), (0.5, "w2 did 2")]
+    assert tl.status["wall_s"] < 15
+
+
+def test_wall_clocks_follow_logical_time_and_sleep_pickles(tmp_path):
+    # datetime.now() and time.strftime() read the system clock in C; in every process of the tree they follow
+    # the logical clock.  time.sleep itself goes to a pool worker by reference, as the real one does.
+    tl = observe(tmp_path, """
+        import datetime, multiprocessing, time
+        def child():
+            a, s = datetime.datetime.now(), time.localtime()
+            time.sleep(2)
+            b = datetime.datetime.now()
+            print(f"child waited {(b - a).total_seconds():.1f} s")
+            print(f"struct moved {time.mktime(time.localtime()) - time.mktime(s):.0f} s")
+        def main():
+            t0 = datetime.datetime.now()
+            with multiprocessing.Pool(2) as pool:
+                pool.apply_async(time.sleep, (1,)).get()
+            for method in ("fork", "spawn"):
+                p = multiprocessing.get_context(method).Process(target=child)
+                p.start(); p.join()
+            print(f"main took {(datetime.datetime.now() - t0).total_seconds():.1f} s")
+    """)
+    assert not tl.problems and not tl.crashes
+    assert sorted((x.t, x.text) for x in tl.lines) == [
+        (3.0, "child waited 2.0 s"), (3.0, "struct moved 2 s"), (5.0, "child waited 2.0 s"), (5.0, "main took 5.0 s"),
+        (5.0, "struct moved 2 s")]
+
+
+def test_a_timeout_on_a_pool_call_is_counted_on_logical_time(tmp_path):
+    # The call sleeps 1 s, which costs no real time: a real timeout of 0.5 s never expired, and the result came
+    # at 1 s.  The real program gives up at 0.5 s; so must the observed one, for futures and for AsyncResult.
+    tl = observe(tmp_path, """
+        import concurrent.futures, multiprocessing, time
+        def slow(x):
+            time.sleep(1)
+            return x
+        def main():
+            with concurrent.futures.ProcessPoolExecutor(2) as ex:
+                f = ex.submit(slow, 1)
+                try:
+                    print("got", f.result(timeout=0.5))
+                except concurrent.futures.TimeoutError:
+                    print("gave up")
+                print("then", f.result(timeout=5))
+            with multiprocessing.Pool(2) as pool:
+                r = pool.apply_async(slow, (2,))
+                try:
+                    print("got", r.get(timeout=0.25))
+                except multiprocessing.TimeoutError:
+                    print("gave up")
+                r.wait(0.25)
+                print("ready", r.ready())
+                print("then", r.get(timeout=5))
+    """)
+    assert [(x.t, x.text) for x in tl.lines] == [
+        (0.5, "gave up"), (1.0, "then 1"), (1.25, "gave up"), (1.5, "ready False"), (2.0, "then 2")]
+
+
+def test_events_barriers_conditions_and_semaphores_carry_logical_time(tmp_path):
+    # Children woken by an event set at 2.1 s go on at 2.1 s (they printed at 0.1 s); a barrier lets every party
+    # through when the last arrives (main waited 9.57 s and printed at 0 s); a notify reaches a waiter that was
+    # logically waiting already, even if it came first in real time; an acquire happens after its release.
+    source = """
+        import multiprocessing, time
+        def waiter(ev, name):
+            time.sleep(0.1)
+            ev.wait()
+            print(f"{name} woken")
+        def party(b, d):
+            time.sleep(d)
+            b.wait()
+            print(f"party {d} through")
+        def cwaiter(c):
+            with c:
+                c.wait()
+            print("cond woken")
+        def semw(s):
+            s.acquire()
+            print("sem acquired")
+        def main():
+            ev = multiprocessing.Event()
+            ps = [multiprocessing.Process(target=waiter, args=(ev, f"w{i}")) for i in range(2)]
+            for p in ps: p.start()
+            time.sleep(2.1); ev.set()
+            for p in ps: p.join()
+            b = multiprocessing.Barrier(3)
+            ps = [multiprocessing.Process(target=party, args=(b, d)) for d in (1, 3)]
+            for p in ps: p.start()
+            time.sleep(9.57); b.wait(); print("main through")
+            for p in ps: p.join()
+            c = multiprocessing.Condition()
+            p = multiprocessing.Process(target=cwaiter, args=(c,)); p.start()
+            time.sleep(1)
+            while True:
+                with c:
+                    c.notify_all()
+                p.join(0.5)
+                if not p.is_alive(): break
+            s = multiprocessing.Semaphore(0)
+            p = multiprocessing.Process(target=semw, args=(s,)); p.start()
+            time.sleep(1); s.release(); p.join()
+            print("end")
+    """
+    for _ in range(2):
+        tl = observe(tmp_path, source)
+        assert not tl.problems and not tl.crashes
+        assert sorted((x.t, x.text) for x in tl.lines) == [
+            (2.1, "w0 woken"), (2.1, "w1 woken"), (11.67, "main through"), (11.67, "party 1 through"),
+            (11.67, "party 3 through"), (12.67, "cond woken"), (13.67, "end"), (13.67, "sem acquired")]
+
+
+def test_lines_printed_in_pool_calls_are_placed_on_the_pool_schedule(tmp_path):
+    # Four calls of 1 s on two workers: the third and fourth start at 1 s, so what they print comes at 2 s
+    # (it came at 1 s, the call's own relative time, for every call).
+    tl = observe(tmp_path, """
+        import concurrent.futures, multiprocessing, time
+        def work(n):
+            time.sleep(1)
+            print(f"call {n} done")
+            return n
+        def main():
+            with multiprocessing.Pool(2) as pool:
+                print(pool.map(work, range(4), chunksize=1))
+            with concurrent.futures.ProcessPoolExecutor(2) as ex:
+                print(list(ex.map(work, range(4, 8))))
+    """)
+    assert sorted((x.t, x.text) for x in tl.lines) == [
+        (1.0, "call 0 done"), (1.0, "call 1 done"), (2.0, "[0, 1, 2, 3]"), (2.0, "call 2 done"), (2.0, "call 3 done"),
+        (3.0, "call 4 done"), (3.0, "call 5 done"), (4.0, "[4, 5, 6, 7]"), (4.0, "call 6 done"), (4.0, "call 7 done")]
+
+
+def test_a_joinable_queue_join_returns_when_the_last_task_is_done(tmp_path):
+    # Daemon workers, no sentinels: main's q.join() returns at the last task_done() (1 s), not at once.
+    tl = observe(tmp_path, """
+        import multiprocessing, time
+        def worker(q):
+            while True:
+                n = q.get()
+                time.sleep(0.5)
+                print(f"did {n}")
+                q.task_done()
+        def main():
+            q = multiprocessing.JoinableQueue()
+            ps = [multiprocessing.Process(target=worker, args=(q,), daemon=True) for _ in range(3)]
+            for p in ps: p.start()
+            for n in range(6): q.put(n)
+            q.join()
+            print("all done")
+    """)
+    assert sorted((x.t, x.text) for x in tl.lines) == [
+        (0.5, "did 0"), (0.5, "did 1"), (0.5, "did 2"), (1.0, "all done"), (1.0, "did 3"), (1.0, "did 4"),
+        (1.0, "did 5")]
+
+
+def test_a_managers_objects_take_calls_in_logical_time_order(tmp_path):
+    # A manager.list()'s appends came in real order (the children's sleeps cost no real time), and an Event
+    # proxy's waiters woke at their own time; on logical time the appends come by the appenders' clocks and
+    # the waiters wake when the event is set.
+    source = """
+        import multiprocessing, time
+        def record(log, i):
+            time.sleep(0.4 * i)
+            log.append(i)
+        def waiter(ev, name):
+            time.sleep(0.1)
+            ev.wait()
+            print(f"{name} woken")
+        def main():
+            with multiprocessing.Manager() as manager:
+                log = manager.list()
+                procs = [multiprocessing.Process(target=record, args=(log, i)) for i in (2, 1, 3)]
+                for p in procs: p.start()
+                for p in procs: p.join()
+                print(list(log))
+                ev = manager.Event()
+                procs = [multiprocessing.Process(target=waiter, args=(ev, f"w{i}")) for i in range(2)]
+                for p in procs: p.start()
+                time.sleep(2.1); ev.set()
+                for p in procs: p.join()
+    """
+    for _ in range(2):
+        tl = observe(tmp_path, source)
+        assert sorted((x.t, x.text) for x in tl.lines) == [(1.2, "[1, 2, 3]"), (3.3, "w0 woken"), (3.3, "w1 woken")]

@@ -1,12 +1,17 @@
 """Fidelity: small programs of the kind students and instructors write, run under the kit and compared with what
 Python does for real.
 
-Each program was run once for real (``python prog.py`` with a ``print`` that notes the time): its golden lines below
-are that run's output, each with its time rounded to 0.1 s.  The test runs the program under the kit (virtual
-time, no real sleeping) and expects the same lines, in the same order, at the same rounded times.  Every case here
-failed before the engine change it is named after (issue 16: wall clocks, pickling the replaced functions, ties
-between a long sleep and a chain of short ones, ``as_completed`` and ``wait`` over sets, ``ThreadPool``, whose
-handler thread waits in a real ``select``).
+Two parts.  The cases written out below are the ones each engine change of issue 16 was made for (wall clocks,
+pickling the replaced functions, ties between a long sleep and a chain of short ones, ``as_completed`` and
+``wait`` over sets, ``ThreadPool``, whose handler thread waits in a real ``select``): their golden lines are a
+real run's output, each time rounded to 0.1 s, and the kit must print exactly those.
+
+The suite (``tests/fidelity/<model>/*.py``, docs-like examples of every primitive of the three models) has a
+golden file per program, recorded from real runs by ``benchmarks/fidelity.py --record`` (real seconds since
+``main()`` began, and how ``main()`` ended).  Each test runs one program under the kit only (virtual time: no
+real waiting here) and asks for the same lines in the same order, each within 0.1 s or 10 % of its real time,
+and the same ending (``tests/fidelity/suite.py``).  Where the kit is known to differ, the test is an expected
+failure whose reason names the cause; a strict one turns red the day the cause is fixed, so that the mark goes.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from fidelity import suite
 
 from coursekit._judge import runner
 from coursekit._judge.timeline import build
@@ -248,3 +254,135 @@ def test_as_completed_over_a_set_of_coroutines_is_the_same_on_every_python(tmp_p
     [6, 0, 1, 3, 7, 2, 5, 4] on 3.12.1); the kit makes the tasks in the order of the coroutines' arguments."""
     assert under_kit(tmp_path, "coroutines", AC_TIE) == [(1.0, "[0, 1, 2, 3, 4, 5, 6, 7]")]
 
+
+# -- the suite: tests/fidelity/<model>/<name>.py against its golden real run -----------------------------------
+
+KNOWN_DIFFERENCES = {  # program -> why the kit's run differs from the real one (each a strict expected failure)
+    "processes/pool_imap":
+        "Pool.imap_unordered hands out every result at the end of the slowest call (0.6 s) instead of each at "
+        "the end of its own (0.4, 0.5, 0.6 s); the ordered imap is right (coursekit/_engine/processes/pools.py)",
+    "processes/joinable_queue":
+        "main's join() now returns at the last task_done() (0.5 s), but its line and the worker's last line share "
+        "that logical time and the timeline lists the main program's line first (real: the worker's first)",
+}
+NOT_DETERMINISTIC = {  # program -> why the kit's own runs differ from one another (issue 11): not strict
+    "processes/pool_apply_async":
+        "issue 16 item 5 (the parent's side): apply_async callbacks, run by the pool's result-handler thread in "
+        "the parent, print at 0 s instead of when their call ends (0.1 s, 0.3 s), in an order that changes "
+        "from run to run",
+    "processes/value_array_lock":
+        "issue 11 / item 6 for locks: processes take a multiprocessing lock in real order, not in logical-time "
+        "order (a child whose sleeps cost no real time takes it first), so later acquires are pushed to its "
+        "release times: main ends at 0.2-0.4 s from run to run instead of 0.15 s (and once the lock-guarded "
+        "counter read 11 instead of 12)",
+    "processes/manager_dict":
+        "issue 16 item 4 for Manager proxies: a manager.list() gets its appends in real order, not in "
+        "logical-time order [1, 2, 3]; the order changes from run to run",
+    "processes/lock_between_processes":
+        "issue 11 / item 6 for locks: which waiting process takes the multiprocessing lock follows real order; "
+        "about one kit run in four lets process 2 in before process 1",
+}
+
+
+def _suite_params() -> list[object]:
+    params: list[object] = []
+    for path in suite.programs():
+        pid = suite.program_id(path)
+        marks: list[pytest.MarkDecorator] = []
+        if pid in KNOWN_DIFFERENCES:
+            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[pid]))
+        elif pid in NOT_DETERMINISTIC:
+            marks.append(pytest.mark.xfail(strict=False, reason=NOT_DETERMINISTIC[pid]))
+        params.append(pytest.param(path, id=pid, marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("path", _suite_params())
+def test_a_program_behaves_under_the_kit_as_it_did_for_real(path):
+    real, kit = suite.load_golden(path), suite.under_kit(path)
+    assert suite.differences(real, kit) == [], f"{suite.program_id(path)}: the kit's run differs from the real one"
+
+
+def test_the_suite_covers_every_model_and_primitive_with_real_recordings():
+    """At least 40 programs; every one has a golden real run (and every golden a program); the recordings are
+    short; and each primitive the issue lists is used by some program of its model."""
+    progs = suite.programs()
+    assert len(progs) >= 40
+    goldens = {p.with_suffix("") for model in suite.MODELS for p in (suite.HERE / model).glob("*.json")}
+    assert goldens == {p.with_suffix("") for p in progs}
+    import json
+
+    recorded = [json.loads(suite.golden_path(p).read_text(encoding="utf-8")) for p in progs]
+    assert all(g["program"] == suite.program_id(p) for g, p in zip(recorded, progs, strict=True))
+    assert all(0 < g["real_s"] < 3.5 for g in recorded), [(g["program"], g["real_s"]) for g in recorded]
+    assert sum(g["run"]["ended_at"] for g in recorded) < 60  # main()'s real seconds, interpreter starts aside
+    assert all(g["run"]["ending"].startswith("returned") for g in recorded)
+    uses = {
+        "threads": ["Thread(", "Lock()", "RLock()", "Condition()", "Semaphore(", "BoundedSemaphore(", "Event()",
+                    "Barrier(", "Timer(", "local()", "queue.Queue(", "LifoQueue()", "PriorityQueue()",
+                    "SimpleQueue()", "as_completed(", "wait(futures", ".map(", "result(timeout=", "ThreadPool(",
+                    "datetime.now()"],
+        "coroutines": ["gather(", "wait_for(", "timeout(", "TaskGroup()", "Queue(", "Semaphore(", "Event()",
+                       "Condition()", "Lock()", "as_completed(", "to_thread(", "shield(", "call_later(",
+                       "run_in_executor("],
+        "processes": ["Process(", "Pool(", ".map(", ".imap(", "apply_async(", "ProcessPoolExecutor(", "mp.Queue(",
+                      "Pipe(", "Value(", "Array(", "get_lock()", "Manager()"],
+    }
+    for model, names in uses.items():
+        text = "\n".join(p.read_text(encoding="utf-8") for p in progs if suite.model_of(p) == model)
+        assert [n for n in names if n not in text] == [], model
+
+
+def test_the_comparison_holds_each_line_to_0_1_s_or_10_percent_and_to_the_order_and_the_ending():
+    real = suite.Run([(0.5, "a"), (2.0, "b")], "returned None", 2.0)
+
+    def kit(lines, ending="returned None", ended_at=2.0):
+        return suite.Run(lines, ending, ended_at)
+
+    assert suite.differences(real, kit([(0.6, "a"), (2.2, "b")])) == []  # 0.1 s, then 10 % of 2 s
+    assert suite.differences(real, kit([(0.62, "a"), (2.0, "b")])) == ["line 1 'a': real at 0.50 s, kit at 0.62 s"]
+    assert suite.differences(real, kit([(0.5, "a"), (2.25, "b")]))[0].startswith("line 2 'b'")
+    assert suite.differences(real, kit([(0.5, "b"), (2.0, "a")]))[0].startswith("line 1: real 'a'")
+    assert "2 lines for real, 1 under the kit" in suite.differences(real, kit([(0.5, "a")]))[0]
+    assert suite.differences(real, kit([(0.5, "a"), (2.0, "b")], "raised ValueError")) == [
+        "ending: real 'returned None', kit 'raised ValueError'"]
+    assert suite.differences(real, kit([(0.5, "a"), (2.0, "b")], ended_at=2.5)) == [
+        "main() ended: real at 2.00 s, kit at 2.5 s"]
+
+
+def test_both_sides_read_the_same_ending(tmp_path):
+    """How main() ended, as the golden and the kit's run say it: main's exception (not a worker's) and when.
+    The real side is run without any sleep (an interpreter's start, no waiting)."""
+    path = tmp_path / "prog.py"
+    path.write_text(textwrap.dedent("""\
+        import threading
+        import time
+
+
+        def main():
+            t = threading.Thread(target=lambda: print("worker"))
+            t.start()
+            t.join()
+            print("main")
+            time.sleep(0.0)
+            raise KeyError("late")
+    """), encoding="utf-8")
+    kit = suite.under_kit(path, model="threads")
+    real, _ = suite.for_real(path)
+    assert [text for _, text in kit.lines] == [text for _, text in real.lines] == ["worker", "main"]
+    assert kit.ending == real.ending == "raised KeyError"
+    assert kit.ended_at == 0.0
+    assert suite.differences(real, kit) == []
+
+
+def test_the_benchmark_prints_the_fidelity_figure_per_model():
+    """``benchmarks/fidelity.py`` (here on the golden runs, so without real waiting) says how many behave the same."""
+    import subprocess
+    import sys
+
+    root = suite.HERE.parent.parent
+    out = subprocess.run([sys.executable, str(root / "benchmarks" / "fidelity.py"), "--golden", "-k", "thread_local"],
+                         capture_output=True, text=True, check=True, cwd=root, timeout=120).stdout
+    assert "same  threads/thread_local" in out
+    assert "threads: 1 of 1 programs behave the same" in out
+    assert "all: 1 of 1 programs behave the same" in out

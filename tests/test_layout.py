@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, str], ...] = (
 # process-independent modules (the trace format, the event contracts, the replay of shared values), never the
 # patches that only make sense inside a student's interpreter.
 ENGINE_PURE = ("coursekit._engine.trace", "coursekit._engine.events", "coursekit._engine.replay",
-               "coursekit._engine.processes.schedule")
+               "coursekit._engine.processes.schedule", "coursekit._engine.exploration")
 ALLOWED: dict[str, tuple[str, ...]] = {
     "engine": ("coursekit.models",),
     "data": ("coursekit.models", "coursekit.registry", "coursekit.results"),

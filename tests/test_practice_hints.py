@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from coursekit._bulk.gradebook import _exercise_feedback
 from coursekit._judge.diagnose import FINDING_KINDS
+from coursekit._judge.messages import CHECK_FINDING_KINDS
 from coursekit._practice import hints
 from coursekit.cli import main
 from coursekit.grading import grade_exercise, load_grader
@@ -79,5 +80,5 @@ def test_course_hint_follows_the_last_check(course):
 def test_every_hints_for_key_names_a_check_or_a_finding_kind():
     for ex in COURSE.exercises:
         checks = [c.name for c in load_grader(ex).checks]
-        assert hints.unknown_keys(ex, checks, FINDING_KINDS) == [], ex.id
+        assert hints.unknown_keys(ex, checks, (*FINDING_KINDS, *CHECK_FINDING_KINDS)) == [], ex.id
     assert any(ex.hints_for for ex in COURSE.exercises)

@@ -256,3 +256,32 @@ def test_grade_help_shows_both_forms(monkeypatch):
     assert "merge" in text and "SUBMISSIONS" in text and "--shard" in text and "--out" in text
     merge = CliRunner().invoke(main, ["grade", "merge", "--help"]).output
     assert "SHARD_RESULTS..." in merge
+
+
+def test_a_regrade_is_counted_to_regrade_not_reused_when_shards_are_merged():
+    # Two shards: one file graded, one reused from the cache, one the machine failed to run (a regrade, handed in
+    # by two students in different shards: one file).  The merge counts as one unsharded run does.
+    import dataclasses
+
+    from coursekit._bulk.shards import _rebuild
+    from coursekit.registry import load_course
+    from coursekit.results import CheckResult, ExerciseResult, Status
+
+    ex = "threads/numbers_letters_threads"
+
+    def entry(student: str, how: str, key: str, run_info: dict[str, object]) -> dict[str, object]:
+        result = ExerciseResult(ex, [CheckResult("runs", "runs", Status.ERROR, 0.0, 1.0, "")], run_info)
+        return {"student": student, "source": student, "notes": [], "rejected": {}, "files": {ex: key},
+                "seconds": 0.0, "exercises": {ex: {"how": how, "key": key, "result": result.to_dict()}}}
+
+    def shard(*students: dict[str, object]) -> dict[str, object]:
+        return {"exercises": [{"id": ex, "limits": {}}], "notes": [], "students": list(students)}
+
+    course_ = load_course(ROOT)
+    limits = dataclasses.asdict(course_.get(ex).limits)
+    shards = [shard(entry("ann", "graded", "k1", {}), entry("bob", "regrade", "k3", {"regrade": True})),
+              shard(entry("cid", "cached", "k2", {}), entry("dan", "regrade", "k3", {"regrade": True}))]
+    for m in shards:
+        m["exercises"][0]["limits"] = limits
+    result = _rebuild(course_, [(Path(f"s{k}"), m) for k, m in enumerate(shards)])  # type: ignore[misc]
+    assert (result.regrades, result.reused, result.graded) == (1, 1, 2)

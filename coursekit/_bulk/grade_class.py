@@ -47,6 +47,7 @@ class StudentResult:
     submission: Submission
     exercises: dict[str, ExerciseResult] = field(default_factory=dict)
     how: dict[str, str] = field(default_factory=dict)  # exercise id -> graded | cached | not submitted | rejected
+    # | regrade (the machine failed the run: graded again next time) | error
     seconds: float = 0.0
     keys: dict[str, str] = field(default_factory=dict)  # exercise id -> cache key of the verdict (graded files only)
 
@@ -65,6 +66,7 @@ class ClassResult:
     graded: int = 0
     reused: int = 0
     internal_errors: int = 0
+    regrades: int = 0  # files not gradable this time (the machine failed their run): never cached, graded again
     seconds: float = 0.0
     roster: tuple[str, ...] = ()  # every student id intake found, graded here or not (sorted)
     unsafe: bool = False  # graded with --unsafe: student code may have run as root
@@ -187,6 +189,8 @@ def grade_class(course: Course, submissions: Path, out: Path, *, jobs: int | Non
                                        unsafe=unsafe))
         except IsolationRefused as exc:
             raise BulkError(str(exc)) from None
+        except runner.InfrastructureError as exc:  # the trial run itself: nothing can be graded on this machine now
+            raise BulkError(f"The grading machine could not run a trial program ({exc}); try again.") from None
         try:
             _grade_all(todo, keys, verdicts, cache_dir, jobs or os.cpu_count() or 1, result, progress)
         finally:
@@ -234,13 +238,48 @@ def _write_cache(path: Path, result: ExerciseResult, seconds: float) -> None:
     os.replace(tmp, path)
 
 
+REFERENCE_ATTEMPTS = 3
+
+
+def _regrade(ex: Exercise, grader: Grader, why: str) -> ExerciseResult:
+    """Not gradable this time (the machine failed the run): no points, no verdict, never cached."""
+    message = ("Not graded yet: the grading machine failed during this run, which is not your fault and says "
+               "nothing about your program. This file will be graded again.")
+    return ExerciseResult(ex.id, [
+        CheckResult(c.name, c.title, Status.ERROR, 0.0, ex.points[c.name], message) for c in grader.checks],
+        {"regrade": True, "infrastructure": why[:500]})
+
+
+def _references_first(todo: list[str], keys: dict[str, tuple[Exercise, Path]], graders: dict[str, Grader],
+                      references: ReferenceCache) -> dict[str, str]:
+    """Run the reference solution of every exercise to grade, one at a time and before any student's run (so
+    that no student's run shares the machine with it), retrying a run the machine failed.  Returns, for each
+    exercise whose reference the machine failed every time, why; a reference that fails by itself is the
+    instructor's to fix (``BulkError``)."""
+    unavailable: dict[str, str] = {}
+    for ex in {keys[key][0].id: keys[key][0] for key in todo}.values():
+        for attempt in range(REFERENCE_ATTEMPTS):
+            try:
+                references.get(ex, graders[ex.id])
+                break
+            except runner.InfrastructureError as exc:
+                if attempt == REFERENCE_ATTEMPTS - 1:
+                    unavailable[ex.id] = f"the reference solution could not be run: {exc}"
+            except GraderError as exc:
+                raise BulkError(str(exc)) from None
+    return unavailable
+
+
 def _grade_all(todo: list[str], keys: dict[str, tuple[Exercise, Path]],
                verdicts: dict[str, tuple[ExerciseResult, float, str]], cache_dir: Path, jobs: int,
                result: ClassResult, progress: Callable[[int, int], None] | None) -> None:
     references = ReferenceCache()
+    unavailable = _references_first(todo, keys, result.graders, references)
 
     def one(key: str) -> tuple[ExerciseResult, float]:
         ex, path = keys[key]
+        if ex.id in unavailable:
+            raise runner.InfrastructureError(unavailable[ex.id])
         t0 = time.monotonic()
         verdict = grade_exercise(ex, path, cache=references)
         return verdict, round(time.monotonic() - t0, 3)
@@ -256,6 +295,9 @@ def _grade_all(todo: list[str], keys: dict[str, tuple[Exercise, Path]],
                 ex, _ = keys[key]
                 try:
                     verdict, seconds = fut.result()
+                except runner.InfrastructureError as exc:  # not the student's doing: no verdict, not cached
+                    result.regrades += 1
+                    verdicts[key] = (_regrade(ex, result.graders[ex.id], str(exc)), 0.0, "regrade")
                 except GraderError as exc:
                     for other in pending:
                         other.cancel()

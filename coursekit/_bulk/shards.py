@@ -51,7 +51,8 @@ MANIFEST_FORMAT = "coursekit-shard"
 MANIFEST_VERSION = 1
 COURSE_FILES = ("course.toml",)
 COURSE_DIRS = ("exercises", "solutions", "graders")
-GRADED = ("graded", "error")  # how a verdict that was computed (not reused from the cache) is recorded
+GRADED = ("graded", "error", "regrade")  # how a file run this time (not reused from the cache) is recorded
+REGRADE = "regrade"  # a file the machine failed to run: no verdict, graded again next time (never reused)
 
 
 class ShardError(BulkError):
@@ -345,6 +346,7 @@ def _rebuild(course: Course, shards: list[tuple[Path, Manifest]]) -> ClassResult
     graded: set[str] = set()
     reused: set[str] = set()
     errors: set[str] = set()
+    regrades: set[str] = set()
     for _folder, m in shards:
         for entry in m["students"]:
             students.append(_student(entry))
@@ -353,11 +355,15 @@ def _rebuild(course: Course, shards: list[tuple[Path, Manifest]]) -> ClassResult
                     (graded if verdict["how"] in GRADED else reused).add(verdict["key"])
                     if verdict["how"] == "error":
                         errors.add(verdict["key"])
+                    elif verdict["how"] == REGRADE:
+                        regrades.add(verdict["key"])
     students.sort(key=lambda s: s.student)
     result = ClassResult(course, exercises, graders, students, list(shards[0][1]["notes"]),
                          roster=tuple(s.student for s in students))
-    # one unsharded run grades a file once, however many students handed it in
+    # one unsharded run grades a file once, however many students handed it in; a file the machine failed to run
+    # was run this time (graded counts it, as one run's does) and is to regrade, never reused
     result.graded, result.reused, result.internal_errors = len(graded), len(reused - graded), len(errors)
+    result.regrades = len(regrades)
     return result
 
 

@@ -95,6 +95,9 @@ def grade(submissions: Path, out: Path, jobs: int | None, exercises: tuple[str, 
         click.echo("graded with --unsafe: student code may have run as root; every results.json and report.html "
                    "say so", err=True)
     click.echo(f"wrote {out / 'grades.csv'}, {out / 'report.html'} and one folder per student")
+    if result.regrades:
+        click.echo(f"{result.regrades} file(s) could not be graded (the machine failed their run, not the student): "
+                   "run the same command again to grade them", err=True)
     if result.internal_errors:
         click.echo(f"the grader failed on {result.internal_errors} file(s); see report.html", err=True)
         sys.exit(1)

@@ -107,7 +107,9 @@ def next_() -> None:
 @click.argument("exercises", nargs=-1, metavar="[EXERCISE]...")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the results, with the timelines drawn as SVG, to this HTML page.")
-def check(exercises: tuple[str, ...], html_path: Path | None) -> None:
+@click.option("--schedule", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Replay one schedule only (the number a failure names: 'Replay this schedule: ...').")
+def check(exercises: tuple[str, ...], html_path: Path | None, schedule: int | None) -> None:
     """Grade exercises: all of them, or those named (ids, file paths, numbers, unique prefixes or folders).
 
     Exits with status 1 when a check fails, 2 when a name matches no exercise.
@@ -121,7 +123,7 @@ def check(exercises: tuple[str, ...], html_path: Path | None) -> None:
     console, progress = desk.console, desk.progress
     graded = []
     # Exercises are graded side by side (each grading is a few child processes), shown in course order.
-    for i, (ex, future) in enumerate(checking.graded_side_by_side(chosen)):
+    for i, (ex, future) in enumerate(checking.graded_side_by_side(chosen, schedule)):
         if i:
             console.print(terminal.separator(console))
         if console.is_terminal and not future.done():

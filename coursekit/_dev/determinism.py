@@ -16,25 +16,27 @@ from __future__ import annotations
 
 from coursekit._dev.behaviour import behaviour, difference
 from coursekit._judge.timeline import Timeline
-from coursekit.grading import TIE_POLICIES, Grader, _observe, load_grader
+from coursekit.grading import Grader, _observe, load_grader, schedules_of
 from coursekit.registry import Exercise
 
 RUNS = 2
 
 
 def _differing_runs(exercise: Exercise, grader: Grader, runs: int) -> list[tuple[str, Timeline, Timeline]]:
-    """``(tie, first run, other run)`` for every run that does not behave like the first under its policy."""
+    """``(schedule, first run, other run)`` for every run that does not behave like the first under its schedule:
+    the tie policies, round robin and the first seeded schedule (an explored schedule must repeat exactly too)."""
     out = []
-    for tie in TIE_POLICIES[exercise.model]:
-        timelines = [_observe(exercise, grader, exercise.solution_path, tie) for _ in range(runs)]
-        out += [(tie, timelines[0], tl) for tl in timelines[1:] if behaviour(tl) != behaviour(timelines[0])]
+    for schedule in schedules_of(exercise)[:4]:
+        timelines = [_observe(exercise, grader, exercise.solution_path, schedule.spec()) for _ in range(runs)]
+        out += [(schedule.describe(), timelines[0], tl) for tl in timelines[1:]
+                if behaviour(tl) != behaviour(timelines[0])]
     return out
 
 
 def _problem(exercise: Exercise, tie: str, first: Timeline, other: Timeline, checks: list[str]) -> str:
     told = f", and the check(s) {', '.join(checks)} tell the runs apart" if checks else ""
     return (f"{exercise.id}: the reference solution does not behave the same from run to run "
-            f"({tie} ties; {difference(behaviour(first), behaviour(other))}){told}. Verdicts on it would be luck: "
+            f"(under {tie}; {difference(behaviour(first), behaviour(other))}){told}. Verdicts on it would be luck: "
             "look for waits on real time or unseeded randomness in the solution, or a part of the engine's "
             "virtual clock that does not cover what the solution uses.")
 

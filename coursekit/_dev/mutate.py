@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from coursekit._dev import mutate_causal as _causal  # their sites import this module lazily
 from coursekit._dev import mutate_inputs as _inputs
+from coursekit._dev import mutate_races as _races
 from coursekit._dev import mutate_roles as _roles
 
 Body = list[ast.stmt]  # a list of statements (a block), as found in a node's body / orelse / finalbody
@@ -512,6 +513,12 @@ OPERATORS: tuple[Operator, ...] = (
              input_dependent=True),
     Operator("constant-size", "a size parameter (`range(n)`, `max_workers=n`, `Semaphore(n)`...) replaced by the "
              "demo's value", _inputs.constant_size, input_dependent=True),
+    Operator("empty-then-get", "test the queue before taking from it (`if q.empty(): break` before `q.get()`, or "
+             "`while not q.empty():`), no sentinels", _races.empty_then_get),
+    Operator("check-outside-lock", "a condition's test outside its lock (`while not P: with c: c.wait()`): a lost "
+             "wake-up", _races.check_outside_lock),
+    Operator("drop-yield", "the yield between a read and its write removed (`time.sleep(0)` / `await "
+             "asyncio.sleep(0)`)", _races.drop_yield),
 )
 OPERATOR_NAMES = frozenset(op.name for op in OPERATORS)
 INPUT_DEPENDENT = frozenset(op.name for op in OPERATORS if op.input_dependent)

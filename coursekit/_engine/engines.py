@@ -32,14 +32,19 @@ class EngineSettings:
 
     model: str
     tie: str = "fifo"
+    """The run's schedule (``coursekit._engine.exploration.Schedule.spec``); a bare tie policy is schedule 0 or 1."""
     limit_s: float = 60.0
     """Virtual seconds a run may last (an endless sleeping loop stops there)."""
     stall_s: float = 5.0
     """Real seconds without progress that mean a busy loop (or, for processes, a deadlock)."""
+    forks: bool = False
+    """The harness runs each schedule in a forked copy (``Harness.call_each``): the engine starts no thread
+    before ``reschedule``."""
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> EngineSettings:
-        return cls(model=spec["model"], tie=spec.get("tie", "fifo"), limit_s=spec["limit_s"], stall_s=spec["stall_s"])
+        return cls(model=spec["model"], tie=spec.get("schedule") or spec.get("tie", "fifo"), limit_s=spec["limit_s"],
+                   stall_s=spec["stall_s"], forks=bool(spec.get("schedules")))
 
 
 class Engine(Protocol):
@@ -53,8 +58,19 @@ class Engine(Protocol):
     def install(self) -> None:
         """Patch this interpreter (before the student's module is imported)."""
 
+    def reschedule(self, schedule: str) -> None:
+        """In a forked copy of the harness: run under ``schedule`` (``Schedule.spec``), and start what the engine
+        runs beside the program (its watchdog)."""
+
+    def prepare(self, module: Any) -> None:
+        """The student's module is imported and its entry point not yet called: record the run's schedule and,
+        under an explored one, put preemption points in the student's code."""
+
     def run_main(self, fn: Callable[..., Any], args: list[Any], on_return: OnReturn) -> Any:
         """Call the entry point as this model calls it; ``on_return`` once it has returned."""
+
+    def steps(self) -> int:
+        """The preemption points passed so far (0 unless the schedule is an explored one)."""
 
     def alive(self, exclude: Collection[str] = ()) -> list[str]:
         """The ids of the workers alive now (but ``exclude``)."""
@@ -87,13 +103,26 @@ class ThreadsEngine:
 
         s = self.settings
         self._threads = threads.install(self.probe, tie=s.tie, limit_s=s.limit_s, stall_s=s.stall_s,
-                                        finish=self.finish)
+                                        finish=self.finish, watchdog=not s.forks)
         threads.forbid_processes(self.probe, self.model.name)
+
+    def reschedule(self, schedule: str) -> None:
+        from coursekit._engine import threads
+        from coursekit._engine.exploration import Schedule
+
+        self.threads.use(Schedule.parse(schedule))
+        threads.start_watchdog(self.threads, self.settings.stall_s)
+
+    def prepare(self, module: Any) -> None:
+        self.threads.instrument(module)
 
     def run_main(self, fn: Callable[..., Any], args: list[Any], on_return: OnReturn) -> Any:
         result = fn(*args)
         on_return([], [])
         return result
+
+    def steps(self) -> int:
+        return self._threads.sched.steps if self._threads is not None else 0
 
     def alive(self, exclude: Collection[str] = ()) -> list[str]:
         ids = [t._ck_fiber.wid for t in self.threads.alive()]  # type: ignore[attr-defined]
@@ -157,10 +186,20 @@ class ProcessesEngine:
 
         lifecycle.install(self.probe, root=True, finish=self.finish, stall_s=self.settings.stall_s)
 
+    def reschedule(self, schedule: str) -> None:
+        if schedule not in ("fifo", "0"):
+            raise SystemExit(f"the {self.model.name} model runs one schedule (fifo), not {schedule!r}")
+
+    def prepare(self, module: Any) -> None:
+        pass  # one schedule: the OS orders the processes (``models.PROCESSES.explores`` is False)
+
     def run_main(self, fn: Callable[..., Any], args: list[Any], on_return: OnReturn) -> Any:
         result = fn(*args)
         on_return([], [])
         return result
+
+    def steps(self) -> int:
+        return 0
 
     def alive(self, exclude: Collection[str] = ()) -> list[str]:
         from coursekit._engine.processes import lifecycle

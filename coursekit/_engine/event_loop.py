@@ -45,6 +45,16 @@ class AsyncModel:
         self.cause: tuple[Release, ...] = ()
         """What made the loop callback now running happen (empty: a timer, that is time, not a cause)."""
         self.cancelling: asyncio.Task[Any] | None = None  # the task whose cancel() is running (see Task.cancel)
+        self.failed: list[tuple[asyncio.Task[Any], str, BaseException, float]] = []  # tasks that ended in error
+
+    def flush_failures(self) -> None:
+        """Report, as crashes at the moment they ended, the tasks whose error nobody took (as asyncio's "Task
+        exception was never retrieved"); once, at the end of the run or when it is found stuck."""
+        failed, self.failed = self.failed, []
+        for task, tid, exc, t in failed:
+            if getattr(task, "_log_traceback", True):
+                self.probe.crash(exc, id=tid, t=t)
+                task._log_traceback = False  # told once: asyncio's own "never retrieved" would tell it again
 
     def context(self) -> str:
         try:
@@ -76,13 +86,15 @@ class AsyncModel:
 
     def _ended(self, task: asyncio.Task[Any]) -> None:
         tid = self.tasks.pop(task)  # a finished task is not kept alive by us (nor what it returned)
+        if not task.cancelled():
+            self.observe_end(task)  # the loop saw it end (what task.exception() here did before)
         if task.cancelled():
             how = "cancelled"
-        elif task.exception() is not None:
+        elif (error := getattr(task, "_exception", None)) is not None:  # read without marking it as taken
             how = "error"
-            exc = task.exception()
-            assert exc is not None
-            self.probe.crash(exc, id=tid)
+            # A crash only if the program never takes the error (await, result(), exception(), gather): a job's
+            # error awaited and handled by its caller is no crash.  Told at the end of the run (flush_failures).
+            self.failed.append((task, tid, error, round(self.probe.clock(), 9)))
         elif getattr(task, "_ck_uncancelled", False):
             how = "absorbed"  # cancelled, then uncancel()ed by asyncio.timeout or a TaskGroup, then went on
         else:
@@ -108,9 +120,14 @@ class AsyncModel:
         handed = {"via": self.tasks[via]} if via is not None and via in self.tasks else {}
         student = [f for f in await_chain(task) if self.probe.is_student(f.f_code)]
         work = student[-1].f_code.co_name if student else ""
+        try:  # asked by a running task (the program, or a caller), or by a loop callback (a timer: asyncio.timeout)
+            asker = asyncio.current_task()
+        except RuntimeError:
+            asker = None
         self.probe.emit(events.CANCEL, target=tid, by=self.context(), work=work,
                         works=[f.f_code.co_name for f in student], at=self.probe.where(student[-1]) if student else "",
-                        phase=self.probe.phase, where=self.probe.where(sys._getframe(2)), **handed)
+                        phase=self.probe.phase, where=self.probe.where(sys._getframe(2)),
+                        from_task=asker is not None and asker in self.tasks, **handed)
 
     # -- synchronization edges: what wakes a task --------------------------------------------------------------
     def causes_here(self) -> tuple[Release, ...]:
@@ -421,6 +438,27 @@ def patch_primitives(model: AsyncModel) -> None:
     Q = asyncio.Queue
     Q.put_nowait = releasing(Q.put_nowait)  # type: ignore[method-assign]
     Q.get_nowait = acquiring(Q.get_nowait, "queue")  # type: ignore[method-assign]
+    # task_done() -> join() returning: join() is after every task_done() before it, not only the last one (whose
+    # Event.set wakes it) and also when it does not wait at all; a board of its own, so that a get() gains no
+    # edge from another consumer's task_done().
+    orig_task_done, orig_join = Q.task_done, Q.join
+
+    def join_board(queue: Any) -> Board:
+        found: Board | None = queue.__dict__.get("_ck_join_board")
+        if found is None:
+            found = queue.__dict__["_ck_join_board"] = Board()
+        return found
+
+    def task_done(self: Any) -> None:
+        orig_task_done(self)  # first: a task_done() that raises (called too often) releases nothing
+        join_board(self).release(edges)
+
+    async def join(self: Any) -> None:
+        await orig_join(self)
+        join_board(self).acquire(edges, edges.key(self, "queue"), "join")
+
+    Q.task_done = task_done  # type: ignore[method-assign]
+    Q.join = join  # type: ignore[method-assign]
     for cls, what in ((asyncio.Lock, "lock"), (asyncio.Semaphore, "semaphore")):
         cls.release = releasing(cls.release)  # type: ignore[method-assign]
         cls.acquire = acquiring_async(cls.acquire, what)  # type: ignore[method-assign]
@@ -449,7 +487,11 @@ def patch_primitives(model: AsyncModel) -> None:
 def install(probe: Probe, threads: ThreadsModel) -> AsyncModel:
     model = AsyncModel(probe, threads)
     probe.context = model.context
-    threads.extra_waits = model.pending_waits
+    def stuck_waits() -> list[Wait]:
+        model.flush_failures()  # a run found stuck ends now: the errors nobody took are crashes
+        return model.pending_waits()
+
+    threads.extra_waits = stuck_waits
 
     class Task(asyncio.Task):  # type: ignore[type-arg]
         def __await__(self) -> Any:
@@ -588,4 +630,7 @@ def run_main(model: AsyncModel, fn: Callable[..., Any], args: list[Any],
         return result
 
     model.main_coro = wrapper()
-    return asyncio.run(model.main_coro)
+    try:
+        return asyncio.run(model.main_coro)
+    finally:
+        model.flush_failures()

@@ -40,6 +40,8 @@ LOCK = "lock"
 SHARED = "shared"
 SYNC = "sync"
 WORK = "work"
+PREEMPT = "preempt"
+SCHEDULE = "schedule"
 
 
 class Event(TypedDict, total=False):
@@ -178,6 +180,7 @@ class CancelEvent(Event, total=False):
     phase: str
     where: str
     via: str  # the task whose own cancellation was handed on to this one (it awaited ``target``)
+    from_task: bool  # asked by a running task (the program, or a caller from outside), not a loop callback
 
 
 class SwallowEvent(Event, total=False):
@@ -223,9 +226,11 @@ class TaskEndEvent(Event, total=False):
 
 
 class ExitEvent(Event, total=False):
-    """The harness ended the run itself; a run without it was cut short."""
+    """The harness ended the run itself; a run without it was cut short.  ``steps``: the preemption points the
+    run passed (explored schedules; the judge spreads PCT's change points over the round-robin run's count)."""
 
     phase: str
+    steps: int
 
 
 class QueuePutEvent(Event, total=False):
@@ -302,12 +307,37 @@ class SyncEvent(Event, total=False):
     op: str
 
 
+class PreemptEvent(Event, total=False):
+    """An explored schedule switched threads where none blocked (``coursekit._engine.exploration``): context
+    ``id`` was paused before the student's line ``where`` and ``to`` ran;
+    ``step`` counts the run's preemption points; ``point``: what came next there (``call``, ``with``, ``store``).
+    Only the first ``MAX_PREEMPTS`` switches are written."""
+
+    to: str
+    where: str
+    step: int
+    point: str
+
+
+class ScheduleEvent(Event, total=False):
+    """Which schedule the run followed (``spec``: ``Schedule.spec()``), and at the end (``steps``) how many
+    preemption points it passed."""
+
+    spec: str
+    steps: int
+
+
+MAX_PREEMPTS = 400
+"""Switches a trace keeps (a round-robin run of a long loop switches at every step)."""
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     PHASE: PhaseEvent, SPAWN: SpawnEvent, END: EndEvent, LINE: LineEvent, SLEEP: SleepEvent, JOIN: JoinEvent,
     KILL: KillEvent, PROBLEM: ProblemEvent, CRASH: CrashEvent, ERROR: ErrorEvent, UNSTARTED: UnstartedEvent,
     CANCEL: CancelEvent, SWALLOW: SwallowEvent, POOL_TASK: PoolTaskEvent, POOL_SCHED: PoolSchedEvent,
     TASK_BEGIN: TaskBeginEvent, TASK_END: TaskEndEvent, EXIT: ExitEvent, QUEUE_PUT: QueuePutEvent,
     QUEUE_GET: QueueGetEvent, LOCK: LockEvent, SHARED: SharedEvent, WORK: WorkEvent, SYNC: SyncEvent,
+    PREEMPT: PreemptEvent, SCHEDULE: ScheduleEvent,
 }
 """Each event kind and the ``TypedDict`` that describes its fields."""
 
@@ -334,6 +364,9 @@ DEADLOCK = "deadlock"
 """Every context is waiting for another."""
 TIME_LIMIT = "time-limit"
 """The virtual clock passed the run's limit (an endless sleeping loop)."""
+STOPPING = frozenset({STUCK, TIME_LIMIT, FLOOD})
+"""Problems that stop a run at a real cost (a busy loop, an endless one): the schedules after it are not run."""
+
 RUN_NOT_START = "run-not-start"
 """``Thread.run()`` was called where ``start()`` was meant."""
 PROCESS_IN_THREADS = "process-in-threads"

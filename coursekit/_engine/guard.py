@@ -14,15 +14,21 @@ doing in an exercise:
   looking up C symbols (``ctypes``); installing trace/profile/audit hooks; starting other programs; signalling
   the supervisor, init or every process (``kill(-1)``).
 
-Code counts as the student's when the innermost frame that is neither the standard library nor the kit is
-not the grader's driver.  At the end of the run, ``final()`` also compares every function and class of the
-kit with a snapshot taken at install, so that a monkeypatch of the kit (``Probe.emit = ...``) is found.
+Code counts as the student's when the innermost frame that is neither the standard library nor the kit (each a
+folder, compared by resolved parents) is not the grader's driver; code made by ``exec``/``compile`` counts as the
+student's wherever it runs.  The hook is re-entered only when its own frame is on the stack (no flag to set).
+Calls that raise no audit event (``os.mkfifo``, ``os.mknod``, ``_posixsubprocess.fork_exec``) are wrapped, and
+reaching inside the kit's functions (``__defaults__``, ``__kwdefaults__``, ``__code__``) is refused.  At the end
+of the run, ``final()`` also compares every function and class of the kit with a snapshot taken at install, so
+that a monkeypatch of the kit (``Probe.emit = ...``) is found, and names a wrapped call found unwrapped.
 Everything recorded goes to ``guard.jsonl`` through a descriptor opened at install; the judge zeroes an
 exercise whose run recorded anything, or whose completed run has no final record.
 
-Limits, honestly: this is a tripwire inside the attacker's own process, not a wall.  Code that reaches kit
-objects without importing (``sys.stdout._probe``, ``sys.modules``), or that writes to inherited descriptors
-with ``os.write``, is not seen here; the OS sandbox still confines it to its own run and its own score.
+Limits, honestly: this is a tripwire inside the attacker's own process, not a wall.  The trace and the guard's
+record are descriptors of the student's own process: ``os.write`` to them raises no audit event, so a complete
+fake run can be written there (``tests/bulk_class/xfail/hostile_fd_forge``, a strict xfail); the guard's own
+state is reachable through ``sys.modules`` and closures.  The OS sandbox still confines all of it to its own run
+and its own score (README, "Tampering").
 """
 
 from __future__ import annotations
@@ -32,8 +38,8 @@ import hashlib
 import importlib
 import json
 import os
+import re
 import sys
-import threading
 import types
 from collections.abc import Callable
 from typing import Any
@@ -42,6 +48,7 @@ WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 PATH_EVENTS = frozenset({
     "os.listdir", "os.scandir", "os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown",
     "os.truncate", "os.link", "os.symlink", "os.utime", "shutil.rmtree", "shutil.move", "shutil.copyfile",
+    "os.mkfifo", "os.mknod",  # raise no audit event: ``wrap_silent_calls`` checks them as if they did
 })
 MUTATING = PATH_EVENTS - {"os.listdir", "os.scandir"}
 FORBIDDEN = {
@@ -57,8 +64,9 @@ FORBIDDEN = {
     "os.posix_spawn": "started another program",
     "subprocess.Popen": "started another program",
 }
-WATCHED = frozenset({"open", "import", "compile", "code.__new__", "os.kill", "os.killpg"} | PATH_EVENTS
-                    | set(FORBIDDEN))
+INSIDES = frozenset({"__defaults__", "__kwdefaults__", "__code__"})  # of a kit function: its unwrapped originals
+WATCHED = frozenset({"open", "import", "compile", "code.__new__", "os.kill", "os.killpg", "object.__getattr__"}
+                    | PATH_EVENTS | set(FORBIDDEN))
 
 
 class _Guard:
@@ -75,7 +83,6 @@ class _Guard:
         self.stdlib = os.path.realpath(os.path.dirname(os.__file__))
         self.fd = os.open(cfg["out"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         self.write = os.write  # captured: later changes to os do not reach the guard
-        self.local = threading.local()
         self.snapshot: dict[str, int] = {}
         self.kit_files: dict[str, bool] = {}
         self.recorded = 0
@@ -86,22 +93,32 @@ class _Guard:
     def is_kit(self, filename: str) -> bool:
         known = self.kit_files.get(filename)
         if known is None:
-            known = self.kit_files[filename] = os.path.realpath(filename).startswith(self.kit + os.sep)
+            known = self.kit_files[filename] = self._inside(os.path.realpath(filename), (self.kit,))
         return known
 
     # -- whose code is this ---------------------------------------------------------------------------------
     def untrusted(self, frame: types.FrameType | None) -> str | None:
         """Where the student's code made the call (``file:line``), or ``None`` if the kit or the driver did.
 
-        Standard library frames and ``<string>`` frames (``python -c``, ``exec``) are passed over: what decides is
-        the code that called them (for a spawned child's ``-c`` command, nobody: it is trusted)."""
+        Standard library frames (files inside the standard library's folder, compared by resolved parents, not by
+        a common prefix) and the import machinery are passed over: what decides is the code that called them.
+        Code made by ``exec``/``eval``/``compile`` (``<string>`` and every other name that is not a file) is the
+        student's, wherever it runs (a thread whose target is ``exec`` has only the kit and the standard library
+        below it); the one exception is the bottom frame of a process, a spawned child's ``-c`` command."""
         while frame is not None:
             name = frame.f_code.co_filename
-            if name.startswith(("<frozen", "<string>", self.stdlib)):
+            if name.startswith("<frozen"):
                 frame = frame.f_back
                 continue
-            path = os.path.realpath(name) if name.startswith("/") else name
-            if path.startswith(self.trusted):
+            if not name.startswith("/"):
+                if frame.f_back is None and name == "<string>":
+                    return None  # ``python -c`` as multiprocessing starts a child: the process's own command
+                return f"{name}:{frame.f_lineno}"
+            path = os.path.realpath(name)
+            if self._inside(path, (self.stdlib,)):
+                frame = frame.f_back
+                continue
+            if self._inside(path, self.trusted):
                 return None
             return f"{os.path.basename(name)}:{frame.f_lineno}"
         return None
@@ -121,24 +138,48 @@ class _Guard:
         raise PermissionError(f"blocked by the grader: your code {detail}")
 
     # -- the hook -------------------------------------------------------------------------------------------
-    def hook(self, event: str, args: tuple[Any, ...]) -> None:
-        if event not in WATCHED or getattr(self.local, "busy", False):
-            return
-        self.local.busy = True
-        try:
-            self._check(event, args)
-        except PermissionError:
-            raise
-        except Exception:  # noqa: BLE001, S110 - a fault of the guard itself must never break an honest program
-            pass
-        finally:
-            self.local.busy = False
+    def make_hook(self) -> Callable[[str, tuple[Any, ...]], None]:
+        """The audit hook, with what it needs captured at install.  It is re-entered (an event raised while it
+        checks another) only when its own frame is on the thread's stack: that, not a flag the student's code
+        could set, is what makes it pass an event over."""
+        check, watched, insides, getframe = self._check, WATCHED, INSIDES, sys._getframe
+
+        def hook(event: str, args: tuple[Any, ...]) -> None:
+            if event not in watched:
+                return
+            if event == "object.__getattr__" and (len(args) < 2 or args[1] not in insides):
+                return  # (``frame.f_code`` raises it too: this hook's own stack walk below must not recurse)
+            try:
+                frame: types.FrameType | None = getframe(1)
+            except ValueError:  # raised by the interpreter itself, with no Python code running: not the student's
+                return
+            while frame is not None:
+                if frame.f_code is code:
+                    return  # raised by the guard's own work
+                frame = frame.f_back
+            try:
+                check(event, args)
+            except PermissionError:
+                raise
+            except Exception:  # noqa: BLE001, S110 - a fault of the guard itself must never break an honest program
+                pass
+
+        code = hook.__code__
+        return hook
 
     def _check(self, event: str, args: tuple[Any, ...]) -> None:
         if event in FORBIDDEN:
             where = self.untrusted(sys._getframe(2))
             if where is not None:
                 self.refuse("forbidden", FORBIDDEN[event], where)
+            return
+        if event == "object.__getattr__":
+            target, name = (args[0], args[1]) if len(args) > 1 else (None, None)
+            if name in INSIDES and isinstance(target, types.FunctionType) and self.is_kit(
+                    target.__code__.co_filename):
+                where = self.untrusted(sys._getframe(2))
+                if where is not None:
+                    self.refuse("grader-internals", f"reached inside the grader's own functions ({name})", where)
             return
         if event in ("os.kill", "os.killpg"):
             target = args[0] if args else None
@@ -161,6 +202,11 @@ class _Guard:
                     self.refuse("disguise", "made code that claims to be part of the grader", where)
             return
         path = args[0] if args else None
+        if isinstance(path, int) and not isinstance(path, bool) and path >= 0 and event in MUTATING:
+            try:  # an operation on a descriptor (os.ftruncate raises os.truncate with it): on the file it names
+                path = os.readlink(f"/proc/self/fd/{path}")
+            except OSError:
+                return
         if not isinstance(path, (str, bytes)):
             return
         if event == "open":
@@ -224,6 +270,59 @@ class _Guard:
         importlib.import_module = import_module
         self.import_hooks = (__import__, import_module)
 
+    # -- calls that raise no audit event ------------------------------------------------------------------
+    def wrap_silent_calls(self) -> None:
+        """``os.mkfifo`` and ``os.mknod`` (a FIFO or a device where the grader reads) and
+        ``_posixsubprocess.fork_exec`` (starting a program without ``subprocess.Popen``) raise no audit event:
+        wrapped, in ``os`` and ``posix`` alike, and checked as the events they stand for.  The final record
+        names any of them found unwrapped again (a reload of the module, say)."""
+        guard = self
+        wrapped: dict[tuple[str, str], Any] = {}
+
+        def make_node(original: Callable[..., None], name: str) -> Callable[..., None]:
+            def node(path: Any, *args: Any, **kwargs: Any) -> None:
+                try:
+                    guard._check(f"os.{name}", (os.fspath(path),))
+                except PermissionError:
+                    raise
+                except Exception:  # noqa: BLE001, S110 - a fault of the guard never breaks an honest program
+                    pass
+                return original(path, *args, **kwargs)
+
+            node.__name__ = node.__qualname__ = name
+            return node
+
+        for name in ("mkfifo", "mknod"):
+            original = getattr(os, name, None)
+            if original is not None:
+                fn = make_node(original, name)
+                for module in (os, sys.modules.get("posix")):
+                    if module is not None and getattr(module, name, None) is original:
+                        setattr(module, name, fn)
+                        wrapped[(module.__name__, name)] = fn
+        try:
+            import _posixsubprocess
+        except ImportError:
+            _posixsubprocess = None  # type: ignore[assignment]
+        if _posixsubprocess is not None:
+            fork_exec = _posixsubprocess.fork_exec
+
+            def checked_fork_exec(*args: Any, **kwargs: Any) -> Any:
+                if kwargs or not _multiprocessing_child(args):
+                    where = guard.untrusted(sys._getframe(1))
+                    if where is not None:
+                        guard.refuse("forbidden", "started another program", where)
+                return fork_exec(*args, **kwargs)
+
+            _posixsubprocess.fork_exec = checked_fork_exec
+            wrapped[("_posixsubprocess", "fork_exec")] = checked_fork_exec
+        self.silent_wrapped = wrapped
+
+    def unwrapped(self) -> list[str]:
+        """The silent calls no longer wrapped where the guard wrapped them (a reload, a new module object)."""
+        return [f"{module}.{name}" for (module, name), fn in getattr(self, "silent_wrapped", {}).items()
+                if getattr(sys.modules.get(module), name, fn) is not fn]
+
     # -- the trace may be written by the kit only -----------------------------------------------------------
     def wrap_emitters(self) -> None:
         """Only kit code may emit trace events: a student calling the probe it found (``sys.stdout._probe``)
@@ -253,6 +352,7 @@ class _Guard:
         changed = sorted(k for k, v in self.snapshot.items() if now.get(k) != v)
         if builtins.__import__ is not self.import_hooks[0]:
             changed.append("builtins.__import__")
+        changed += self.unwrapped()
         for name in changed[:20]:
             self.record("monkeypatch", f"changed the grader's {name}", "")
         data = json.dumps({"final": True, "pid": os.getpid(), "changed": len(changed)})
@@ -260,6 +360,32 @@ class _Guard:
             self.write(self.fd, (data + "\n").encode())
         except OSError:
             pass
+
+
+_SPAWN_COMMAND = re.compile(r"from multiprocessing\.(spawn|forkserver|resource_tracker) import (spawn_main|main);"
+                            r" ?(spawn_main|main)\([^();@\\\n]*\)")  # literal arguments only: nothing is called
+
+
+def _multiprocessing_child(args: tuple[Any, ...]) -> bool:
+    """Whether ``fork_exec(*args)`` starts this interpreter as ``multiprocessing`` does (a ``spawn`` or
+    ``forkserver`` child, the resource tracker): the same executable, the inherited environment, the library's
+    own ``-c`` command, and no flag that would keep the guard out of the child (``-I``, ``-S``, ``-E``)."""
+    if len(args) < 6 or not isinstance(args[0], (list, tuple)) or not isinstance(args[1], (list, tuple)):
+        return False
+    argv, exes, env = args[0], args[1], args[5]
+    words = [os.fsdecode(a) if isinstance(a, (str, bytes)) else "" for a in argv]
+    if env is not None or len(exes) != 1 or not isinstance(exes[0], (str, bytes)):
+        return False
+    if os.path.realpath(os.fsdecode(exes[0])) != os.path.realpath(sys.executable):
+        return False
+    if "-c" not in words[1:]:
+        return False
+    at = words.index("-c", 1)
+    if at + 1 >= len(words) or not _SPAWN_COMMAND.fullmatch(words[at + 1]):
+        return False
+    if words[at + 2:] not in ([], ["--multiprocessing-fork"]):
+        return False
+    return not any(w.startswith("-") and not w.startswith("--") and any(f in w for f in "ISE") for w in words[1:at])
 
 
 def _snapshot() -> dict[str, int]:
@@ -289,8 +415,9 @@ def install(cfg: dict[str, Any]) -> _Guard:
         _guard.wrap_emitters()
         _guard.snapshot = _snapshot()
         _guard.wrap_imports()
+        _guard.wrap_silent_calls()
         os.environ["COURSEKIT_GUARD"] = json.dumps(cfg)
-        sys.addaudithook(_guard.hook)
+        sys.addaudithook(_guard.make_hook())
     return _guard
 
 
@@ -302,5 +429,7 @@ def install_from_environment() -> None:
 
 
 def final() -> None:
-    if _guard is not None and _guard.pid == os.getpid():
+    """The integrity check at the end of a run, in whichever process the harness ends it: the harness itself,
+    or each forked copy of it that runs one schedule (``Harness.call_each``), where the student's code ran."""
+    if _guard is not None:
         _guard.final()

@@ -51,7 +51,7 @@ class Harness:
                 pass
         self.writer.count = 0  # the final event is written even after a flood
         guard.final()
-        self.probe.emit(events.EXIT, phase=self.probe.phase)
+        self.probe.emit(events.EXIT, phase=self.probe.phase, steps=self.engine.steps())
         os._exit(code)
 
     def _flood(self) -> None:
@@ -101,6 +101,7 @@ class Harness:
             probe.emit(events.ERROR, kind="missing", msg=f"{spec['call']}() is not defined",
                        where=Path(spec["module"]).name)
             self.finish(0)
+        self.engine.prepare(module)  # after the driver is loaded: its code is the grader's, never preempted
         driver_globals = getattr(fn, "__globals__", None) if spec.get("driver") else None
         work.install(probe, spec.get("work", []), module, driver_globals)  # the calls of the named work
         if spec["model"] == "processes":  # and in every child interpreter (spawn and forkserver import afresh)
@@ -123,6 +124,74 @@ class Harness:
             result = None
             gc.collect()
         self.shutdown()
+
+    def call_each(self, module: Any, schedules: list[str], *, jobs: int = 2) -> NoReturn:
+        """Call the entry point once per schedule, each in a forked copy of this interpreter, ``jobs`` at a time.
+
+        Why fork: the module was imported and the engine installed once, here; a copy costs a fork, not an
+        interpreter start and every import again.  This process has no thread of its own yet (the engine starts
+        its watchdog in each copy), so the fork copies nothing half-done.  Each copy writes its trace to
+        ``s<N>/`` of the trace folder.  The round-robin schedule runs first: a PCT schedule given 0 steps spreads
+        its change points over as many preemption points as that run passed; when that run passed none where
+        another thread could run, the random walks are left out (each would run exactly as first-come ties).  Once
+        a copy was stopped for a busy loop, a stall or the time limit, the schedules after it are not run (they
+        would be stopped the same way, at the same real cost)."""
+        from coursekit._engine import real
+        from coursekit._engine.exploration import DEFAULT_STEPS, PCT, RANDOM, ROUND_ROBIN, Schedule
+        from coursekit._engine.trace import read_tail
+
+        plan = [Schedule.parse(text) for text in schedules]
+        order = sorted(range(len(plan)), key=lambda i: plan[i].kind != ROUND_ROBIN)  # round robin first
+        rr = next((i for i in order if plan[i].kind == ROUND_ROBIN), None)
+        running: dict[int, int] = {}
+        tails: dict[int, list[dict[str, Any]]] = {}
+        stopped = False
+
+        def reap() -> None:
+            nonlocal stopped
+            pid, _ = os.wait()
+            index = running.pop(pid, None)
+            if index is None:
+                return
+            try:
+                tails[index] = read_tail(os.path.join(self.writer.directory, f"s{index}", f"{pid}.jsonl"))
+            except OSError:
+                tails[index] = []
+            stopped = stopped or any(ev.get("e") == events.PROBLEM and ev.get("kind") in events.STOPPING
+                                     for ev in tails[index])
+
+        def rr_steps() -> int:
+            """The points where a switch was possible in the round-robin run (0: none; -1: not known)."""
+            while rr is not None and rr not in tails and rr in running.values():
+                reap()
+            ends = [ev for ev in tails.get(rr, []) if ev.get("e") == events.EXIT] if rr is not None else []
+            steps = ends[-1].get("steps") if ends else -1
+            return steps if isinstance(steps, int) else -1
+
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        for index in order:
+            schedule = plan[index]
+            if schedule.kind == PCT and schedule.steps == 0:
+                steps = rr_steps()
+                schedule = schedule.with_steps(steps if steps > 0 else DEFAULT_STEPS)
+            if schedule.kind == RANDOM and rr is not None and rr_steps() == 0:
+                continue  # no point where another thread could run: a walk would run exactly as first-come ties
+            # (PCT still runs: its priorities also choose who goes on after a thread blocks)
+            while len(running) >= jobs:
+                reap()
+            if stopped:
+                break
+            before = self.writer.state()
+            pid = real.fork()
+            if pid == 0:
+                self.writer.fork_into(f"s{index}", before)
+                self.engine.reschedule(schedule.spec())
+                self.call(module)  # ends the copy (finish)
+            running[pid] = index
+        while running:
+            reap()
+        os._exit(0)
 
     def _driver(self, where: list[str]) -> Any:
         path, name = where
@@ -154,6 +223,8 @@ def main(argv: list[str]) -> None:
         harness.probe.emit(events.PHASE, name="guard")
         guard.install(spec["guard"])
     module = harness.import_student()
+    if spec.get("schedules"):
+        harness.call_each(module, spec["schedules"])
     harness.call(module)
 
 

@@ -27,6 +27,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from coursekit._engine.exploration import PCT, RANDOM, Schedule
+
 _real_lock = _thread.allocate_lock
 _get_ident = _thread.get_ident
 
@@ -47,7 +49,8 @@ def to_ns(seconds: float) -> int:
 class Fiber:
     """The scheduling state of one managed thread."""
 
-    __slots__ = ("wid", "ident", "native", "park", "state", "woken", "gen", "joiners", "blocked_on", "thread")
+    __slots__ = ("wid", "ident", "native", "park", "state", "woken", "gen", "joiners", "blocked_on", "thread",
+                 "priority")
 
     def __init__(self, wid: str, thread: Any = None) -> None:
         self.wid = wid
@@ -61,6 +64,7 @@ class Fiber:
         self.joiners: list[Fiber] = []
         self.blocked_on = ""
         self.thread = thread
+        self.priority = 0.0  # PCT: the highest-priority runnable fiber runs (``Scheduler.preempt``)
 
 
 class Stop(Exception):
@@ -76,10 +80,14 @@ class Scheduler:
         tie: str = "fifo",
         limit_ns: int | None = None,
         on_stuck: Callable[[str, list[Fiber]], None],
+        schedule: Schedule | None = None,
+        on_switch: Callable[[Fiber, Fiber, int, str], None] | None = None,
     ) -> None:
         if tie not in ("fifo", "lifo"):
             raise ValueError(f"tie policy must be 'fifo' or 'lifo', not {tie!r}")
-        self.tie = tie
+        self.on_switch = on_switch  # (preempted, next, step, point) when a preemption point switches threads
+        self.fibers: list[Fiber] = []
+        self.use(schedule if schedule is not None else Schedule.parse(tie))
         self.now = 0
         self.limit_ns = limit_ns
         self.on_stuck = on_stuck  # called with ("deadlock" | "time-limit", fibers); must not return
@@ -88,11 +96,24 @@ class Scheduler:
         self._seq = itertools.count()
         self._ids = itertools.count()
         self._by_ident: dict[int, Fiber] = {}
-        self.fibers: list[Fiber] = []
         self.current: Fiber | None = None
         self.progress = 0  # bumped at every hand-over; a watchdog reads it to find busy loops
         self.detached = 0  # how many fibers are detached (checked first: the common case costs one compare)
         self._mutex = _real_lock()
+
+    def use(self, schedule: Schedule) -> None:
+        """Follow ``schedule`` from now on (a forked copy of the harness runs one schedule each: the fibers that
+        exist, only main then, get their priorities anew from the schedule's seed)."""
+        self.schedule = schedule
+        self.tie = schedule.tie
+        self.steps = 0  # preemption points passed so far (explored schedules count them)
+        self._pct = schedule.kind == PCT
+        self._walk = schedule.kind == RANDOM
+        self._changes = schedule.change_points()
+        self._change_value = 1.0  # PCT: each change point drops a priority below every earlier one
+        self._rng = schedule.priorities()
+        for fiber in self.fibers:
+            fiber.priority = 1.0 + self._rng.random() if self._pct else 0.0
 
     # -- registration -------------------------------------------------------------------------------
     def adopt_current(self) -> Fiber:
@@ -107,6 +128,8 @@ class Scheduler:
 
     def new_fiber(self, thread: Any = None) -> Fiber:
         fiber = Fiber(f"t{next(self._ids)}", thread)
+        if self._pct:  # above every value a change point gives (those are below 1)
+            fiber.priority = 1.0 + self._rng.random()
         self.fibers.append(fiber)
         return fiber
 
@@ -187,6 +210,41 @@ class Scheduler:
         if park:
             me.park.acquire()
 
+    def preempt(self, point: str = "") -> None:
+        """A preemption point of the running fiber (a call, a ``with``, a store in the student's code): under an
+        explored schedule another runnable fiber may take the turn here.  Round robin: the caller goes to the back
+        of the queue.  PCT: at a change point the caller's priority drops below all; the highest-priority
+        runnable fiber runs.  A random walk: a seeded coin, then a seeded choice of who runs.  ``point``: what
+        kind of step comes next (``call``, ``with``, ``store``), for the judge's story.  Under ``fifo`` and
+        ``lifo`` nothing is instrumented and this is never called."""
+        fiber = self._by_ident.get(_get_ident())
+        if fiber is None or fiber is not self.current or fiber.state != RUNNING:
+            return  # a thread the scheduler does not manage, or one detached: no turn to give
+        with self._mutex:
+            if not self._runq:
+                return  # nobody else could run here: not a step of the search (PCT's change points fall where
+                # a switch is possible, so they are spread over fewer, likelier places)
+            self.steps += 1
+            if self._pct and self.steps in self._changes:
+                self._change_value /= 2
+                fiber.priority = self._change_value
+            if self._pct and max(f.priority for f in self._runq) <= fiber.priority:
+                return
+            if self._walk:  # a coin, then a runnable fiber at random: it goes first
+                if self._rng.random() < 0.5:
+                    return
+                chosen = self._runq[self._rng.randrange(len(self._runq))]
+                self._runq.remove(chosen)
+                self._runq.appendleft(chosen)
+            fiber.state = RUNNABLE
+            self._runq.append(fiber)
+            nxt = self._give_turn()
+            if self.on_switch is not None and nxt is not None and nxt is not fiber:
+                self.on_switch(fiber, nxt, self.steps, point)
+            park = nxt is not fiber
+        if park:
+            fiber.park.acquire()
+
     def wake(self, fiber: Fiber) -> None:
         if fiber.state == BLOCKED:
             fiber.woken = True
@@ -216,6 +274,10 @@ class Scheduler:
     def _pick(self) -> Fiber | None:
         while True:
             if self._runq:
+                if self._pct:  # the highest priority first; among equals, the longest waiting
+                    best = max(self._runq, key=lambda f: f.priority)
+                    self._runq.remove(best)
+                    return best
                 return self._runq.popleft()
             while self._sleepers and self._sleepers[0][2] != self._sleepers[0][3].gen:
                 heapq.heappop(self._sleepers)  # stale: woken early or re-blocked since

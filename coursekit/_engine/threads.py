@@ -26,6 +26,7 @@ from coursekit._engine import events, wallclock
 from coursekit._engine.arguments import check_sleep
 from coursekit._engine.causal import Edges, Release
 from coursekit._engine.events import Wait
+from coursekit._engine.exploration import Schedule
 from coursekit._engine.probe import Probe
 from coursekit._engine.real import monotonic as real_monotonic
 from coursekit._engine.real import process_time as real_process_time
@@ -139,7 +140,10 @@ class ThreadsModel:
     def __init__(self, probe: Probe, *, tie: str, limit_s: float, finish: Callable[[int], None]) -> None:
         self.probe = probe
         self.finish = finish
-        self.sched = Scheduler(tie=tie, limit_ns=to_ns(limit_s), on_stuck=self._on_stuck)
+        self.schedule = Schedule.parse(tie)
+        self._switches = 0
+        self.sched = Scheduler(limit_ns=to_ns(limit_s), on_stuck=self._on_stuck, schedule=self.schedule,
+                               on_switch=self._on_switch)
         self.main = self.sched.adopt_current()
         self.edges = Edges(probe)
         """The synchronization edges of the run (``sync`` events): locks here, wake-ups in ``event_loop``."""
@@ -148,6 +152,30 @@ class ThreadsModel:
         """Called with the length of every managed ``sleep`` (asyncio: a ``time.sleep`` that blocks the loop)."""
         self.extra_waits: Callable[[], list[Wait]] | None = None
         """asyncio: which tasks wait, and at which await (the loop's own thread then waits on nothing real)."""
+
+    def use(self, schedule: Schedule) -> None:
+        """Run under ``schedule`` (a forked copy of the harness, before the entry point is called)."""
+        self.schedule = schedule
+        self._switches = 0
+        self.sched.use(schedule)
+
+    def _on_switch(self, paused: Fiber, runs: Fiber, step: int, point: str) -> None:
+        """An explored schedule preempted ``paused`` for ``runs`` (called inside the scheduler: no turn taken)."""
+        self._switches += 1
+        if self._switches <= events.MAX_PREEMPTS:
+            self.probe.emit(events.PREEMPT, id=paused.wid, to=runs.wid, step=step, point=point,
+                            where=self.probe.where(sys._getframe(1)))
+
+    def instrument(self, module: Any) -> None:
+        """Under an explored schedule, put preemption points in the student's code (``coursekit._engine.preempt``);
+        called once the module is imported, before the entry point runs."""
+        self.probe.emit(events.SCHEDULE, spec=self.schedule.spec())
+        if not self.schedule.preempts:
+            return
+        from coursekit._engine import preempt
+
+        codes = preempt.code_objects(module, set(self.probe.student_files) | _code_files(module))
+        preempt.install(codes, self.sched.preempt)
 
     def context(self) -> str:
         fiber = self.sched.fiber_of_caller()
@@ -207,8 +235,16 @@ class ThreadsModel:
                 thread.join()
 
 
-def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: Callable[[int], None]) -> ThreadsModel:
-    """Patch the process for virtual time.  ``finish(code)`` ends the run (it never returns)."""
+def _code_files(module: Any) -> set[str]:
+    """The file names code objects of ``module`` carry (as compiled: may differ from the resolved path)."""
+    path = getattr(module, "__file__", None)
+    return {path} if isinstance(path, str) else set()
+
+
+def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: Callable[[int], None],
+            watchdog: bool = True) -> ThreadsModel:
+    """Patch the process for virtual time.  ``finish(code)`` ends the run (it never returns).  ``watchdog=False``:
+    the caller starts it (``start_watchdog``) in each forked copy, so that this process has no thread to fork."""
     model = ThreadsModel(probe, tie=tie, limit_s=limit_s, finish=finish)
     VirtualLock.sched = model.sched
     VirtualLock.edges = model.edges
@@ -218,7 +254,8 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
     patch_locks()
     patch_thread_class(model)
     patch_excepthook(probe)
-    start_watchdog(model, stall_s)
+    if watchdog:
+        start_watchdog(model, stall_s)
     return model
 
 

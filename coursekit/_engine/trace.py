@@ -46,6 +46,33 @@ class TraceWriter:
             self._fd = os.open(self.path_of(pid), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         return self._fd
 
+    def state(self) -> tuple[int, int, int]:
+        """What ``fork_into`` needs from before a fork: this process's pid and its counts (taken in the parent)."""
+        self._open()
+        return self._pid, self.count, self.uncounted
+
+    def fork_into(self, name: str, before: tuple[int, int, int]) -> None:
+        """In a forked child that runs one schedule: write to ``<directory>/<name>/<pid>.jsonl`` from now on,
+        starting with a copy of what the parent (``before``: its ``state()`` at the fork) wrote until then (the
+        import), so that each schedule's trace is a whole run; the counts go on from the parent's, so an event's
+        index in the new file is what it would have been.  Whatever the fork's own handlers made this process
+        open in the parent's folder (a lock released at fork) is removed."""
+        parent_pid, count, uncounted = before
+        if self._pid == os.getpid() and self._fd >= 0:
+            os.close(self._fd)
+            try:
+                os.unlink(self.path_of(self._pid))
+            except OSError:
+                pass
+        source = self.path_of(parent_pid)
+        self.directory = os.path.join(self.directory, name)
+        os.mkdir(self.directory, 0o700)
+        self._pid = os.getpid()
+        self._fd = os.open(self.path_of(self._pid), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self.count, self.uncounted = count, uncounted
+        with open(source, "rb") as f:
+            os.write(self._fd, f.read())
+
     def position(self) -> int:
         """How many events this process has emitted: the index its next event will have in its file."""
         self._open()

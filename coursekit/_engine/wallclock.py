@@ -1,8 +1,9 @@
 """Every wall-clock reader of the standard library follows ``time.time()`` (child side only).
 
 Why: the engines make ``time.time()`` virtual, but ``time.localtime()``, ``time.strftime()``, ``time.ctime()``,
-``datetime.now()`` and ``date.today()`` read the system clock in C, so a program that prints how long something
-took, or the time of each line, showed real wall time, frozen while its virtual clock ran.
+``datetime.now()``, ``date.today()`` and ``time.clock_gettime()`` read the system clock in C, so a program that
+prints how long something took, or the time of each line, showed real wall time, frozen while its virtual clock
+ran.
 
 Why not freezegun (which the kit declares): the child side imports only the standard library, and freezegun
 would bring ``dateutil`` into the student's interpreter; it also freezes a clock, where the engines need one that
@@ -11,7 +12,8 @@ class's instances, so that ``isinstance(x, datetime)`` holds for every datetime,
 
 Each replacement is a module-level function carrying the original's ``__module__`` and ``__qualname__``
 (``stand_in``), so that it pickles by reference as the original does (``pool.apply_async(time.sleep, ...)``).
-``install`` puts one patch in place per function: ``patch_time_readers``, ``patch_datetime``.
+``install`` puts one patch in place per function: ``patch_time_readers``, ``patch_clock_gettime``,
+``patch_datetime``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ real_gmtime = time.gmtime
 real_ctime = time.ctime
 real_asctime = time.asctime
 real_strftime = time.strftime
+real_clock_gettime = getattr(time, "clock_gettime", None)  # POSIX only
+real_clock_gettime_ns = getattr(time, "clock_gettime_ns", None)
 
 
 def stand_in(original: Callable[..., Any], replacement: F) -> F:
@@ -74,6 +78,54 @@ def patch_time_readers() -> None:
     for original, replacement in ((real_localtime, localtime), (real_gmtime, gmtime), (real_ctime, ctime),
                                   (real_asctime, asctime), (real_strftime, strftime)):
         setattr(time, original.__name__, stand_in(original, replacement))
+
+
+# -- ``time.clock_gettime(clk_id)``: the wall and monotonic clocks by id (POSIX) -----------------------------------
+_WALL_IDS = {getattr(time, name) for name in ("CLOCK_REALTIME",) if hasattr(time, name)}
+_MONOTONIC_IDS = {getattr(time, name) for name in ("CLOCK_MONOTONIC", "CLOCK_MONOTONIC_RAW", "CLOCK_BOOTTIME",
+                                                    "CLOCK_UPTIME", "CLOCK_UPTIME_RAW", "CLOCK_HIGHRES")
+                  if hasattr(time, name)}
+_TAI_IDS = {getattr(time, name) for name in ("CLOCK_TAI",) if hasattr(time, name)}
+_offset_ns: dict[int, int] = {}
+"""Per clock id: how far it is (really) from the real clock it follows, read once: the clock follows the virtual
+one at that distance.  CPU-time clocks (``CLOCK_PROCESS_CPUTIME_ID``, ``CLOCK_THREAD_CPUTIME_ID``) stay real."""
+
+
+def _virtual_ns(clk_id: int) -> int | None:
+    """``clk_id`` read on the virtual clock, in nanoseconds (``None``: a clock that stays real)."""
+    if clk_id in _WALL_IDS:  # the float readers: every model makes those virtual (the processes model not the _ns)
+        return round(time.time() * 1e9)
+    if clk_id in _MONOTONIC_IDS or clk_id in _TAI_IDS:
+        if clk_id not in _offset_ns:
+            assert real_clock_gettime_ns is not None
+            base = time.CLOCK_REALTIME if clk_id in _TAI_IDS else time.CLOCK_MONOTONIC
+            _offset_ns[clk_id] = real_clock_gettime_ns(clk_id) - real_clock_gettime_ns(base)
+        return round((time.time() if clk_id in _TAI_IDS else time.monotonic()) * 1e9) + _offset_ns[clk_id]
+    return None
+
+
+def clock_gettime(clk_id: int) -> float:
+    ns = _virtual_ns(clk_id)
+    if ns is None:
+        assert real_clock_gettime is not None
+        return float(real_clock_gettime(clk_id))
+    return ns / 1e9
+
+
+def clock_gettime_ns(clk_id: int) -> int:
+    ns = _virtual_ns(clk_id)
+    if ns is None:
+        assert real_clock_gettime_ns is not None
+        return int(real_clock_gettime_ns(clk_id))
+    return ns
+
+
+def patch_clock_gettime() -> None:
+    """``clock_gettime(CLOCK_REALTIME)`` reads ``time.time()``, the monotonic ids ``time.monotonic()`` (POSIX)."""
+    if real_clock_gettime is None or real_clock_gettime_ns is None:
+        return
+    time.clock_gettime = stand_in(real_clock_gettime, clock_gettime)
+    time.clock_gettime_ns = stand_in(real_clock_gettime_ns, clock_gettime_ns)
 
 
 # -- ``datetime``: subclasses whose constructors make real instances -------------------------------------------------
@@ -154,4 +206,5 @@ def patch_datetime() -> None:
 def install() -> None:
     """Make every wall-clock reader follow ``time.time()`` (installed after the engine made that clock virtual)."""
     patch_time_readers()
+    patch_clock_gettime()
     patch_datetime()

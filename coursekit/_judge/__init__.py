@@ -7,10 +7,11 @@
   ``findings`` (the ``Finding`` type), ``moments`` (tolerances, seconds) and ``pairing`` (matching the lines of
   two runs) are pure, for the checks;
 * ``picture``: the failure picture as data (lanes, lines, the first divergence), drawn by ``coursekit._view``;
-* ``messages``: the words of a failure message.
+* ``messages``: the words of a failure message; ``exploring``: what an explored schedule did, in words.
 
-It may import ``coursekit._engine.trace``, ``coursekit._engine.events``, ``coursekit._engine.replay`` and
-``coursekit._engine.processes.schedule`` (pure data and functions), ``coursekit.registry``, ``coursekit.models``
+It may import ``coursekit._engine.trace``, ``coursekit._engine.events``, ``coursekit._engine.replay``,
+``coursekit._engine.processes.schedule`` and ``coursekit._engine.exploration`` (pure data and functions),
+``coursekit.registry``, ``coursekit.models``
 and ``coursekit.results``; never a view or a feature.  ``supervise.py`` is run by path with ``-I -S`` and
 imports nothing of the kit.
 """

@@ -24,6 +24,19 @@ GRADER_BROKEN = "The grader itself is broken (not your fault; tell your instruct
 """What a student is told when the grader (never their code) could not be loaded or run; the error follows."""
 
 
+CHECK_FINDING_KINDS: tuple[str, ...] = (
+    "blocks-loop", "cancel-not-awaited", "cancelled-early", "children", "count", "duplicate-items",
+    "fake-concurrency", "idle-workers", "in-flight", "late", "leak", "leftover", "lost-items", "lost-update",
+    "no-cleanup", "no-pool", "no-process", "no-queue", "not-awaited", "not-cancelled", "not-once", "not-shared",
+    "one-chunk", "one-worker", "order-by-luck", "over-limit", "role", "slow", "swallowed-cancel", "thread-pool",
+    "under-limit", "unfinished", "work", "work-in-main", "worker-count",
+)
+"""The kinds of the findings the checks make themselves (``coursekit.checks``: advice from what one check
+measured, "7 jobs at once"), besides those ``diagnose`` makes (``FINDING_KINDS``).  Both name a mistake in a
+result's ``findings``, so both may key a hint (``hints_for`` in ``course.toml``); ``tests/test_hints_for.py``
+keeps this list equal to the kinds written in the checks' source."""
+
+
 class Judgement(Protocol):
     """What a check answered: its words and its findings (``coursekit.checks.Verdict`` is one)."""
 
@@ -59,4 +72,4 @@ def explanation(result: CheckResult) -> str:
     return result.message
 
 
-__all__ = ["GRADER_BROKEN", "TIMELINE_HEADING", "Judgement", "explanation", "failure_message"]
+__all__ = ["CHECK_FINDING_KINDS", "GRADER_BROKEN", "TIMELINE_HEADING", "Judgement", "explanation", "failure_message"]

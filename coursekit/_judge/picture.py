@@ -20,6 +20,7 @@ from collections import deque
 from typing import Any
 
 from coursekit._engine import events
+from coursekit._judge.exploring import telling_switch
 from coursekit._judge.moments import EPS
 from coursekit._judge.timeline import Timeline, is_main
 
@@ -227,6 +228,11 @@ def _side(tl: Timeline) -> dict[str, Any]:
         if crash["id"] in lanes or is_main(crash["id"]) or crash["id"] in tl.contexts:
             lane(crash["id"])["marks"].append({"t": float(crash.get("t", 0.0)), "kind": "crash",
                                                "text": f"raised {crash.get('msg') or crash.get('exc', '?')}"})
+    switch = telling_switch(tl)  # an explored schedule: the thread switch its failure story tells
+    if switch is not None and (switch.get("id") in lanes or is_main(str(switch.get("id", "")))):
+        runs = _lane_label(tl, str(switch.get("to", "")), names)
+        lane(str(switch["id"]))["marks"].append({"t": float(switch.get("t", 0.0)), "kind": "paused",
+                                                  "text": f"paused at {switch.get('where', '?')} while {runs} ran"})
     for k in tl.kills:
         if k["target"] in lanes:
             ln = lanes[k["target"]]

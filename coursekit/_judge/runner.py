@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import stat
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,9 @@ class RunSpec:
     limits: Limits = field(default_factory=Limits)
     driver: tuple[Path, str] | None = None  # (grader file, function): call function(module) instead of `call`
     work: tuple[str, ...] = ()  # the functions whose calls are recorded (coursekit._engine.work)
+    schedules: tuple[str, ...] = ()
+    """Several schedules (``Schedule.spec``) run from one import, each in a forked copy of the harness
+    (``Harness.call_each``); their runs come back as ``RawRun.forks``, in this order.  Empty: one run, ``tie``."""
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -43,6 +48,32 @@ class RawRun:
     status: dict[str, Any]
     stdout: str
     stderr: str
+    forks: tuple[RawRun | None, ...] = ()
+    """With ``spec.schedules``: the run of each schedule (None: not run, see ``Harness.call_each``)."""
+
+
+def _forks(raw: RawRun, trace_dir: Path) -> tuple[RawRun | None, ...]:
+    """The run of each schedule of ``raw.spec.schedules``, read from ``s<N>/`` of the trace folder (read as
+    hostile input, as the rest: a real folder, never a link); None for a schedule that was not run."""
+    out: list[RawRun | None] = []
+    limits = reading.ReadLimits.for_run(raw.spec.limits.output_kb, raw.spec.limits.max_events)
+    for index, schedule in enumerate(raw.spec.schedules):
+        folder = trace_dir / f"s{index}"
+        try:
+            real_folder = stat.S_ISDIR(os.lstat(folder).st_mode)
+        except OSError:
+            real_folder = False
+        trace = reading.read_trace(folder, limits) if real_folder else None
+        if trace is None or not trace.events:
+            out.append(None)
+            continue
+        status = dict(raw.status)
+        if trace.refusals:
+            status["guard"] = [*(status.get("guard") or []), *reading.refusal_records(trace.refusals)]
+        spec = dataclasses.replace(raw.spec, tie=schedule, schedules=())
+        out.append(RawRun(spec=spec, events=trace.events, root_pid=min(trace.events), status=status,
+                          stdout="", stderr=raw.stderr))
+    return tuple(out)
 
 
 def _child_env() -> dict[str, str]:
@@ -94,13 +125,54 @@ def _check_never_root(sandbox: Sandbox) -> None:
         raise IsolationRefused(refusal_message(tried, os.path.realpath(sys.executable)))
 
 
+class InfrastructureError(Exception):
+    """A sandboxed run failed for a reason of the grading machine, not of the program (the harness could not
+    start, the supervisor was lost, the disk is full): no verdict may rest on it; the file is to be graded again."""
+
+
+def infrastructure_failure(status: dict[str, Any]) -> str:
+    """Why the run is not gradable, from facts the supervisor or the judge observed outside the student's
+    process ("" when it is gradable).  A supervisor lost while the guard recorded an attempt to signal it is the
+    program's doing, not the machine's: that run is judged (as tampering)."""
+    if status.get("infrastructure"):
+        return str(status["infrastructure"])
+    if status.get("supervisor_lost"):
+        if any(isinstance(r, dict) and r.get("kind") == "kill" for r in status.get("guard") or []):
+            return ""
+        return "the supervisor of the run ended without a report"
+    return ""
+
+
 def run(spec: RunSpec) -> RawRun:
-    """Run ``spec`` in a fresh interpreter under a supervisor; never raises for anything the program does."""
-    return _run(spec, _sandbox)
+    """Run ``spec`` in a fresh interpreter under a supervisor; never raises for anything the program does.
+
+    Sandboxed (bulk grading), raises ``InfrastructureError`` when the machine, not the program, failed the run."""
+    raw = _run(spec, _sandbox)
+    if _sandbox is not None:
+        why = infrastructure_failure(raw.status)
+        if why:
+            raise InfrastructureError(why)
+    return raw
 
 
 def _run(spec: RunSpec, sandbox_settings: Sandbox | None) -> RawRun:
-    work = Path(tempfile.mkdtemp(prefix="coursekit-run-"))
+    try:
+        work = Path(tempfile.mkdtemp(prefix="coursekit-run-"))
+    except OSError as exc:
+        if sandbox_settings is None:
+            raise
+        raise InfrastructureError(f"could not make the run's folder ({exc.strerror or exc})") from None
+    try:
+        return _run_in(spec, sandbox_settings, work)
+    except OSError as exc:  # the judge's own files (a full disk, too many open files): not the program's doing
+        if sandbox_settings is None:
+            raise
+        raise InfrastructureError(f"the grader could not prepare or read the run ({exc.strerror or exc})") from None
+    finally:
+        reading.remove_tree(work)
+
+
+def _run_in(spec: RunSpec, sandbox_settings: Sandbox | None, work: Path) -> RawRun:
     box = None
     try:
         trace_dir = work / "trace"
@@ -116,7 +188,7 @@ def _run(spec: RunSpec, sandbox_settings: Sandbox | None) -> RawRun:
         harness_spec: dict[str, Any] = {
             "model": spec.model, "module": str(module), "name": module.stem, "call": spec.call,
             "args": list(spec.args), "tie": spec.tie, "trace": str(trace_dir),
-            "driver": driver, "work": list(spec.work),
+            "driver": driver, "work": list(spec.work), "schedules": list(spec.schedules),
             "limit_s": spec.limits.virtual_s, "stall_s": spec.limits.stall_s, "max_events": spec.limits.max_events,
         }
         if box is not None:
@@ -154,6 +226,8 @@ def _run(spec: RunSpec, sandbox_settings: Sandbox | None) -> RawRun:
             status = {"supervisor_lost": True, "detail": sup_err.decode("utf-8", "replace")[-500:]}
             if root_pid > 0:
                 platform.kill_group(root_pid)
+        elif isinstance(status.get("root_pid"), int):  # the run's own PID namespace numbers its processes
+            root_pid = status["root_pid"]
         if box is not None:
             status["guard"] = box.read_guard()
         trace = reading.read_trace(trace_dir, reading.ReadLimits.for_run(spec.limits.output_kb,
@@ -163,11 +237,13 @@ def _run(spec: RunSpec, sandbox_settings: Sandbox | None) -> RawRun:
         if trace.refusals or trace.strings_cut:
             status["trace_read"] = {"refused": [f"{r.name} {r.why}" for r in trace.refusals[:10]],
                                     "strings_cut": trace.strings_cut}
-        return RawRun(
+        raw = RawRun(
             spec=spec, events=trace.events, root_pid=root_pid, status=status,
             stdout=reading.read_text(work / "stdout"), stderr=reading.read_text(work / "stderr"),
         )
+        if spec.schedules:
+            raw = dataclasses.replace(raw, forks=_forks(raw, trace_dir))
+        return raw
     finally:
         if box is not None:
             release_box(box)
-        reading.remove_tree(work)

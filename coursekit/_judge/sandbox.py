@@ -7,9 +7,10 @@ Bulk grading runs code written by people who may try to cheat, so every run gets
   concurrent run, so that a fork storm of one submission cannot use up another's process allowance);
 * a read-only copy of the ``coursekit`` package (the harness imports it) outside the course directory, so that
   the course directory itself (solutions, graders, tests, ``.git``) need not be visible to the run;
-* the supervisor (``_supervise.py``, running as root) then enters new mount and network namespaces and a new
-  root directory holding only the system folders, the interpreter, the kit copy and the run's own folder,
-  drops to the run's uid and applies resource limits.  Where that is not possible it falls back step by step,
+* the supervisor (``_supervise.py``, running as root) then enters new mount, network, IPC and PID namespaces and
+  a new root directory holding only the system folders, the interpreter, the kit copy and the run's own folder
+  (every writable place a private, size-capped tmpfs), puts the run in cgroups of its own, drops to the run's
+  uid and applies resource limits.  Where that is not possible it falls back step by step,
   and reports which protections applied (``status["sandbox"]``).
 
 The in-process audit guard (``_guard.py``) is configured from here too (``Box.guard_spec``), with nothing that
@@ -51,7 +52,11 @@ class Sandbox:
     hide: tuple[Path, ...] = ()  # the guard refuses any access to these (course root, submissions, results)
     uid_base: int = 61_000  # dedicated uids (no passwd entry needed); one per concurrent run
     uid_count: int = 128
-    max_processes: int = 256  # processes and threads of the run's uid (RLIMIT_NPROC)
+    max_processes: int = 256  # processes and threads of the run's uid (RLIMIT_NPROC), and of its cgroup
+    private_mb: int = 64  # size of each private tmpfs of a run (its folder, /tmp, /dev/shm) where it has them
+    min_free_mb: int = 32  # less free space than this on the grader's disk after a run: not gradable, regrade
+    run_memory_mb: int | None = None  # all of a run's processes together (cgroup); None: twice a process's limit
+    # (the harness runs two of a submission's schedules at once, each in a forked copy)
     levels: tuple[str, ...] = ()  # isolation levels the supervisor may try (tests); empty: every level that fits
     unsafe: bool = False  # let student code run as root when nothing else is available (``--unsafe``)
 
@@ -237,5 +242,9 @@ def sandbox_job(sandbox: Sandbox, box: Box, work: Path) -> dict[str, Any]:
         "env": env,
         "sandbox": {"uid": box.uid, "root": str(kit / "root"), "binds": binds, "links": links, "cwd": str(box.cwd),
                     "max_processes": sandbox.max_processes, "exe_reachable": _reachable(exe),
+                    "private_bytes": sandbox.private_mb * 1024 * 1024, "trace": str(box.trace),
+                    "guard": str(box.guard),
+                    "min_free_bytes": sandbox.min_free_mb * 1024 * 1024,
+                    "run_memory_bytes": sandbox.run_memory_mb * 1024 * 1024 if sandbox.run_memory_mb else None,
                     "levels": list(sandbox.levels), "never_root": not sandbox.unsafe},
     }

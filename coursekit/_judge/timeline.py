@@ -7,8 +7,10 @@ done), ``spawn`` and ``end`` of a context, ``line`` (one printed line), ``sleep`
 (the program caught that cancellation), ``task`` / ``sched`` / ``task-begin`` / ``task-end`` (pool calls),
 ``qput`` / ``qget`` (an item through a queue or pipe), ``lock`` (a process lock), ``shared`` (a shared value
 read or written), ``sync`` (a synchronization edge, read by ``coursekit._judge.causality``), ``work`` (a call
-of a function the grader named as the work), ``exit`` (the harness ended the run itself; a run without it was
-cut short).  Context ids are formatted and parsed by ``coursekit._engine.events`` too.
+of a function the grader named as the work), ``preempt`` (an explored schedule switched threads where none
+blocked) and ``schedule`` (the schedule the run followed), both read by ``coursekit._judge.exploring``, ``exit``
+(the harness ended the run itself; a run without it was cut short).  Context ids are formatted and parsed by
+``coursekit._engine.events`` too.
 """
 
 from __future__ import annotations
@@ -93,6 +95,84 @@ class Timeline:
         return [c for c in self.contexts.values() if c.kind != "main"]
 
 
+def _merge_by_time(events: list[tuple[int, int, dict[str, Any]]]) -> list[tuple[int, int, dict[str, Any]]]:
+    """The events of every process on one logical time axis, and at one instant in an order their causes allow.
+
+    Sorted by time (to the nanosecond: sums of sleeps differ in the last bit), then by process; events of one
+    instant are then put in causal order where the trace names a cause in another process: a child's first
+    event after its ``spawn``, what follows a ``join`` that returned (or a ``sync`` on a pool call's result) after
+    that context's ``end`` (or ``task-end``), a ``qget`` after its ``qput``.  Without this a parent's line
+    printed right after ``join()`` came before the child's last line of that same instant, which a real run
+    never prints."""
+    events = sorted(events, key=lambda item: (round(item[2].get("t", 0.0), 9), item[0], item[1]))
+    joins: dict[str, list[tuple[int, int]]] = {}  # context -> (rank, trace index) of each wait for its end
+    for rank, seq, ev in events:
+        if ev["e"] == ev_.JOIN and ev.get("done") and isinstance(ev.get("target"), str):
+            joins.setdefault(ev["target"], []).append((rank, seq))
+        elif ev["e"] == ev_.SYNC and ev.get("at") == -1 and isinstance(ev.get("src"), str):  # a pool call's result
+            joins.setdefault(ev["src"], []).append((rank, seq))
+    out: list[tuple[int, int, dict[str, Any]]] = []
+    i = 0
+    while i < len(events):
+        j, t = i, round(events[i][2].get("t", 0.0), 9)
+        while j < len(events) and round(events[j][2].get("t", 0.0), 9) == t:
+            j += 1
+        group = events[i:j]
+        out += _causal_order(group, joins) if len({rank for rank, _, _ in group}) > 1 else group
+        i = j
+    return out
+
+
+def _causal_order(group: list[tuple[int, int, dict[str, Any]]], joins: dict[str, list[tuple[int, int]]]
+                  ) -> list[tuple[int, int, dict[str, Any]]]:
+    """``group`` (events of one instant, by process then trace order) with each event after its causes in it."""
+    import bisect
+    import heapq
+
+    spawned = {ev["id"]: k for k, (_, _, ev) in enumerate(group) if ev["e"] == ev_.SPAWN}
+    put = {ev["uid"]: k for k, (_, _, ev) in enumerate(group) if ev["e"] == ev_.QUEUE_PUT and "uid" in ev}
+    of_rank: dict[int, list[int]] = {}  # rank -> positions in group, in trace order
+    deps: list[list[int]] = [[] for _ in group]
+    for k, (rank, _, ev) in enumerate(group):
+        mine = of_rank.setdefault(rank, [])
+        if mine:
+            deps[k].append(mine[-1])
+        else:
+            first = spawned.get(ev_.process_of(str(ev.get("id", ""))))
+            if first is not None and group[first][0] != rank:
+                deps[k].append(first)
+        mine.append(k)
+        if ev["e"] == ev_.QUEUE_GET and ev.get("uid") in put:
+            deps[k].append(put[ev["uid"]])
+    for k, (end_rank, _, ev) in enumerate(group):  # what follows a join (or a call's result): after the end
+        if ev["e"] not in (ev_.END, ev_.TASK_END):
+            continue
+        for rank, join_seq in joins.get(ev["id"], []):
+            mine = of_rank.get(rank, [])
+            after = bisect.bisect_right([group[m][1] for m in mine], join_seq)
+            if rank != end_rank and after < len(mine):
+                deps[mine[after]].append(k)
+    waiting = [len(d) for d in deps]
+    users: list[list[int]] = [[] for _ in group]
+    for k, d in enumerate(deps):
+        for src in d:
+            users[src].append(k)
+    ready = [k for k, n in enumerate(waiting) if n == 0]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while len(order) < len(group):
+        if not ready:  # a cycle, which a sane trace never has: go on in time order from the first one left
+            ready = [min(k for k in range(len(group)) if waiting[k] > 0)]
+            waiting[ready[0]] = 0
+        k = heapq.heappop(ready)
+        order.append(k)
+        for user in users[k]:
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                heapq.heappush(ready, user)
+    return [group[k] for k in order]
+
+
 def build(raw: RawRun) -> Timeline:
     events: list[tuple[int, int, dict[str, Any]]] = []
     order = sorted(raw.events, key=lambda pid: (pid != raw.root_pid, pid))
@@ -123,7 +203,7 @@ def build(raw: RawRun) -> Timeline:
         return task in killed_tasks and ev["t"] > killed_tasks[task] + 1e-9
 
     if raw.spec.model == "processes":  # one logical time axis: merge the processes by time
-        events.sort(key=lambda item: (item[2].get("t", 0.0), item[0], item[1]))
+        events = _merge_by_time(events)
     kept = [(rank, seq, ev) for rank, seq, ev in events if not dropped(ev)]
     events_list = [ev for _, _, ev in kept]
 

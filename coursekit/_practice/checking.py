@@ -36,20 +36,21 @@ class Graded:
     result: ExerciseResult
 
 
-def grade(exercise: Exercise) -> ExerciseResult:
-    """Grade; a broken grader becomes a result of ERROR checks (the instructor's problem, said as such)."""
+def grade(exercise: Exercise, schedule: int | None = None) -> ExerciseResult:
+    """Grade (``schedule``: under that one only, to replay a failure); a broken grader becomes a result of ERROR
+    checks (the instructor's problem, said as such)."""
     try:
-        return grade_exercise(exercise)  # the module's reference cache: shared by every check of this process
+        return grade_exercise(exercise, schedule=schedule)  # the module's reference cache: shared by every check
     except GraderError as exc:
         message = f"{GRADER_BROKEN} {exc}"
         return ExerciseResult(exercise.id, [CheckResult(name, "could not be judged", Status.ERROR, 0.0, points, message)
                                             for name, points in exercise.points.items()])
 
 
-def digest_and_grade(exercise: Exercise) -> Graded:
+def digest_and_grade(exercise: Exercise, schedule: int | None = None) -> Graded:
     """Grade the file, with its digest taken first: of the file as graded, even if it is saved again meanwhile."""
     digest = file_digest(exercise.exercise_path)
-    return Graded(digest, grade(exercise))
+    return Graded(digest, grade(exercise, schedule))
 
 
 def check_and_record(exercise: Exercise, progress: Progress) -> Graded:
@@ -59,10 +60,11 @@ def check_and_record(exercise: Exercise, progress: Progress) -> Graded:
     return graded
 
 
-def graded_side_by_side(exercises: list[Exercise]) -> Iterator[tuple[Exercise, Future[Graded]]]:
+def graded_side_by_side(exercises: list[Exercise], schedule: int | None = None) \
+        -> Iterator[tuple[Exercise, Future[Graded]]]:
     """Grade side by side (each grading is a few child processes); yield in course order, as futures."""
     with ThreadPoolExecutor(max_workers=max(1, min(len(exercises), os.cpu_count() or 2))) as pool:
-        futures = [pool.submit(digest_and_grade, ex) for ex in exercises]
+        futures = [pool.submit(digest_and_grade, ex, schedule) for ex in exercises]
         yield from zip(exercises, futures, strict=True)
 
 

@@ -159,9 +159,11 @@ def timeline_svg(picture: dict[str, Any]) -> str:
                                f'fill="{"#b91c1c" if hit and side == "observed" else "#475569"}">{_esc(label)}</text>')
                     last_label_end = label_end
             for m in ln["marks"]:
-                out.append(f'<text class="crash" x="{x(m["t"])}" y="{y + 5}" text-anchor="middle" font-size="15" '
-                           f'font-weight="700" fill="#dc2626">✗<title>{_esc(fmt_seconds(m["t"]))}: {_esc(m["text"])}'
-                           '</title></text>')
+                paused = m.get("kind") == "paused"
+                out.append(f'<text class="{"paused" if paused else "crash"}" x="{x(m["t"])}" y="{y + 5}" '
+                           f'text-anchor="middle" font-size="15" font-weight="700" '
+                           f'fill="{"#a21caf" if paused else "#dc2626"}">{"◆" if paused else "✗"}'
+                           f'<title>{_esc(fmt_seconds(m["t"]))}: {_esc(m["text"])}</title></text>')
             if div.get("what") == "return" and mark is not None and mark.get("lane") == ln["id"]:
                 out.append(f'<circle class="divergence-ring" cx="{x(mark["t"])}" cy="{y}" r="10" fill="none" '
                            f'stroke="{"#dc2626" if side == "observed" else "#16a34a"}" stroke-width="2.5"/>')

@@ -42,13 +42,14 @@ class Glyphs:
     end: str
     still_running: str
     crash: str
+    paused: str
     grid: str
     marker: str
     rule: str
 
 
-BOX = Glyphs("●", "─", "┈", "├", "┤", "→", "✗", "·", "▼", "│")
-ASCII = Glyphs("o", "-", ".", "|", "|", ">", "X", " ", "v", "|")
+BOX = Glyphs("●", "─", "┈", "├", "┤", "→", "✗", "◆", "·", "▼", "│")
+ASCII = Glyphs("o", "-", ".", "|", "|", ">", "X", "*", " ", "v", "|")
 
 
 def _lane_cells(ln: dict[str, Any], *, scale: float, ncols: int, end_of_run: float, ticks: set[int], g: Glyphs,
@@ -77,7 +78,7 @@ def _lane_cells(ln: dict[str, Any], *, scale: float, ncols: int, end_of_run: flo
         hit = div_index is not None and any(p["i"] == div_index for p in ps)
         cells[c] = (glyph, "bold reverse red" if hit else f"bold {colour}" if colour != "bold" else "bold")
     for m in ln["marks"]:
-        cells[col(m["t"])] = (g.crash, "bold red")
+        cells[col(m["t"])] = (g.paused, "bold magenta") if m.get("kind") == "paused" else (g.crash, "bold red")
     if div_mark is not None and div_index is None and div_mark.get("lane") == ln["id"]:  # main() returned
         c = col(div_mark["t"])
         cells[c] = (cells[c][0], "bold reverse red")
@@ -177,6 +178,7 @@ def legend_lines(drawn: set[str], g: Glyphs, lanes: list[dict[str, Any]], *, sca
         (g.start in drawn or g.end in drawn, f"{g.start} started / ended" if g.start == g.end else
          f"{g.start} started  {g.end} ended"),
         (g.crash in drawn, f"{g.crash} crashed or killed"),
+        (g.paused in drawn, f"{g.paused} paused by the schedule while another thread ran"),
         (g.still_running in drawn, f"{g.still_running} never ended"),
         (g.grid.strip() != "" and g.grid in drawn, f"{g.grid} a tick of the time axis"),
     ]

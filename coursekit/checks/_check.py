@@ -55,6 +55,13 @@ class Check:
     """The evidence this check needs before it may pass (``coursekit.checks._evidence``): without it the check
     fails with "Not shown: ..." instead of passing with nothing to judge (only what the reference shows is asked)."""
 
+    shape: ClassVar[bool] = False
+    """Whether this check judges the *shape* of a run (how much ran at once, when lines came, who waited how
+    long) rather than its safety (results, output, crashes, hangs, leaks).  A shape check is judged under the
+    tie schedules only: an explored schedule (``coursekit._engine.exploration``) is adversarial by design (one
+    thread may run to its end before another starts), so the shape it shows is not the program's; it is run to
+    find races, and a race shows as a wrong result, a lost line, a crash or a hang."""
+
     def evaluate(self, observed: Timeline, expected: Timeline) -> Verdict:
         """Judge ``observed`` (the student's run, under one tie policy) against ``expected`` (the reference's).
 

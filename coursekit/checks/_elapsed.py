@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coursekit._engine import events
 from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import EPS
 from coursekit.checks._busy import busy_peak
-from coursekit.checks._calls import work_calls
+from coursekit.checks._calls import Scenario, driven, scenarios_of, work_calls
 from coursekit.checks._check import OK, Check, Verdict
 from coursekit.checks._evidence import Needs
 from coursekit.checks._peak import peak_overlap
@@ -26,6 +25,8 @@ class Elapsed(Check):
     is the longest wait, not the sum" is the whole point of running waits concurrently.  Virtual time makes
     the comparison exact.
     """
+
+    shape = True  # judged under the tie schedules only (Check.shape)
 
     name = "elapsed"
     title = "takes as long as the longest wait, not the sum of the waits"
@@ -67,7 +68,7 @@ class Elapsed(Check):
             msg += " It returned before all the work was done."
             advice = [Finding("not-awaited", "", "Await every piece of work before returning.")]
         findings = diagnose(observed, only={"blocking-sleep", "never-awaited", "pending-task"}) or advice
-        return Verdict(False, msg, findings)
+        return Verdict(False, msg + _first_off(observed, expected), findings)
 
     def __repr__(self) -> str:
         return f"Elapsed({self.what!r})"
@@ -75,7 +76,32 @@ class Elapsed(Check):
 
 def _driven(tl: Timeline) -> bool:
     """Whether the grader's driver ran the program: then the time is its whole run, not one call's."""
-    return any(ev.get("e") == events.PHASE and ev.get("name") == "main" and ev.get("driver") for ev in tl.events)
+    return driven(tl)
+
+
+def _durations(tl: Timeline) -> dict[int, tuple[Scenario, float | None]]:
+    """Each announced scenario and how long its call took: until the next marker line, or the driver's return
+    for the last one (``None``: the run never got there)."""
+    marks = scenarios_of(tl)
+    out: dict[int, tuple[Scenario, float | None]] = {}
+    for k, s in enumerate(marks):
+        end = marks[k + 1].t if k + 1 < len(marks) else tl.returned_at
+        out[s.number] = (s, None if end is None else end - s.t)
+    return out
+
+
+def _first_off(observed: Timeline, expected: Timeline) -> str:
+    """`` Scenario 3 (...) alone took 4 s; with the reference it takes 1 s.``: the first scenario of a driver's
+    run whose own duration differs from the reference's (where the time was lost or skipped); ``""`` else."""
+    got, want = _durations(observed), _durations(expected)
+    for number, (scenario, d_want) in sorted(want.items()):
+        if number not in got or d_want is None:
+            return ""
+        d_got = got[number][1]
+        if d_got is not None and abs(d_got - d_want) > EPS:
+            return (f" The first scenario that took a different time is {scenario.named}: it took {d_got:g} s; "
+                    f"with the reference it takes {d_want:g} s.")
+    return ""
 
 
 def _overlap(tl: Timeline) -> int:

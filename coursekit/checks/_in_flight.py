@@ -17,6 +17,7 @@ from coursekit._engine.events import is_main
 from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import EPS
+from coursekit.checks._calls import capital, in_scenario, scenario_map, scenario_of
 from coursekit.checks._check import OK, Check, Verdict
 from coursekit.checks._evidence import Needs
 from coursekit.checks._peak import Peak, peak_overlap
@@ -36,6 +37,8 @@ def peak_in_flight(intervals: dict[str, tuple[float, float]]) -> Peak:
 
 class InFlight(Check):
     """The peak number of units of work in progress at once equals the reference's, whatever ran them."""
+
+    shape = True  # judged under the tie schedules only (Check.shape)
 
     name = "in_flight"
     title = "as many jobs run at the same time as in the reference, never more"
@@ -77,24 +80,60 @@ class InFlight(Check):
         pairs = match_lines(observed, expected)
         got_iv, _ = self._intervals(pairs, 0)
         if len(got_iv) < len(want_iv) or not pairs:
-            missing = [names[u] for u in want_iv if u not in got_iv]
-            return Verdict(False, f"Not every {self.unit} printed its lines (for example {missing[0]!r} never came), "
-                           f"so how many ran at once could not be measured." if missing else
-                           "None of the expected lines was printed.", diagnose(observed, only=RUN_FINDINGS))
+            missing = [u for u in want_iv if u not in got_iv]
+            if not missing:
+                return Verdict(False, "None of the expected lines was printed.", diagnose(observed, only=RUN_FINDINGS))
+            first = next((e for e in expected.lines if self._unit_of(e) == missing[0]), None)
+            due = scenario_of(expected, first) if first is not None else None
+            return Verdict(False, f"Not every {self.unit} printed its lines (for example {names[missing[0]]!r}"
+                           f"{f', due in {due.named},' if due else ''} never came), so how many ran at once could "
+                           "not be measured.", diagnose(observed, only=RUN_FINDINGS))
         got, at, who = peak_in_flight(got_iv)
         if got == want:
             return OK
+        firsts = self._first_lines(pairs)
         if got > want:
             listed = ", ".join(repr(names[u]) for u in who[:6])
-            msg = (f"{got} {self.unit}s were running at once at {at:g} s ({listed}); the reference never runs "
-                   f"more than {want} at the same time.")
+            where = in_scenario(observed, firsts[0].get(who[0])) if who else ""
+            msg = capital(f"{where}{got} {self.unit}s were running at once at {at:g} s ({listed}); the reference "
+                          f"never runs more than {want} at the same time.")
             fix = self.too_many
         else:
-            msg = (f"At most {got} {self.unit}{'s' if got != 1 else ''} ran at the same time; the reference runs "
-                   f"{want} at once when there is enough work.")
+            msg = self._too_few(observed, expected, pairs, got, want, firsts)
             fix = self.too_few
         return Verdict(False, msg, diagnose(observed, only={"blocking-sleep", "never-awaited"}) or
                        [Finding("in-flight", "", fix)])
+
+    def _first_lines(self, pairs: list[tuple[Line, Line]]) -> tuple[dict[str, Line], dict[str, Line]]:
+        """Each unit's first line, observed and expected."""
+        obs: dict[str, Line] = {}
+        exp: dict[str, Line] = {}
+        for o, e in pairs:
+            unit = self._unit_of(e)
+            if unit is not None:
+                obs.setdefault(unit, o)
+                exp.setdefault(unit, e)
+        return obs, exp
+
+    def _too_few(self, observed: Timeline, expected: Timeline, pairs: list[tuple[Line, Line]], got: int, want: int,
+                 firsts: tuple[dict[str, Line], dict[str, Line]]) -> str:
+        """Fewer at once than the reference: in a driver's run, said of the scenario where the reference reaches
+        its peak, with the most the program had at once there (the whole run's peak is no more than ``got``)."""
+        plural = f"{self.unit}{'s' if got != 1 else ''}"
+        exp_at = scenario_map(expected)
+        ref_iv, _ = self._intervals([(e, e) for e in expected.lines], 1)
+        ref_peak = peak_in_flight(ref_iv)
+        peak_line = next((x for x in expected.lines if self._unit_of(x) in ref_peak.who[:1]), None)
+        scenario = exp_at.get(id(peak_line)) if peak_line is not None else None
+        if scenario is None:
+            return (f"At most {got} {plural} ran at the same time; the reference runs {want} at once when there is "
+                    "enough work.")
+        units = {u for u, e in firsts[1].items() if exp_at.get(id(e)) == scenario}
+        obs_iv, _ = self._intervals([(o, e) for o, e in pairs if self._unit_of(e) in units], 0)
+        there = peak_in_flight(obs_iv).most
+        whole = f" (in the whole run, at most {got} {plural} ran at once)" if there != got else ""
+        return (f"In {scenario.named}, at most {there} {self.unit}{'s' if there != 1 else ''} ran at the same time; "
+                f"the reference runs {want} at once there{whole}.")
 
     def __repr__(self) -> str:
         return f"InFlight(key={self.key.pattern if self.key else None!r}, unit={self.unit!r})"

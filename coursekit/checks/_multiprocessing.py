@@ -24,6 +24,7 @@ from coursekit.checks._check import OK, Check, Verdict
 from coursekit.checks._evidence import Needs
 from coursekit.checks._peak import most_open, peak_overlap
 from coursekit.checks._unfinished import unless_ran_to_end
+from coursekit.scenarios import MARK
 
 if TYPE_CHECKING:
     from coursekit._judge.timeline import Timeline
@@ -36,6 +37,35 @@ def _events(tl: Timeline, kind: str) -> list[dict[str, Any]]:
 
 
 # -- pools ----------------------------------------------------------------------------------------------------
+def _locked_work(tl: Timeline) -> dict[str, dict[str, Any]]:
+    """For each pool call (by uid) that did named work while holding a process lock: that lock's acquire event
+    (the innermost lock held at the call's first piece of work)."""
+    held: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, dict[str, Any]] = {}
+    for ev in tl.events:
+        uid = events.pool_call_of(str(ev.get("id", "")))
+        if uid is None:
+            continue
+        if ev["e"] == events.LOCK:
+            mine = held.setdefault(uid, [])
+            if ev.get("op") == "acquire":
+                mine.append(ev)
+            else:
+                held[uid] = [h for h in mine if h.get("lock") != ev.get("lock")]
+        elif ev["e"] == events.WORK and held.get(uid) and uid not in out:
+            out[uid] = held[uid][-1]
+    return out
+
+
+def _one_lock(mine: list[dict[str, Any]], locked: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The lock every call of a pool held around its work, if there is one (and two calls or more): the calls
+    then ran one at a time, however many workers the pool had."""
+    if len(mine) < 2 or not all(ev["task"] in locked for ev in mine):
+        return None
+    names = {locked[ev["task"]].get("lock") for ev in mine}
+    return locked[mine[0]["task"]] if len(names) == 1 else None
+
+
 def _pool_overlap(tl: Timeline) -> tuple[int, dict[str, Any]]:
     """The most pool calls busy at once in an ideal pool, and facts for messages.
 
@@ -48,9 +78,14 @@ def _pool_overlap(tl: Timeline) -> tuple[int, dict[str, Any]]:
     ends = {ev["task"]: ev for ev in _events(tl, events.TASK_END)}
     facts: dict[str, Any] = {"tasks": len(tasks), "slots": max((ev.get("slots", 1) for ev in tasks), default=0)}
     best = 0
+    locked = _locked_work(tl)
     for pool in sorted({ev.get("pool", "") for ev in tasks}):
         mine = [ev for ev in tasks if ev.get("pool") == pool]
         slots = max(1, int(mine[0].get("slots", 1)))
+        lock = _one_lock(mine, locked)
+        if lock is not None:  # one lock around the work of every call: one call at a time
+            slots = 1
+            facts.setdefault("lock", lock)
         ideal = IdealSlots(slots)
         spans: dict[str, tuple[float, float]] = {}
         for ev in mine:
@@ -62,6 +97,7 @@ def _pool_overlap(tl: Timeline) -> tuple[int, dict[str, Any]]:
             ready = max([spans[u][1] for u in ev.get("after", []) if u in spans], default=0.0)
             spans[uid] = ideal.place(ready, cost)
         best = max(best, peak_overlap((uid, a, b) for uid, (a, b) in spans.items()).most)
+        facts["most_calls"] = max(facts.get("most_calls", 0), len(mine))  # in one pool (one per scenario, say)
     return best, facts
 
 
@@ -71,6 +107,8 @@ class PoolParallel(Check):
     No speed-up is measured (the grading machine may have one core): what is checked is that the program let
     the pool run calls side by side, as many as the reference did (at most 2 are required).
     """
+
+    shape = True  # judged under the tie schedules only (Check.shape)
 
     name = "parallel"
     title = "the work runs in a process pool, several calls at once"
@@ -93,17 +131,52 @@ class PoolParallel(Check):
                            "worker processes.", [Finding("thread-pool", "", "Use multiprocessing.Pool or "
                                                          "ProcessPoolExecutor, not a thread pool.")])
         if got >= want:
-            return OK
+            return _pool_sizes(observed, expected)
+        if facts.get("lock") and facts["slots"] >= 2:
+            return Verdict(False, "Every call of the pool held the same lock around its work, so only one worker "
+                           "at a time could do its work: the calls ran one after another.",
+                           [Finding("sequential", "", "Take no lock around the work itself: the calls share "
+                                    "nothing.")])
         if facts["slots"] < 2:
             what = f"The pool has {facts['slots']} worker process, so its calls ran one after another."
             return Verdict(False, what, [Finding("one-worker", "", "Create the pool with 2 or more processes.")])
-        if facts["tasks"] < 2:
+        if facts.get("most_calls", facts["tasks"]) < 2:
             return Verdict(False, "All the work went into a single call of the pool, so one worker did it all "
                            "while the others had nothing to do.", [Finding("one-chunk", "", "Let the pool split "
                                                                           "the work: one call per item.")])
         return Verdict(False, "The calls ran one after another: each result was collected before the next call "
                        "was submitted, so the pool never had two calls to run at once.",
                        [Finding("sequential", "", fix)])
+
+
+def _sizes(tl: Timeline) -> dict[str, set[int]]:
+    """The sizes of the pools that ran calls, by the scenario they ran in (``coursekit.scenarios``; ``""``
+    without scenarios)."""
+    out: dict[str, set[int]] = {}
+    label = ""
+    for ev in tl.events:
+        if ev["e"] == events.LINE and (m := MARK.match(str(ev.get("text", "")))):
+            label = m.group(2)
+        elif ev["e"] == events.POOL_TASK:
+            out.setdefault(label, set()).add(int(ev.get("slots", 1)))
+    return out
+
+
+def _pool_sizes(observed: Timeline, expected: Timeline) -> Verdict:
+    """Each pool has as many worker processes as the reference's pool in the same scenario: a size written into
+    the program (``Pool(2)`` whatever it is asked for) shows on the scenarios of another size.  (A scenario where
+    the reference used no pool, or the program none, says nothing about sizes.)"""
+    want = _sizes(expected)
+    for label, sizes in _sizes(observed).items():
+        wrong = sorted(sizes - want.get(label, sizes))
+        if wrong:
+            right = " or ".join(str(n) for n in sorted(want[label]))
+            said = f"With {label}: the" if label else "The"
+            return Verdict(False, f"{said} pool had {wrong[0]} worker process{'es' if wrong[0] != 1 else ''}, "
+                           f"where {right} {'was' if right == '1' else 'were'} expected.",
+                           [Finding("worker-count", "", "Create the pool with the number of workers you were given "
+                                    "(its parameter), not a number of your own.")])
+    return OK
 
 
 # -- child processes ------------------------------------------------------------------------------------------
@@ -126,6 +199,8 @@ def _most_at_once(tl: Timeline) -> int:
 
 class ConcurrentChildren(Check):
     """As many child processes running at once as in the reference (started together, joined afterwards)."""
+
+    shape = True  # judged under the tie schedules only (Check.shape)
 
     name = "concurrency"
     title = "the worker processes run at the same time"
@@ -264,6 +339,11 @@ class SharedUpdates(Check):
             stopped = unless_ran_to_end(observed)
             if stopped:
                 return stopped
+            if any(ev.get("op") == "write" and is_main(ev["id"]) for a in _shared(observed).values() for ev in a):
+                return Verdict(False, "Only main updated the shared value: the worker processes made none of the "
+                               "additions, so the work was not done where it should be.",
+                               [Finding("work-in-main", "", "Let each worker make its own additions to the shared "
+                                        "value; main only starts the workers, joins them and reads the result.")])
             return Verdict(False, "No worker process updated a multiprocessing.Value: a plain variable is copied "
                            "into each process, so the main program never sees the workers' updates.",
                            [Finding("not-shared", "", "Create the counter with multiprocessing.Value and pass it "
@@ -287,7 +367,39 @@ class SharedUpdates(Check):
         if want is not None and got != want:
             return Verdict(False, f"The shared value ended at {got}; it should end at {want}.",
                            [Finding("count", "", "Each worker must add its share exactly once.")])
-        return OK
+        return _spread(observed, expected)
+
+
+def _writers(tl: Timeline) -> dict[str, set[str]]:
+    """The worker processes that wrote each scenario's shared values (``coursekit.scenarios``; ``""`` without
+    scenarios): a value belongs to the scenario in which main created it."""
+    objs = _shared(tl)
+    scenario_of: dict[str, str] = {}
+    label = ""
+    for ev in tl.events:
+        if ev["e"] == events.LINE and (m := MARK.match(str(ev.get("text", "")))):
+            label = m.group(2)
+        elif ev["e"] == events.SHARED and ev.get("op") == "init":
+            scenario_of.setdefault(str(ev["obj"]), label)
+    out: dict[str, set[str]] = {}
+    for obj, accesses in objs.items():
+        out.setdefault(scenario_of.get(obj, ""), set()).update(_worker_writes(accesses))
+    return out
+
+
+def _spread(observed: Timeline, expected: Timeline) -> Verdict:
+    """Where the reference's updates come from several worker processes, the program's do too: one process
+    making every addition while the others do nothing is the work done in the wrong place."""
+    want = _writers(expected)
+    for label, got in _writers(observed).items():
+        need = len(want.get(label, ()))
+        if need >= 2 and len(got) == 1:
+            said = f"With {label}: every" if label else "Every"
+            return Verdict(False, f"{said} update of the shared value was made by one worker process "
+                           f"({_name(observed, next(iter(got)))}); {need} worker processes should share them.",
+                           [Finding("work", "", "Give every worker its own share of the additions (the same "
+                                    "function and arguments for each), so that they all update the value.")])
+    return OK
 
 
 def _lost_in_all(accesses: list[dict[str, Any]], final: Any, writes: int) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
 from coursekit._judge.moments import EPS
+from coursekit.checks._calls import capital, in_scenario
 from coursekit.checks._check import OK, Check, Verdict
 from coursekit.checks._evidence import Needs
 from coursekit.checks._standard import match_lines
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 class Responsive(Check):
     """Every line the reference prints matching ``pattern`` (the heartbeat) comes at the reference's time."""
+
+    shape = True  # judged under the tie schedules only (Check.shape)
 
     name = "responsive"
     title = "the event loop stays responsive: the heartbeat keeps its schedule"
@@ -44,11 +47,15 @@ class Responsive(Check):
                       "*args)`; inside a coroutine, wait only with `await`.")
         if late:
             o, e = late[0]
-            return Verdict(False, f"The heartbeat {o.text!r} came at {o.t:g} s instead of {e.t:g} s: something "
-                           "blocks the event loop, so no other task could run in the meantime.",
+            where = in_scenario(observed, o)
+            return Verdict(False, capital(f"{where}{'t' if where else 'T'}he heartbeat {o.text!r} came at {o.t:g} s "
+                                          f"instead of {e.t:g} s: something blocks the event loop, so no other task "
+                                          "could run in the meantime."),
                            [*blocking, fix])
         if missing:
-            msg = f"The heartbeat {missing[0].text!r} (due at {missing[0].t:g} s) never came."
+            where = in_scenario(expected, missing[0])
+            msg = (f"{where}{'t' if where else 'T'}he heartbeat {missing[0].text!r} (due at {missing[0].t:g} s) "
+                   "never came.")
             if blocking:
                 return Verdict(False, msg + " A blocking call blocks the event loop, so the heartbeat could not run.",
                                [*blocking, fix, *diagnose(observed, only=RUN_FINDINGS)])

@@ -62,7 +62,11 @@ class Returns(Check):
                 shown.append(f"(and {len(calls) - MAX_CALLS} more call{'s' if len(calls) - MAX_CALLS > 1 else ''} "
                              "differ)")
             advice = self._advice([(got, want) for _key, got, want in calls])
-            return Verdict(False, "\n".join(shown) + (f"\n{advice}" if advice else ""))
+            # A call that raised because the program stopped its own workers (a pool ended by its `with` block)
+            # says why: the value was lost with them.
+            why = diagnose(observed, only={"killed-worker"}) if any(
+                isinstance(got, dict) and "raised" in got for _key, got, _want in calls) else []
+            return Verdict(False, "\n".join(shown) + (f"\n{advice}" if advice else ""), why)
         advice = self._advice([(_literal(observed.result), _literal(expected.result))])
         if _value_itself(observed.result) and not _value_itself(expected.result):
             advice = ("That is the shared Value object itself; return the number it holds (its .value)."
@@ -152,8 +156,9 @@ def _plain(text: str) -> str:
 
 
 def _value_itself(text: str | None) -> bool:
-    """Whether a returned repr is a shared Value object rather than a number."""
-    return bool(text) and bool(re.fullmatch(r"<(?:ObservedValue|Synchronized) wrapper for \w+\(.*\)>", str(text)))
+    """Whether a returned repr is a shared Value object rather than a number (or, for a driver's summary of its
+    calls, holds one)."""
+    return bool(text) and bool(re.search(r"<(?:ObservedValue|Synchronized) wrapper for \w+\(.*?\)>", str(text)))
 
 
 def _cut(text: str | None, limit: int = 300) -> str:

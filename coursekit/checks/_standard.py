@@ -18,14 +18,25 @@ from coursekit._judge.findings import Finding
 from coursekit._judge.moments import EPS, seconds
 from coursekit._judge.pairing import match_lines
 from coursekit.checks import _roles as roles
-from coursekit.checks._causal_order import luck
+from coursekit.checks._calls import (
+    capital,
+    driven,
+    driver_line,
+    in_scenario,
+    is_marker,
+    quoted,
+    scenario_before,
+    scenario_map,
+    scenarios_of,
+)
+from coursekit.checks._causal_order import Luck, luck
 from coursekit.checks._check import OK, Check, Verdict
 from coursekit.checks._evidence import Needs
 from coursekit.checks._unfinished import RUN_FINDINGS, STOP_FINDINGS, unfinished
 from coursekit.models import KIND_WORDS
 
 if TYPE_CHECKING:
-    from coursekit._judge.timeline import Timeline
+    from coursekit._judge.timeline import Line, Timeline
 
 
 class Runs(Check):
@@ -58,22 +69,94 @@ class Output(Check):
         extra = list((got - want).elements())
         if not missing and not extra:
             return _roles_verdict(observed, expected)
-        parts = []
-        for text in extra[:5]:
-            close = difflib.get_close_matches(text, missing, n=1, cutoff=0.6)
-            if close:
-                parts.append(f"printed {text!r} where {close[0]!r} was expected (check the exact text)")
-                missing.remove(close[0])
-            else:
-                n = got[text] - want[text]
-                parts.append(f"printed {text!r}" + (f" {n} more time(s) than expected" if want[text] else
-                                                     ", which was not expected"))
-        for text in missing[:5]:
-            parts.append(f"never printed {text!r}")
-        more = len(extra) + len(missing) - len(parts)
-        if more > 0:
-            parts.append(f"and {more} more difference(s)")
-        return Verdict(False, "Your program " + "; ".join(parts) + ".", diagnose(observed, only=OUTPUT_FINDINGS))
+        if scenarios_of(expected) and driven(observed):
+            return Verdict(False, _differences_by_scenario(observed, expected, missing, extra),
+                           diagnose(observed, only=OUTPUT_FINDINGS))
+        said = _differences(want, missing, extra, driver=_driver_texts(observed, expected))
+        return Verdict(False, capital(said) + ".", diagnose(observed, only=OUTPUT_FINDINGS))
+
+
+def _differences(want: Counter[str], missing: list[str], extra: list[str], limit: int = 5,
+                 driver: frozenset[str] = frozenset()) -> str:
+    """The first differences as one clause, each text once (``missing`` loses the texts named as close matches of
+    an extra line), then how many more there are.  Who printed (or would have printed) a line is its subject:
+    the student's program, or the grader's driver for the texts in ``driver`` (it prints them around its calls
+    of the student's code, so they differ with what that code did, but their wording is the grader's)."""
+    parts: list[tuple[str, str]] = []  # (subject, what it did)
+    covered, total = 0, len(extra) + len(missing)
+    for text in list(dict.fromkeys(extra))[:limit]:
+        close = difflib.get_close_matches(text, missing, n=1, cutoff=0.6)
+        if close:
+            check = "" if text in driver else " (check the exact text)"
+            parts.append((_subject(text, driver), f"printed {text!r} where {close[0]!r} was expected{check}"))
+            missing.remove(close[0])
+            covered += 2
+        else:
+            n = extra.count(text)
+            parts.append((_subject(text, driver), f"printed {text!r}" + (
+                f" {n} more time(s) than expected" if want[text] else ", which was not expected")))
+            covered += n
+    for text in list(dict.fromkeys(missing))[:limit]:
+        n = missing.count(text)
+        parts.append((_subject(text, driver), f"never printed {text!r}" + (f" ({n} times)" if n > 1 else "")))
+        covered += n
+    said, last = [], ""
+    for subject, what in parts:
+        said.append(what if subject == last else f"{subject} {what}")
+        last = subject
+    if total - covered > 0:
+        said.append(f"and {total - covered} more difference(s)")
+    return "; ".join(said)
+
+
+def _subject(text: str, driver: frozenset[str]) -> str:
+    return "the grader's driver" if text in driver else "your program"
+
+
+def _driver_texts(observed: Timeline, expected: Timeline) -> frozenset[str]:
+    """The texts the grader's driver prints itself, in either run (``coursekit.checks._calls.driver_line``)."""
+    return frozenset(x.text for tl in (observed, expected) for x in tl.lines if driver_line(tl, x))
+
+
+def _differences_by_scenario(observed: Timeline, expected: Timeline, missing: list[str], extra: list[str]) -> str:
+    """The differences of a driver's run, scenario by scenario, smallest first: each line is placed in the
+    scenario it was printed in (an extra line) or is due in (a missing one).  Scenarios the driver never
+    announced are said once, as the driver's (its marker lines are not the student's to print)."""
+    announced = {s.number for s in scenarios_of(observed)}
+    exp_at, obs_at = scenario_map(expected), scenario_map(observed)
+    never = sorted({s.number for s in scenarios_of(expected)} - announced)
+    first_never = next((s for s in scenarios_of(expected) if s.number in never), None)
+    groups: dict[int, tuple[list[str], list[str]]] = {}  # scenario number (0: before any) -> (missing, extra)
+    left = Counter(missing)
+    for line in expected.lines:
+        if left[line.text] > 0 and not is_marker(line):
+            left[line.text] -= 1
+            number = exp_at[id(line)].number if id(line) in exp_at else 0
+            if first_never is None or number < first_never.number:
+                groups.setdefault(number, ([], []))[0].append(line.text)
+    surplus = Counter(extra)
+    for line in reversed(observed.lines):  # the last occurrences of a text are its extra ones
+        if surplus[line.text] > 0:
+            surplus[line.text] -= 1
+            number = obs_at[id(line)].number if id(line) in obs_at else 0
+            groups.setdefault(number, ([], []))[1].insert(0, line.text)
+    named = {s.number: s.named for s in scenarios_of(expected)}
+    want = Counter(x.text for x in expected.lines)
+    driver = _driver_texts(observed, expected)
+    sentences = []
+    for number in sorted(groups)[:3]:
+        lost, more = groups[number]
+        said = _differences(want, lost, more, limit=3, driver=driver)
+        sentences.append(capital((f"In {named[number]}, " if number in named else "") + said) + ".")
+    if len(groups) > 3:
+        sentences.append(f"(Lines differ in {len(groups) - 3} more scenario(s).)")
+    if first_never is not None:
+        after = len(never) - 1
+        sentences.append(f"The grader's driver never reached {first_never.named}"
+                         + (f" or the {after} after it" if after > 1 else " or the one after it" if after else "")
+                         + ", so none of their lines could be printed (the driver prints each scenario's marker "
+                           "line, 'scenario N: ...', as it starts it).")
+    return " ".join(sentences)
 
 
 def _roles_verdict(observed: Timeline, expected: Timeline) -> Verdict:
@@ -93,6 +176,8 @@ OUTPUT_FINDINGS = frozenset({"crash", "killed-worker", "daemon-dropped", "pendin
 class Timing(Check):
     """Every line comes at the virtual time it comes in the reference."""
 
+    shape = True  # judged under the tie schedules only (Check.shape)
+
     name = "timing"
     title = "every line comes at its expected time"
     needs = frozenset({Needs.WORKER_LINES})
@@ -104,12 +189,45 @@ class Timing(Check):
         if not observed.lines:
             return Verdict(False, "Nothing was printed, so there is no timing to check.",
                            diagnose(observed, only=RUN_FINDINGS))
-        o, e = wrong[0]
-        msg = f"{o.text!r} came at {seconds(o.t)}; it is due at {seconds(e.t)}."
-        if len(wrong) > 1:
-            msg += f" ({len(wrong)} lines are off time.)"
+        msg = _off_time(observed, expected, wrong)
         return Verdict(False, msg, diagnose(observed, only=TIMING_FINDINGS, pairs=wrong,
                                                                     expected=expected))
+
+
+def _off_time(observed: Timeline, expected: Timeline, wrong: list[tuple[Line, Line]]) -> str:
+    """The first line off time, in the scenario it came in (a driver's run), and how many more are.
+
+    Which line: in a driver's run, the first one off time within its own scenario (a scenario that began late
+    makes every line of it late; the one to quote is where the time was lost), of the student's code before
+    one of the grader's driver.  A scenario's marker line off time means the call before it ended at another
+    time, which the message says.
+    """
+    obs_at, exp_at = scenario_map(observed), scenario_map(expected)
+    begun = {s.number: s.t for s in scenarios_of(expected)}
+
+    def lost_here(o: Line, e: Line) -> bool:
+        so, se = obs_at.get(id(o)), exp_at.get(id(e))
+        if so is None or se is None or so.number != se.number:
+            return True
+        return abs((o.t - so.t) - (e.t - begun[se.number])) > EPS
+
+    o, e = next(((o, e) for o, e in wrong if not is_marker(o) and lost_here(o, e)),
+                next(((o, e) for o, e in wrong if not is_marker(o)), wrong[0]))
+    if is_marker(o) and obs_at:
+        before = scenario_before(observed, o)
+        msg = f"{capital(quoted(observed, o))} came at {seconds(o.t)}; it is due at {seconds(e.t)}"
+        if before is not None:
+            msg += (f": the call of {before.named} ended {abs(o.t - e.t):g} s "
+                    f"{'earlier' if o.t < e.t else 'later'} than with the reference")
+        msg += "."
+    else:
+        msg = capital(f"{in_scenario(observed, o)}{quoted(observed, o)} came at {seconds(o.t)}; it is due at "
+                      f"{seconds(e.t)}.")
+    if len(wrong) > 1:
+        spread = {obs_at[id(x)].number for x, _ in wrong if id(x) in obs_at}
+        msg += (f" ({len(wrong)} lines are off time, in {len(spread)} of the {len(begun)} scenarios.)"
+                if len(spread) > 1 else f" ({len(wrong)} lines are off time.)")
+    return msg
 
 
 TIMING_FINDINGS = frozenset({"print-before-sleep", "sequential", "blocking-sleep", "never-awaited", "wrong-delay",
@@ -121,6 +239,8 @@ class Order(Check):
     """Lines come in the reference's order; lines due at the same moment may come either way; and every pair of
     lines the reference orders by cause (a join, an await, a queue, a lock) is ordered by cause here too, not by
     a sleep that happens to last long enough (``coursekit.checks._causal_order``)."""
+
+    shape = True  # judged under the tie schedules only (Check.shape)
 
     name = "order"
     title = "lines come in the expected order (lines due at the same moment may come either way)"
@@ -134,13 +254,24 @@ class Order(Check):
             for o2, e2 in pairs[i + 1 :]:
                 same_worker_earlier = e1.ctx == e2.ctx and expected.lines.index(e2) < expected.lines.index(e1)
                 if e2.t < e1.t - EPS or (abs(e2.t - e1.t) <= EPS and same_worker_earlier):
-                    msg = (f"{o1.text!r} was printed before {o2.text!r}, but it is due after it "
-                           f"({seconds(e1.t)} against {seconds(e2.t)}).")
+                    msg = capital(f"{in_scenario(observed, o1)}{quoted(observed, o1)} was printed before "
+                                  f"{quoted(observed, o2)}, but it is due after it ({seconds(e1.t)} against "
+                                  f"{seconds(e2.t)}).")
                     return Verdict(False, msg, diagnose(observed, only=ORDER_FINDINGS, expected=expected))
         lucky = luck(observed, expected)  # the order holds by time: does it hold by cause, as in the reference?
         if lucky is not None:
-            return Verdict(False, lucky.message(observed), [lucky.finding(observed)])
+            return Verdict(False, _luck_message(observed, lucky), [lucky.finding(observed)])
         return OK
+
+
+def _luck_message(observed: Timeline, lucky: Luck) -> str:
+    """The order-by-luck message, in the scenario it happened in, with the grader's driver's lines quoted as
+    the driver's (``Luck.message`` quotes both lines by their text)."""
+    msg = lucky.message(observed)
+    for line in (lucky.later, lucky.earlier):
+        if driver_line(observed, line) and repr(line.text) in msg:
+            msg = msg.replace(repr(line.text), quoted(observed, line), 1)
+    return capital(in_scenario(observed, lucky.earlier if is_marker(lucky.later) else lucky.later) + msg)
 
 
 ORDER_FINDINGS = TIMING_FINDINGS | {"done-from-worker", "killed-worker"}
@@ -195,6 +326,8 @@ MODEL_FINDINGS = frozenset({"run-not-start", "unstarted", "target-called", "proc
 
 class Overlap(Check):
     """Workers that overlap in the reference overlap in the observed run, in separate workers."""
+
+    shape = True  # judged under the tie schedules only (Check.shape)
 
     name = "overlap"
     title = "the workers really run at the same time"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from coursekit._engine.events import is_main
 from coursekit._judge.diagnose import diagnose
 from coursekit._judge.findings import Finding
-from coursekit.checks._calls import by_main, work_calls
+from coursekit.checks._calls import by_main, whole_run, work_calls
 from coursekit.checks._check import OK, Check, Verdict
 from coursekit.checks._evidence import Needs
 from coursekit.checks._peak import most_open
@@ -69,6 +69,8 @@ class Workers(Check):
     """The work runs in at least as many workers as in the reference, as many of them doing some of it, alive
     at the same time, and none of it in main."""
 
+    shape = True  # judged under the tie schedules only (Check.shape)
+
     name = "workers"
     title = "the work runs in the expected number of workers, at the same time, not in main"
     needs = frozenset({Needs.WORKER})
@@ -98,7 +100,7 @@ class Workers(Check):
                 return Verdict(False, f"Your program stopped before it finished, so its {words} could not all be "
                                f"counted: it had started {started} by then; the reference starts {len(exp)} in all.",
                                stopped)
-            return Verdict(False, f"Your program started {started}; expected {len(exp)}.",
+            return Verdict(False, f"Your program started {started}; expected {len(exp)}{whole_run(observed)}.",
                            diagnose(observed, only=MODEL_FINDINGS | RUN_FINDINGS) or
                            [Finding("worker-count", "", "Start one for each piece of concurrent work the "
                                     "exercise asks for.")])
@@ -110,7 +112,7 @@ class Workers(Check):
                 return Verdict(False, f"Your program stopped before it finished: by then {len(doing_obs)} of your "
                                f"{len(obs)} {words} had done some of the work; in the reference {len(doing_exp)} "
                                "share it.", stopped)
-            return _idle(doing_obs, obs, words, len(doing_exp))
+            return _idle(doing_obs, obs, words, len(doing_exp), whole_run(observed))
         p_obs, p_exp = peak_alive(observed), peak_alive(expected)
         if self.together and p_obs < p_exp and stopped is not None:
             return Verdict(False, f"Your program stopped before it finished: by then at most {p_obs} of your "
@@ -123,7 +125,7 @@ class Workers(Check):
         return OK
 
 
-def _idle(doing: set[str], workers: list[str], words: str, want: int) -> Verdict:
+def _idle(doing: set[str], workers: list[str], words: str, want: int, whole: str = "") -> Verdict:
     """Fewer workers did some of the work than in the reference: said from what the trace shows them doing.
 
     The work is seen by its pauses (its sleeps) and by calls of the grader's named work.  When no worker shows
@@ -132,10 +134,11 @@ def _idle(doing: set[str], workers: list[str], words: str, want: int) -> Verdict
     """
     if not doing:
         return Verdict(False, f"None of your {len(workers)} {words} reached the work's pause (its sleep); in the "
-                       f"reference {want} do.", [Finding("idle-workers", "", "Keep the given work as it is, pause "
-                                                         "included, and call it from each worker.")])
+                       f"reference {want} do{whole}.",
+                       [Finding("idle-workers", "", "Keep the given work as it is, pause included, and call it from "
+                                "each worker.")])
     return Verdict(False, f"Only {len(doing)} of your {len(workers)} {words} did any of the work (reached its "
-                   f"pause or called it); expected {want} to share it.",
+                   f"pause or called it); expected {want} to share it{whole}.",
                    [Finding("idle-workers", "", "Give every worker its share (its own loop over the work).")])
 
 

@@ -3,7 +3,9 @@
 ``count_primes(limit)`` (given) counts the primes below ``limit`` by trial division: pure CPU work, the kind
 that threads cannot speed up in CPython (the GIL lets one thread run Python code at a time) but processes can.
 Write ``prime_counts(limits, workers)``: count the primes below each limit using a pool of ``workers``
-processes, and return the counts **in the order of** ``limits``.
+processes, and return the counts **in the order of** ``limits``.  Nothing is printed (the caller prints the
+counts returned), and every count is made by ``count_primes`` in a worker process.  The grader calls it with
+other limits and other numbers of workers too (1 to 8, a limit given twice): use the parameters, not the demo's.
 
 The lesson
     ``multiprocessing.Pool(n)`` starts ``n`` worker processes once and hands them calls; ``pool.map(f, items)``
@@ -18,7 +20,8 @@ The lesson
     https://docs.python.org/3/library/concurrent.futures.html#processpoolexecutor
 
     (The grader does not time your program: the grading machine may have a single core.  It checks that the
-    pool was given several calls at once, that they ran in worker processes, and the results.)
+    pool, of the size asked for, was given several calls at once, that they ran in worker processes (and not
+    one at a time behind a lock), and the results.)
 
 Check your work:  course check processes/prime_counts_pool   (or: pytest exercises/processes/prime_counts_pool.py)
 Run it and watch:  python exercises/processes/prime_counts_pool.py

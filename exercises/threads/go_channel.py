@@ -11,6 +11,8 @@ Write ``Channel(capacity=0)``, a channel with Go's semantics:
 - ``close()``: no more sends; wakes *every* waiting thread: those in ``recv`` raise ``Closed``, and a ``send``
   still waiting for room or a receiver returns (its value stays, for ``recv`` to take; Go would panic there).
 - ``for value in channel``: receives until the channel is closed and empty.
+- Any number of threads may send and receive on one channel at once.  Which of several waiting receivers gets a
+  value, and which of several waiting senders goes first, is up to you; each value is received once.
 
 The lesson
     A ``threading.Condition`` is a lock plus a waiting room.  Hold it (``with self._cond:``) whenever you read or

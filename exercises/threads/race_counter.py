@@ -4,15 +4,17 @@
 ``times`` times on one shared ``Counter``, waits for all of them, and returns ``counter.value``, which must be
 ``n_threads * times``.
 
-``increment`` is written out for you, and it is *unsafe*: it reads the value, lets other threads run (that is
-the ``time.sleep(0)``), then writes back the value it read plus one.  Two threads that both read 7 both write 8:
-one update is lost.  ``counter.value += 1`` has the same read / write window, only narrower, so it loses
-updates more rarely, which is worse: the bug hides.
+``increment`` is written out for you, and it is *unsafe*: ``counter.value += 1`` looks like one step, but it is
+three: a read of ``counter.value``, an add, and a write of the result.  A thread can be switched out between
+the read and the write; two threads that both read 7 both write 8, and one update is lost.  For real this
+happens only now and then, which is worse: the bug hides.  The kit runs your threads under several schedules,
+some of which switch threads at every call and every store to shared data (so also between the read and the
+write of ``+=``): it shows the lost updates on every check, not just on an unlucky run.
 
 The lesson
     A ``threading.Lock`` lets one thread at a time through a block of code: ``with counter.lock:`` waits until
     no other thread holds the lock, and releases it at the end of the block, even on an exception.  Put the
-    *whole* read / yield / write inside it, and make every thread use the *same* lock object: a lock around the
+    *whole* read / add / write inside it, and make every thread use the *same* lock object: a lock around the
     read alone, or a fresh ``threading.Lock()`` per call, protects nothing.  Start every thread before you join
     any, otherwise they never run at the same time.
     Docs: https://docs.python.org/3/library/threading.html#lock-objects
@@ -35,16 +37,15 @@ class Counter:
 
 
 def increment(counter):
-    """Add one to ``counter.value``: read, let other threads run, write back.  Make it safe."""
-    # TODO: hold counter.lock around all three steps below (indent them under `with counter.lock:`)
-    value = counter.value  # 1. read
-    time.sleep(0)  # 2. yield: let other threads run (a real thread switch can come at any moment)
-    counter.value = value + 1  # 3. write back what was read, plus one
+    """Add one to ``counter.value``: a read, an add and a write.  Make it safe."""
+    # TODO: hold counter.lock around this line (indent it under `with counter.lock:`)
+    counter.value += 1  # read counter.value, add one, write it back: another thread may run in between
 
 
 def worker(counter, times):
-    """Call ``increment(counter)`` ``times`` times."""
+    """Call ``increment(counter)`` ``times`` times, with some other work (a short sleep) before each."""
     for _ in range(times):
+        time.sleep(0.01)  # some other work, done at the same time as the other threads
         increment(counter)
 
 
@@ -57,4 +58,4 @@ def count_in_threads(n_threads, times):
 
 
 if __name__ == "__main__":
-    print(f"count: {count_in_threads(4, 1000)} (expected 4000)")
+    print(f"count: {count_in_threads(4, 100)} (expected 400)")

@@ -1,8 +1,10 @@
-"""Grader for processes/queue_workers_processes: the right results, every task and sentinel taken off its queue
-exactly once, the workers running at the same time, and every worker joined with exit code 0.
+"""Grader for processes/queue_workers_processes: the right results, the work (``square``) done by the workers and
+shared among them as in the reference, every task and sentinel taken off its queue exactly once, the workers
+running at the same time, and every worker joined with exit code 0.
 
-Which worker takes which task is a real-time race, so nothing here depends on it: results are compared as a
-dict, queues are checked item by item, and concurrency is read from what main started before it joined.
+Which worker takes which task follows logical time (the engine's arbiter gives the next item to the worker whose
+clock is earliest), so ``work`` can compare who made each call and how many ran at once with the reference;
+results are still compared as a dict, and queues item by item.
 
 The driver runs ``run`` on scenarios (``coursekit.scenarios``): no numbers, the number 0 (a worker that stops on
 a falsy task stops there), repeated numbers (a collector that waits for as many distinct results as tasks waits
@@ -41,7 +43,9 @@ def drive(student):
 
 
 grader = Grader(
-    checks=(checks.Runs(), checks.Returns("run()"), checks.QueuesDrained(), checks.ConcurrentChildren(),
-            checks.ChildProcesses()),
+    checks=(checks.Runs(), checks.Work(advice="Let every worker process take numbers off the tasks queue and call "
+                                              "square() itself; main only puts the numbers and collects results."),
+            checks.Returns("run()"), checks.QueuesDrained(), checks.ConcurrentChildren(), checks.ChildProcesses()),
     driver=drive,
+    work=("square",),  # its calls are the work: which worker made each, and how many at once, as in the reference
 )

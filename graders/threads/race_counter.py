@@ -1,8 +1,11 @@
 """Grader for threads/race_counter: no increment is lost, and the threads really did the counting together.
 
-The stub's ``increment`` yields (``time.sleep(0)``) between its read and its write; the virtual scheduler hands
-over to the next thread right there, so a missing or misplaced lock loses updates on every run, not just on an
-unlucky one.
+The stub's ``increment`` is the plain ``counter.value += 1``: a read, an add and a write, with no blocking call
+in between.  The fifo and lifo schedules never switch threads there; the explored schedules (round robin and
+seeded PCT, ``limits.schedules``) may switch before any call or store in the student's code, so a missing or
+misplaced lock loses updates under at least one of them on every grading, not just on an unlucky run.  The
+``time.sleep(0.01)`` in ``worker`` (given, the "other work") makes the threads overlap in virtual time, which the
+``workers`` check needs.
 """
 
 from coursekit import checks
@@ -41,8 +44,8 @@ grader = Grader(
         checks.Runs(),
         checks.Returns("count_in_threads()", advice=(
             "Increments were lost: two threads read the same value and both wrote back that value plus one. "
-            "Hold counter.lock around all three steps of increment() (read, yield, write), and let every "
-            "thread use that same lock.")),
+            "`counter.value += 1` is three steps (read, add, write): hold counter.lock around all three steps, "
+            "and let every thread use that same lock.")),
         checks.Workers(),
         checks.Join(),
     ),

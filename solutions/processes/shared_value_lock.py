@@ -5,7 +5,9 @@ their changes.  ``multiprocessing.Value("i", 0)`` is an integer in *shared* memo
 and write through ``.value``.  Write ``increment(counter, lock, times)`` (a worker: add 1 to the counter
 ``times`` times with ``add_one_slowly``, given) and ``count_with_processes(n_processes, times)`` (start
 ``n_processes`` workers on one shared counter, wait for all, return the counter's final value:
-``n_processes * times``).
+``n_processes * times``).  Every worker makes its own ``times`` additions; nothing is printed (the caller
+prints the value returned).  The grader calls it with other numbers too (1 process, ``times`` 0...): use the
+parameters, not the demo's 4 and 25.
 
 The lesson
     ``add_one_slowly`` reads the value, pauses (``time.sleep(0.001)``, standing for any work in between), then

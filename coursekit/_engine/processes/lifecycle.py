@@ -19,11 +19,11 @@ import time
 from collections.abc import Callable
 from typing import Any, NoReturn, cast
 
-from coursekit._engine import events, real, work
+from coursekit._engine import events, real, wallclock, work
 from coursekit._engine.arguments import check_sleep
 from coursekit._engine.output import drain_partial_lines
 from coursekit._engine.probe import Probe
-from coursekit._engine.processes import clock, messages, pools
+from coursekit._engine.processes import arbiter, clock, messages, pools
 from coursekit._engine.processes.clock import context, is_helper_module, run, task_field
 from coursekit._engine.processes.peers import end_lamport, end_time, progress_of
 from coursekit._engine.processes.watchdog import Quiescence, RealWait, start_watchdog, wait_real
@@ -41,18 +41,35 @@ def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = 
     run.stall_s = float(os.environ.get("COURSEKIT_STALL_S", "5"))
     probe.clock = clock.clock
     probe.context = context
+    _lines_carry_their_call(probe)
     if root:  # from here on, every process this one starts is observed (see _engine/boot/sitecustomize.py)
         boot = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "boot")
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (boot, os.environ.get("PYTHONPATH", "")) if p)
         os.environ["COURSEKIT_PROCESS_TRACE"] = probe.writer.directory
         os.environ["COURSEKIT_STUDENT_FILES"] = os.pathsep.join(sorted(probe.student_files))
+        os.environ["COURSEKIT_ROOT_PID"] = str(os.getpid())
+        arbiter.make_board()
     patch_time(probe)
     patch_threads(probe)
     patch_processes(probe)
     pools.install(probe)
     messages.install()
     if root:
+        arbiter.publish()
         start_watchdog()
+
+
+def _lines_carry_their_call(probe: Probe) -> None:
+    """A line printed inside a pool call says which call (``task``): its time is relative to the call's start,
+    and the judge moves it to where the pool's schedule puts the call, as it does the call's other events."""
+    emit = probe.emit
+
+    def emit_line(event: str, /, **fields: Any) -> None:
+        if event == events.LINE and "task" not in fields:
+            fields.update(task_field())
+        emit(event, **fields)
+
+    probe.emit = emit_line  # type: ignore[method-assign]
 
 
 def patch_time(probe: Probe) -> None:
@@ -60,19 +77,22 @@ def patch_time(probe: Probe) -> None:
 
     def sleep(secs: float) -> None:
         caller = sys._getframe(1)
-        if is_helper_module(caller.f_globals.get("__name__", "")):
+        if is_helper_module(caller.f_globals.get("__name__", "")) and clock.current_task() is None:
+            # (the standard library's own waits; inside a pool call, it is the call itself: pool.map(time.sleep, ...))
             return real.sleep(secs)
         check_sleep(secs)
         probe.emit(events.SLEEP, d=float(secs), where=probe.where(caller), student=probe.is_student(caller.f_code),
                    **task_field())
         clock.set_clock(clock.clock() + secs)
+        arbiter.publish()
         real.sleep(0)
 
-    time.sleep = sleep  # type: ignore[assignment]
+    time.sleep = wallclock.stand_in(real.sleep, sleep)  # type: ignore[assignment]  # named as the original: it pickles as it
     # The standard library's own timeouts (connection.wait, Pool's handler threads) need real time: a logical
     # clock that stands still while they poll would make them wait forever.  Student code reads logical time.
     for name in ("monotonic", "perf_counter", "time"):
-        setattr(time, name, _logical_reader(getattr(time, name)))
+        setattr(time, name, wallclock.stand_in(getattr(time, name), _logical_reader(getattr(time, name))))
+    wallclock.install()  # localtime(), strftime(), datetime.now()... follow time.time()
 
 
 def _logical_reader(real_clock: Callable[[], float]) -> Callable[[], float]:
@@ -104,22 +124,30 @@ def patch_threads(probe: Probe) -> None:
             probe.emit(events.SPAWN, id=wid, parent=parent, kind="thread", target=target_name(self, threading.Thread),
                        name=self.name,
                        daemon=self.daemon, phase=probe.phase, where=probe.where(sys._getframe(1)))
+            if self._ck_task is None:  # type: ignore[attr-defined]
+                arbiter.announce(wid, self._ck_t0)  # type: ignore[attr-defined]
         orig_start(self)
 
     def _bootstrap_inner(self: threading.Thread) -> None:
         clock.set_clock(getattr(self, "_ck_t0", 0.0))
         clock.set_lamport(getattr(self, "_ck_lc0", 0))
         clock.set_task(getattr(self, "_ck_task", None))
+        observed = bool(getattr(self, "_ck_id", None))
+        if observed:  # (before the bootstrap, ``threading`` does not know this thread yet)
+            arbiter.publish(ctx=self._ck_id)  # type: ignore[attr-defined]
         try:
             orig_boot(self)
         finally:
             self._ck_end = clock.clock()  # type: ignore[attr-defined]
             self._ck_end_lc = clock.tick()  # type: ignore[attr-defined]
-            if getattr(self, "_ck_id", None):
+            if observed:
                 probe.emit(events.END, id=self._ck_id, how="done")  # type: ignore[attr-defined]
+                arbiter.publish("end", ctx=self._ck_id)  # type: ignore[attr-defined]  # (``threading`` forgot it)
 
     def join(self: threading.Thread, timeout: float | None = None) -> None:
         t0 = clock.clock()
+        if getattr(self, "_ck_id", None):
+            arbiter.publish("join", on=self._ck_id, until=None if timeout is None else t0 + max(timeout, 0))  # type: ignore[attr-defined]
         if timeout is None:
             orig_join(self, None)
         else:
@@ -134,6 +162,8 @@ def patch_threads(probe: Probe) -> None:
             clock.merge(None, getattr(self, "_ck_end_lc", None))
         elif timeout is not None:
             clock.advance_to(t0 + max(timeout, 0))
+        if getattr(self, "_ck_id", None):
+            arbiter.publish()
 
     def is_alive(self: threading.Thread) -> bool:
         end: float | None = getattr(self, "_ck_end", None)
@@ -156,14 +186,24 @@ def patch_processes(probe: Probe) -> None:
     orig_terminate, orig_kill, orig_alive = BP.terminate, BP.kill, BP.is_alive
 
     def start(self: Any) -> None:
-        if sys._getframe(1).f_globals.get("__name__", "").startswith(("multiprocessing.pool", "concurrent.futures")):
-            self._ck_internal = True  # a pool's own worker: its calls are observed as tasks instead
+        if sys._getframe(1).f_globals.get("__name__", "").startswith(("multiprocessing.pool", "concurrent.futures",
+                                                                      "multiprocessing.managers")):
+            self._ck_internal = True  # a pool's own worker (its calls are observed as tasks instead), or a manager's
+            # server, which only serves the proxies' calls: neither is one of the program's processes
         self._ck_t0 = clock.clock()
         self._ck_lc0 = clock.tick()
         self._ck_task = clock.current_task()
         parent = context()
         target = target_name(self, multiprocessing.process.BaseProcess)  # before start(), which forgets it
-        orig_start(self)
+        announced = not getattr(self, "_ck_internal", False) and self._ck_task is None
+        if announced:
+            arbiter.announce(clock.process_context(self), self._ck_t0)
+        try:
+            orig_start(self)
+        except BaseException:
+            if announced:  # it never started: nobody waits for it on the board
+                arbiter.ended(clock.process_context(self), self._ck_t0)
+            raise
         if not getattr(self, "_ck_internal", False):
             run.started.append(self)
             probe.emit(events.SPAWN, id=clock.process_context(self), parent=parent, kind="process", target=target,
@@ -175,6 +215,9 @@ def patch_processes(probe: Probe) -> None:
         clock.set_lamport(getattr(self, "_ck_lc0", 0))
         clock.set_task(None)
         clock.run.root = False  # (``run`` is the process's own method here)
+        internal = getattr(self, "_ck_internal", False)
+        if not internal:  # (current_process() is still the parent's until the bootstrap sets it)
+            arbiter.publish(ctx=clock.process_context(self))
         start_watchdog()
         code = 1
         run = self.run
@@ -198,6 +241,8 @@ def patch_processes(probe: Probe) -> None:
                 drain_partial_lines()
                 probe.emit(events.END, id=clock.process_context(self), how="done" if code == 0 else "error",
                            pid=os.getpid(), code=code, t=clock.clock(), lc=clock.tick())
+                if not internal:
+                    arbiter.publish("end", ctx=clock.process_context(self))
 
         def exit_now(code: int) -> NoReturn:  # os._exit() in the child's own code skips the ``finally`` below
             end(code)
@@ -229,6 +274,7 @@ def patch_processes(probe: Probe) -> None:
             # race), so it says nothing; the pool's calls are timed by VirtualPool instead.
             return orig_join(self, timeout)
         t0 = clock.clock()
+        arbiter.publish("join", on=clock.process_context(self), until=None if timeout is None else t0 + max(timeout, 0))
         if timeout is None:
             orig_join(self, None)
         else:  # until it has ended, or is seen past the deadline (then it was alive then, whatever it does next)
@@ -243,6 +289,7 @@ def patch_processes(probe: Probe) -> None:
             clock.merge(None, end_lamport(self.pid))
         elif timeout is not None:
             clock.advance_to(t0 + max(timeout, 0))
+        arbiter.publish()
 
     def _kill_at(self: Any, how: str, orig: Callable[[Any], None]) -> None:
         # Killing a process is an event of the logical timeline: what the child did after this moment is
@@ -256,6 +303,7 @@ def patch_processes(probe: Probe) -> None:
                    where=probe.where(sys._getframe(2)))
         settle_past(self, t)
         orig(self)
+        arbiter.ended(clock.process_context(self), t)
 
     def settle_past(self: Any, t: float) -> None:
         # Wait until the child has really ended or got past logical time ``t`` (or the tree has settled), so

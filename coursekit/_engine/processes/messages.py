@@ -27,12 +27,13 @@ import multiprocessing.queues
 import multiprocessing.sharedctypes
 import multiprocessing.synchronize
 import os
+import queue as _queue
 import sys
 import threading
 from typing import Any
 
 from coursekit._engine import events
-from coursekit._engine.processes import clock
+from coursekit._engine.processes import arbiter, clock
 from coursekit._engine.processes.clock import is_helper_module, run, task_field
 from coursekit._engine.processes.peers import all_events, wait_past
 from coursekit._engine.processes.watchdog import RealWait
@@ -41,6 +42,10 @@ from coursekit._engine.replay import replay
 
 _INTERNAL = ("multiprocessing.queues", "multiprocessing.connection", "multiprocessing.context",
              "multiprocessing.synchronize", "multiprocessing.sharedctypes", __name__)
+_SYNC = ("multiprocessing.synchronize", "threading", __name__)
+"""Frames looked through to find who took a lock: a ``Condition``, ``Event`` or ``Barrier`` (built on a lock and a
+condition) takes its lock for the program, and so carries logical time the way the lock does: the waiter that
+wakes re-takes the lock its notifier released, at the notifier's time."""
 _uids = itertools.count(1)
 _names = itertools.count(1)
 _held = threading.local()
@@ -84,33 +89,63 @@ def _short(obj: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _send(obj: Any, channel: str, where_depth: int) -> Stamp:
+def _send(obj: Any, channel: str, where_depth: int, queue: str | None = None) -> Stamp:
     probe = clock.probe()
     uid = f"{os.getpid()}.{next(_uids)}"
     stamp = Stamp(obj, clock.clock(), clock.tick(), uid)
+    if queue is not None and clock.current_task() is None:
+        arbiter.record_put(queue, uid, stamp.t)
     probe.emit(events.QUEUE_PUT, uid=uid, via=channel, item=_short(obj), lc=stamp.lc,
                where=probe.where(sys._getframe(where_depth + 1)), **task_field())
     return stamp
 
 
-def _receive(value: Any, channel: str) -> Any:
+def _receive(value: Any, channel: str, queue: str | None = None) -> Any:
     if not isinstance(value, Stamp):
         return value
     clock.merge(value.t, value.lc)
+    if queue is not None:
+        arbiter.record_get(queue, value.uid)
     probe = clock.probe()
     probe.emit(events.QUEUE_GET, uid=value.uid, via=channel, lc=clock.tick(), where=probe.where(sys._getframe(2)),
                **task_field())
     return value.obj
 
 
+def _arbitrated(queue: Any) -> str | None:
+    """The name of a student's queue whose takers go in logical-time order (``None``: taken as it comes)."""
+    name = getattr(queue, "_ck_name", None)
+    return name if isinstance(name, str) and arbiter.enabled() else None
+
+
 def _patch_queues() -> None:
     Q, JQ, SQ = multiprocessing.queues.Queue, multiprocessing.queues.JoinableQueue, multiprocessing.queues.SimpleQueue
     Conn = multiprocessing.connection._ConnectionBase
 
+    def namer(orig: Any) -> Any:
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            if _from_student(1) and not hasattr(self, "_ck_name"):
+                self._ck_name = _new_name("queue")
+            orig(self, *args, **kwargs)
+
+        return init
+
+    def state_keeper(orig_get: Any, orig_set: Any) -> tuple[Any, Any]:
+        def getstate(self: Any) -> Any:
+            return (*orig_get(self), getattr(self, "_ck_name", None))
+
+        def setstate(self: Any, state: Any) -> None:
+            *rest, name = state
+            if name is not None:
+                self._ck_name = name
+            orig_set(self, tuple(rest))
+
+        return getstate, setstate
+
     def putter(orig: Any, channel: str) -> Any:
         def put(self: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
             if _from_student(1):
-                obj = _send(obj, channel, 1)
+                obj = _send(obj, channel, 1, getattr(self, "_ck_name", None))
             return orig(self, obj, *args, **kwargs)
 
         put.__wrapped__ = orig  # type: ignore[attr-defined]
@@ -118,11 +153,66 @@ def _patch_queues() -> None:
 
     def getter(orig: Any, channel: str) -> Any:
         def get(self: Any, *args: Any, **kwargs: Any) -> Any:
-            return _receive(orig(self, *args, **kwargs), channel)
+            queue = _arbitrated(self) if _from_student(1) else None
+            if queue is None:
+                return _receive(orig(self, *args, **kwargs), channel)
+            return _receive(_take(self, orig, queue, *args, **kwargs), channel, queue)
 
         get.__wrapped__ = orig  # type: ignore[attr-defined]
         return get
 
+    def emptiness(orig: Any) -> Any:
+        def empty(self: Any) -> bool:
+            queue = _arbitrated(self) if _from_student(1) else None
+            if queue is None:
+                return bool(orig(self))
+            arbiter.wait_turn(queue)
+            try:
+                return arbiter.due(queue, clock.clock()) == 0
+            finally:
+                arbiter.publish()
+
+        return empty
+
+    def sizer(orig: Any) -> Any:
+        def qsize(self: Any) -> int:
+            queue = _arbitrated(self) if _from_student(1) else None
+            if queue is None:
+                return int(orig(self))
+            arbiter.wait_turn(queue)
+            try:
+                return arbiter.due(queue, clock.clock())
+            finally:
+                arbiter.publish()
+
+        return qsize
+
+    for cls in (Q, SQ):
+        cls.__init__ = namer(cls.__init__)  # type: ignore[method-assign]
+        cls.__getstate__, cls.__setstate__ = state_keeper(cls.__getstate__, cls.__setstate__)  # type: ignore[method-assign]
+        cls.empty = emptiness(cls.empty)  # type: ignore[method-assign]
+    Q.qsize = sizer(Q.qsize)  # type: ignore[method-assign]
+    orig_done, orig_join = JQ.task_done, JQ.join
+
+    def task_done(self: Any) -> None:
+        queue = _arbitrated(self) if _from_student(1) else None
+        if queue is not None:  # the last task_done() is what a join() waits for: its time goes with it
+            _write_stamp(f"{queue}-done", clock.tick())
+        orig_done(self)
+
+    def join(self: Any) -> None:
+        queue = _arbitrated(self) if _from_student(1) else None
+        if queue is None:
+            return orig_join(self)
+        arbiter.publish("wait")  # until every task is done: it cannot act before a worker does
+        try:
+            orig_join(self)
+            _merge_stamp(f"{queue}-done")
+        finally:
+            arbiter.publish()
+
+    JQ.task_done = task_done  # type: ignore[method-assign]
+    JQ.join = join  # type: ignore[method-assign]
     Q.put = putter(Q.put, "queue")  # type: ignore[method-assign]
     JQ.put = putter(JQ.put, "queue")  # type: ignore[method-assign]
     SQ.put = putter(SQ.put, "queue")  # type: ignore[method-assign]
@@ -130,6 +220,24 @@ def _patch_queues() -> None:
     SQ.get = getter(SQ.get, "queue")  # type: ignore[method-assign]
     Conn.send = putter(Conn.send, "pipe")  # type: ignore[method-assign]
     Conn.recv = getter(Conn.recv, "pipe")  # type: ignore[method-assign]
+
+
+def _take(q: Any, orig: Any, queue: str, block: bool = True, timeout: float | None = None) -> Any:
+    """A get in logical-time order: wait for the turn, then take an item as logical time says it is there."""
+    arbiter.wait_turn(queue)
+    try:
+        if block and timeout is None:
+            arbiter.publish("get", q=queue)
+            return orig(q)
+        by = clock.clock() + (max(timeout or 0.0, 0.0) if block else 0.0)
+        if arbiter.due(queue, by) > 0:  # put by then: it is there, even if the feeder has not delivered it yet
+            arbiter.publish("get", q=queue)
+            return orig(q, True, run.grace)
+        if block:
+            clock.advance_to(by)
+        raise _queue.Empty
+    finally:
+        arbiter.publish()
 
 
 # -- locks ------------------------------------------------------------------------------------------------
@@ -145,43 +253,61 @@ def _patch_locks() -> None:
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         self._ck_name = _new_name("lock")
         orig_init(self, *args, **kwargs)
+        self._ck_permits = self._semlock._get_value() if self._semlock.maxvalue != 1 else 0
 
     def make_methods(self: Any) -> None:
         orig_make(self)
-        if self._semlock.maxvalue != 1:  # a counting semaphore has no single "previous release"
-            return
         sem = self._semlock
+        if sem.maxvalue != 1:
+            # A counting semaphore has no single "previous release": an acquire that had to wait happens no
+            # earlier than the release that let it through (the latest, as far as logical time can tell).
+            def acquire_counted(block: bool = True, timeout: float | None = None) -> bool:
+                if not (_from_student(1, ()) and arbiter.enabled()):  # (a Condition's own are not the program's)
+                    return bool(sem.acquire(block, timeout))
+                return _take_permit(self, sem, block, timeout)
+
+            def release_counted() -> None:
+                if _from_student(1, ()) and arbiter.enabled():
+                    _give_permit(self)
+                sem.release()
+
+            self.acquire, self.release = acquire_counted, release_counted
+            return
 
         def acquire(block: bool = True, timeout: float | None = None) -> bool:
             got: bool = sem.acquire(block, timeout)
-            if got and _from_student(1, ()):
+            if got and _from_student(1, _SYNC):
                 _acquired(self, 2)
             return got
 
         def release() -> None:
-            if _from_student(1, ()):
+            if _from_student(1, _SYNC):
                 _releasing(self, 2)
             sem.release()
 
         self.acquire, self.release = acquire, release
 
     def enter(self: Any) -> bool:
+        if self._semlock.maxvalue != 1 and _from_student(1, ()) and arbiter.enabled():
+            return _take_permit(self, self._semlock, True, None)
         got: bool = self._semlock.__enter__()
-        if self._semlock.maxvalue == 1 and _from_student(1, ()):
+        if self._semlock.maxvalue == 1 and _from_student(1, _SYNC):
             _acquired(self, 2)
         return got
 
     def exit(self: Any, *args: Any) -> Any:
-        if self._semlock.maxvalue == 1 and _from_student(1, ()):
+        if self._semlock.maxvalue == 1 and _from_student(1, _SYNC):
             _releasing(self, 2)
+        elif self._semlock.maxvalue != 1 and _from_student(1, ()) and arbiter.enabled():
+            _give_permit(self)
         return self._semlock.__exit__(*args)
 
     def getstate(self: Any) -> Any:
         state: Any = orig_get(self)
-        return (*state, getattr(self, "_ck_name", None))
+        return (*state, getattr(self, "_ck_name", None), getattr(self, "_ck_permits", 0))
 
     def setstate(self: Any, state: Any) -> None:
-        *rest, self._ck_name = state
+        *rest, self._ck_name, self._ck_permits = state
         orig_set(self, tuple(rest))
 
     SemLock.__init__ = init  # type: ignore[method-assign]
@@ -192,21 +318,69 @@ def _patch_locks() -> None:
     SemLock.__setstate__ = setstate  # type: ignore[attr-defined]
 
 
+def _give_permit(sem: Any) -> None:
+    """A counting semaphore's release is a permit put on logical time (as an item on a queue)."""
+    arbiter.record_put(getattr(sem, "_ck_name", "semaphore?"), f"{os.getpid()}.{next(_uids)}", clock.clock())
+
+
+def _take_permit(sem: Any, raw: Any, block: bool, timeout: float | None) -> bool:
+    """An acquire in logical-time order: the initial permits first, then the released ones, earliest first; it
+    happens no earlier than the release of the permit it takes."""
+    name = getattr(sem, "_ck_name", "semaphore?")
+    arbiter.wait_turn(name)
+    try:
+        by = clock.clock() + (max(timeout or 0.0, 0.0) if block else 0.0)
+        initial = max(int(getattr(sem, "_ck_permits", 0)) - arbiter.taken(name, "init:"), 0)
+        if not block or timeout is not None:
+            if initial == 0 and arbiter.due(name, by) == 0:
+                if block:
+                    clock.advance_to(by)
+                return False
+            got = bool(raw.acquire(True, run.grace))
+        else:
+            arbiter.publish("get", q=name)
+            got = bool(raw.acquire(True, None))
+        if got:
+            permit = arbiter.first_untaken(name) if initial == 0 else None
+            if permit is None:
+                arbiter.record_get(name, f"init:{os.getpid()}.{next(_uids)}")
+            else:
+                arbiter.record_get(name, permit[0])
+                clock.advance_to(permit[1])
+        return got
+    finally:
+        arbiter.publish()
+
+
 def _held_locks() -> list[str]:
     if not hasattr(_held, "names"):
         _held.names = []
     return _held.names  # type: ignore[no-any-return]
 
 
+def _merge_stamp(name: str) -> None:
+    """Happen no earlier than the last release of ``name`` (if it was ever released)."""
+    try:
+        with open(_stamp_path(name), encoding="ascii") as f:
+            t, lc = f.read().split()
+        clock.merge(float(t), int(lc))
+    except (OSError, ValueError):
+        pass  # never released yet
+    arbiter.publish()
+
+
+def _write_stamp(name: str, lc: int) -> None:
+    t = clock.clock() if clock.current_task() is None else 0.0
+    tmp = _stamp_path(name) + f".{os.getpid()}.{threading.get_ident()}"
+    with open(tmp, "w", encoding="ascii") as f:
+        f.write(f"{t!r} {lc}")
+    os.replace(tmp, _stamp_path(name))
+
+
 def _acquired(lock: Any, depth: int) -> None:
     name = getattr(lock, "_ck_name", None) or "lock?"
     if lock._semlock._count() <= 1:  # the outermost acquire of an RLock (or any acquire of a Lock)
-        try:
-            with open(_stamp_path(name), encoding="ascii") as f:
-                t, lc = f.read().split()
-            clock.merge(float(t), int(lc))
-        except (OSError, ValueError):
-            pass  # never released yet
+        _merge_stamp(name)
         _held_locks().append(name)
     probe = clock.probe()
     probe.emit(events.LOCK, lock=name, op="acquire", lc=clock.tick(), where=probe.where(sys._getframe(depth + 1)),
@@ -218,11 +392,7 @@ def _releasing(lock: Any, depth: int) -> None:
     probe = clock.probe()
     lc = clock.tick()
     if lock._semlock._count() <= 1:
-        t = clock.clock() if clock.current_task() is None else 0.0
-        tmp = _stamp_path(name) + f".{os.getpid()}.{threading.get_ident()}"
-        with open(tmp, "w", encoding="ascii") as f:
-            f.write(f"{t!r} {lc}")
-        os.replace(tmp, _stamp_path(name))
+        _write_stamp(name, lc)
         held = _held_locks()
         if name in held:
             held.remove(name)
@@ -374,7 +544,101 @@ def _patch_values() -> None:
     sc.RawValue = RawValue
 
 
+def _patch_conditions() -> None:
+    """A waiter on a ``Condition`` (and so on an ``Event`` or a ``Barrier``) stands aside on the arbiter's board
+    until notified; a ``notify`` waits for its turn on logical time, so that a waiter that is logically earlier
+    is already waiting when it comes, whatever the real speed of either process (a notify that came first in
+    real time used to be lost)."""
+    Condition = multiprocessing.synchronize.Condition
+    orig_wait, orig_notify, orig_notify_all = Condition.wait, Condition.notify, Condition.notify_all
+
+    def wait(self: Any, timeout: float | None = None) -> bool:
+        if not _from_student(1, _SYNC):
+            return bool(orig_wait(self, timeout))
+        arbiter.publish("wait", until=None if timeout is None else clock.clock() + max(timeout, 0.0))
+        try:
+            return bool(orig_wait(self, timeout))
+        finally:
+            arbiter.publish()
+
+    def turn_first(orig: Any) -> Any:
+        def notify(self: Any, *args: Any, **kwargs: Any) -> None:
+            if _from_student(1, _SYNC) and arbiter.enabled():
+                arbiter.wait_turn(getattr(self._lock, "_ck_name", None) or "condition?")
+                arbiter.publish()
+            orig(self, *args, **kwargs)
+
+        return notify
+
+    orig_make = Condition._make_methods  # type: ignore[attr-defined]
+
+    def enter(self: Any) -> bool:
+        if _from_student(1, _SYNC) and arbiter.enabled():
+            arbiter.wait_turn(getattr(self._lock, "_ck_name", None) or "condition?")
+            arbiter.publish()
+        return bool(self._lock.__enter__())
+
+    def make_methods(self: Any) -> None:
+        orig_make(self)
+        lock_acquire = self._lock.acquire
+
+        def acquire(*args: Any, **kwargs: Any) -> bool:
+            if _from_student(1, _SYNC) and arbiter.enabled():
+                arbiter.wait_turn(getattr(self._lock, "_ck_name", None) or "condition?")
+                arbiter.publish()
+            return bool(lock_acquire(*args, **kwargs))
+
+        self.acquire = acquire
+
+    Condition.__enter__ = enter  # type: ignore[method-assign]
+    Condition._make_methods = make_methods  # type: ignore[attr-defined]
+    Condition.wait = wait  # type: ignore[method-assign]
+    Condition.notify = turn_first(orig_notify)  # type: ignore[method-assign]
+    Condition.notify_all = turn_first(orig_notify_all)  # type: ignore[method-assign]
+
+
+_BLOCKING_PROXY_CALLS = frozenset({"wait", "get", "acquire", "join"})
+"""Methods of a manager's objects that may wait for another process (an event, a queue, a lock, a barrier)."""
+
+
+def _proxy_call_from_student() -> bool:
+    """Whether a proxy's method was called by the program (its methods are made by ``exec``, without a module)."""
+    frame: Any = sys._getframe(2)
+    while frame is not None and (frame.f_globals.get("__name__") in (None, "multiprocessing.managers", __name__)):
+        frame = frame.f_back
+    if frame is None:
+        return False
+    name = frame.f_globals.get("__name__", "")
+    return not is_helper_module(name) and not name.startswith("coursekit.")
+
+
+def _patch_proxies() -> None:
+    """A manager's objects on logical time: the program's calls on one object go in logical-time order (the
+    caller waits for its turn), and each happens after the previous call on it (a ``set()`` at 2.1 s wakes an
+    ``Event`` proxy's waiter at 2.1 s; a list's appends come in the order of the appenders' clocks)."""
+    from multiprocessing import managers
+
+    orig_call = managers.BaseProxy._callmethod
+
+    def callmethod(self: Any, methodname: str, args: Any = (), kwds: Any = None) -> Any:
+        kwds = {} if kwds is None else kwds
+        if not arbiter.enabled() or not _proxy_call_from_student():
+            return orig_call(self, methodname, args, kwds)
+        name = f"proxy-{getattr(self._token, 'id', '?')}"
+        arbiter.wait_turn(name)
+        _write_stamp(name, clock.tick())  # before the call: whoever it wakes goes on from here
+        arbiter.publish("wait" if methodname in _BLOCKING_PROXY_CALLS else "run")
+        try:
+            return orig_call(self, methodname, args, kwds)
+        finally:
+            _merge_stamp(name)
+
+    managers.BaseProxy._callmethod = callmethod  # type: ignore[method-assign]
+
+
 def install() -> None:
     _patch_queues()
     _patch_locks()
+    _patch_conditions()
     _patch_values()
+    _patch_proxies()

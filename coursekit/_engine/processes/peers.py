@@ -7,7 +7,10 @@ file (``coursekit._engine.trace``), so the answer is read from there, with the t
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import threading
 from typing import Any
 
 from coursekit._engine import events, real
@@ -68,3 +71,115 @@ def all_events(kind: str) -> list[dict[str, Any]]:
             except OSError:
                 continue
     return out
+
+
+# -- where each thread of the tree stands (the arbiter's board, ``processes/arbiter.py``) -------------------------
+# Each student thread of each process keeps one small status file in ``<trace>/arb/``: its context id, its
+# logical clock, and what it does (``run``: running; ``ask``: waiting for its turn on a queue; ``get``: in a
+# queue's real get, its turn taken; ``join``: joining another context; ``end``: ended).  The judge never reads
+# them (it reads the ``<pid>.jsonl`` files only).
+def board() -> str:
+    return os.path.join(probe().writer.directory, "arb")
+
+
+def status_path(ctx: str) -> str:
+    return os.path.join(board(), ctx.encode("utf-8").hex() + ".st")
+
+
+def write_status(ctx: str, fields: dict[str, Any]) -> None:
+    """Put ``ctx``'s status on the board; an ended thread's goes to its ``.end`` file, off the board that waiting
+    threads read again and again (only a join still asks for it, by name)."""
+    path = status_path(ctx)
+    final = path[: -len(".st")] + ".end" if fields.get("st") == "end" else path
+    tmp = f"{path}.{os.getpid()}.{threading.get_native_id()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps({"ctx": ctx, **fields}))
+        os.replace(tmp, final)
+        if final != path:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+    except OSError:
+        pass
+    ring()
+
+
+def ended_status(ctx: str) -> dict[str, Any] | None:
+    """The status of ``ctx`` once it has ended (``None``: it has not, or never was on the board)."""
+    try:
+        with open(status_path(ctx)[: -len(".st")] + ".end", encoding="utf-8") as f:
+            status: dict[str, Any] = json.loads(f.read())
+            return status
+    except (OSError, ValueError):
+        return None
+
+
+def ring(but: str | None = None) -> None:
+    """Wake every thread waiting for its turn (its doorbell is a FIFO on the board): something changed."""
+    try:
+        names = os.listdir(board())
+    except OSError:
+        return
+    for name in names:
+        if name.endswith(".bell") and name != but:
+            try:
+                fd = os.open(os.path.join(board(), name), os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                continue  # nobody is listening any more
+            try:
+                os.write(fd, b"!")
+            except OSError:
+                pass  # already full: it will wake anyway
+            finally:
+                os.close(fd)
+
+
+_bells: dict[tuple[int, int], tuple[str, int, int]] = {}
+
+
+def doorbell() -> tuple[str, int]:
+    """The calling thread's doorbell (its FIFO's name and a read end), made the first time."""
+    key = (os.getpid(), threading.get_native_id())
+    known = _bells.get(key)
+    if known is None:
+        name = f"{key[0]}.{key[1]}.bell"
+        path = os.path.join(board(), name)
+        try:
+            os.mkfifo(path, 0o600)
+        except FileExistsError:
+            pass
+        read_end = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        keep = os.open(path, os.O_WRONLY | os.O_NONBLOCK)  # (so that the read end never sees an end of file)
+        known = _bells[key] = (name, read_end, keep)
+    return known[0], known[1]
+
+
+def statuses() -> list[dict[str, Any]]:
+    """Every status on the board (a status being replaced is read whole: files are replaced, never rewritten)."""
+    out: list[dict[str, Any]] = []
+    try:
+        names = os.listdir(board())
+    except OSError:
+        return out
+    for name in names:
+        if name.endswith(".st"):
+            try:
+                with open(os.path.join(board(), name), encoding="utf-8") as f:
+                    out.append(json.loads(f.read()))
+            except (OSError, ValueError):
+                continue
+    return out
+
+
+def waiting_tids() -> set[int]:
+    """The native ids of the threads waiting for their turn (they poll the board, and are not progress)."""
+    return {int(s["tid"]) for s in statuses() if s.get("st") == "ask" and isinstance(s.get("tid"), int)}
+
+
+def pid_ended(pid: int) -> bool:
+    """Whether process ``pid`` has really ended (gone, or a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True

@@ -31,7 +31,7 @@ from coursekit._engine.probe import Probe
 from coursekit._engine.processes import clock
 from coursekit._engine.processes.clock import run
 from coursekit._engine.processes.schedule import IdealSlots
-from coursekit._engine.processes.watchdog import Quiescence, RealWait
+from coursekit._engine.processes.watchdog import Quiescence, RealWait, wait_real
 from coursekit._engine.targets import callable_name
 
 
@@ -216,6 +216,26 @@ def _mark_internal(pool: Any) -> None:
         p._ck_internal = True  # a pool's own worker: its calls are observed as calls instead
 
 
+def ends_in_time(handle: Any, step: Callable[[], Any], done: Callable[[], bool], uids: list[str],
+                 timeout: float) -> bool:
+    """Whether pool calls ``uids`` end, on the pool's schedule, within ``timeout`` of the caller's clock.
+
+    Why: a call that sleeps costs no real time, so a real timeout (``result(timeout=0.5)`` on a call of 1 s) never
+    expired.  The call's real end is waited for (or the tree settling), then its logical end decides; a timeout
+    moves the caller's clock to its deadline, where the real program gives up.
+    """
+    vpool: VirtualPool = handle._ck_vpool
+    deadline = clock.clock() + max(timeout, 0.0)
+    wait_real(done, step)
+    if done():
+        times = vpool.schedule(uids[-1])
+        ends = [times[u][1] for u in uids if u in times]
+        if len(ends) == len(uids) and max(ends, default=0.0) <= deadline:
+            return True
+    clock.advance_to(deadline)
+    return False
+
+
 # -- multiprocessing.Pool ---------------------------------------------------------------------------------------
 def patch_pool(probe: Probe) -> None:
     Pool = multiprocessing.pool.Pool
@@ -312,6 +332,7 @@ def patch_apply_result() -> None:
     the call's end on the ideal schedule."""
     ApplyResult = multiprocessing.pool.ApplyResult
     orig_set, orig_get, orig_wait = ApplyResult._set, ApplyResult.get, ApplyResult.wait  # type: ignore[attr-defined]
+    orig_ready = ApplyResult.ready
 
     def _set(self: Any, i: int, obj: Any) -> None:
         success, value = obj
@@ -319,7 +340,7 @@ def patch_apply_result() -> None:
 
     def settle(self: Any) -> None:
         vpool: VirtualPool | None = getattr(self, "_ck_vpool", None)
-        if vpool is None or not self.ready():
+        if vpool is None or not orig_ready(self):
             return
         vpool.collect(self._ck_uids)
         times = vpool.schedule(self._ck_uids[-1])
@@ -328,8 +349,11 @@ def patch_apply_result() -> None:
             clock.advance_to(max(ends))
 
     def get(self: Any, timeout: float | None = None) -> Any:
+        if timeout is not None and getattr(self, "_ck_vpool", None) is not None and not ends_in_time(
+                self, lambda: orig_wait(self, 0.02), lambda: orig_ready(self), self._ck_uids, timeout):
+            raise multiprocessing.TimeoutError
         try:
-            value = orig_get(self, timeout)
+            value = orig_get(self, None if timeout is not None and orig_ready(self) else timeout)
             if getattr(self, "_ck_chunked", False) and isinstance(value, list):
                 value = [x for part in value for x in part]
             return value
@@ -337,9 +361,25 @@ def patch_apply_result() -> None:
             settle(self)
 
     def wait(self: Any, timeout: float | None = None) -> None:
+        if timeout is not None and getattr(self, "_ck_vpool", None) is not None:
+            if ends_in_time(self, lambda: orig_wait(self, 0.02), lambda: orig_ready(self), self._ck_uids, timeout):
+                settle(self)
+            return
         orig_wait(self, timeout)
         settle(self)
 
+    def ready(self: Any) -> bool:
+        """For the program: whether the call has ended *by now* on the pool's schedule (really ended is not
+        enough: a sleep costs no real time).  The pool's own machinery still asks the real question."""
+        really = orig_ready(self)
+        vpool: VirtualPool | None = getattr(self, "_ck_vpool", None)
+        if not really or vpool is None or clock.is_helper_module(sys._getframe(1).f_globals.get("__name__", "")):
+            return really
+        times = vpool.schedule(self._ck_uids[-1])
+        ends = [times[u][1] for u in self._ck_uids if u in times]
+        return len(ends) == len(self._ck_uids) and max(ends, default=0.0) <= clock.clock()
+
+    ApplyResult.ready = ready  # type: ignore[method-assign]
     ApplyResult._set = _set  # type: ignore[attr-defined]
     ApplyResult.get = get  # type: ignore[method-assign]
     ApplyResult.wait = wait  # type: ignore[method-assign]
@@ -398,6 +438,11 @@ def patch_future() -> None:
         orig_set_exc(self, unwrap(exception, getattr(self, "_ck_vpool", None)))
 
     def result(self: Any, timeout: float | None = None) -> Any:
+        if timeout is not None and getattr(self, "_ck_vpool", None) is not None:
+            if not ends_in_time(self, lambda: concurrent.futures.wait([self], 0.02), self.done, [self._ck_uid],
+                                timeout):
+                raise concurrent.futures.TimeoutError
+            timeout = None  # it has ended, in real time too
         try:
             return orig_result(self, timeout)
         finally:

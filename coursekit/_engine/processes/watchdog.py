@@ -24,7 +24,7 @@ from typing import Any
 from coursekit._engine import events, real
 from coursekit._engine.probe import Probe
 from coursekit._engine.processes.clock import context_of_main, probe, run
-from coursekit._engine.processes.peers import progress_of
+from coursekit._engine.processes.peers import progress_of, waiting_tids
 
 
 class RealWait:
@@ -59,7 +59,7 @@ class Quiescence:
         self.since = real.monotonic()
 
     def settled(self) -> bool:
-        mark = (trace_size(probe().writer.directory), tree_runnable(threading.get_native_id()))
+        mark = (trace_size(probe().writer.directory), tree_runnable(threading.get_native_id(), waiting_tids()))
         if mark[1] or mark != self.mark:
             self.mark, self.since = mark, real.monotonic()
             return False
@@ -104,7 +104,8 @@ def _watch() -> None:
             tree_mark, tree_since = (size, None), real.monotonic()
             continue
         cpu = tree_cpu()
-        if tree_mark[1] is None or cpu - tree_mark[1] > 0.05 * stall or tree_runnable(threading.get_native_id()):
+        if tree_mark[1] is None or cpu - tree_mark[1] > 0.05 * stall \
+                or tree_runnable(threading.get_native_id(), waiting_tids()):
             tree_mark, tree_since = (size, cpu), real.monotonic()
         elif real.monotonic() - tree_since >= stall:
             where, on, code = main_thread_position(the_probe)
@@ -148,8 +149,17 @@ def tree_cpu() -> float:
     return sum((int(stats[pid][11]) + int(stats[pid][12])) / tick for pid in tree if pid in stats)
 
 
+def root_pid() -> int:
+    """The main program's pid: the whole run is its tree (a child asks about its siblings too)."""
+    try:
+        return int(os.environ.get("COURSEKIT_ROOT_PID", ""))
+    except ValueError:
+        return os.getpid()
+
+
 def _process_tree() -> tuple[set[int], dict[int, list[bytes]]]:
-    """This process and its descendants, with each process's ``/proc/<pid>/stat`` fields after the name."""
+    """The run's processes (the main program and its descendants; this process and its descendants where the
+    main program is unknown), with each process's ``/proc/<pid>/stat`` fields after the name."""
     stats: dict[int, list[bytes]] = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -159,7 +169,8 @@ def _process_tree() -> tuple[set[int], dict[int, list[bytes]]]:
             except (OSError, IndexError):
                 continue
     parents = {pid: int(fields[1]) for pid, fields in stats.items() if len(fields) > 12}
-    tree, grew = {os.getpid()}, True
+    root = root_pid()
+    tree, grew = {root if root in stats else os.getpid()}, True
     while grew:
         grew = False
         for pid, ppid in parents.items():
@@ -169,8 +180,9 @@ def _process_tree() -> tuple[set[int], dict[int, list[bytes]]]:
     return tree, stats
 
 
-def tree_runnable(exclude_tid: int) -> bool:
-    """Whether any thread of this process or its descendants (but ``exclude_tid``) is running or runnable."""
+def tree_runnable(exclude_tid: int, waiting: set[int] | frozenset[int] = frozenset()) -> bool:
+    """Whether any thread of the run (but ``exclude_tid`` and the ``waiting`` ones, which only poll the arbiter's
+    board for their turn) is running or runnable."""
     tree, _ = _process_tree()
     for pid in tree:
         try:
@@ -178,7 +190,7 @@ def tree_runnable(exclude_tid: int) -> bool:
         except OSError:
             continue
         for tid in tids:
-            if int(tid) == exclude_tid:
+            if int(tid) == exclude_tid or int(tid) in waiting:
                 continue
             try:
                 with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:

@@ -1,6 +1,6 @@
 """Starts a producer next to each consumer, so every item is queued and processed once per worker."""
 # expect-fail: processed_once
-# expect-message: processed 2 times
+# expect-message: In scenario 5 (items [9, 9, 9] and 2 workers), item 9 was processed 6 times instead of 3
 import asyncio
 
 

@@ -21,3 +21,6 @@ async def run_with_timeout(name, seconds, limit):
     except TimeoutError:
         print(f"{name}: timed out after {limit} s")
         return None
+    except Exception as error:
+        print(f"{name}: failed with {type(error).__name__}")
+        return None

@@ -1,5 +1,6 @@
 """Races the job against a timer task of its own; whichever loses is cancelled (and awaited).  Cancelling one's own
-timer task is no wrong cancellation: the job's work is not interrupted."""
+timer task is no wrong cancellation: the job's work is not interrupted.  If our caller cancels us while we wait,
+the finally: block cancels both and waits for them before the CancelledError goes on."""
 
 import asyncio
 
@@ -17,19 +18,18 @@ async def slow_job(name, seconds):
 async def run_with_timeout(name, seconds, limit):
     job = asyncio.create_task(slow_job(name, seconds))
     timer = asyncio.create_task(asyncio.sleep(limit))
-    done, _ = await asyncio.wait([job, timer], return_when=asyncio.FIRST_COMPLETED)
-    if job in done:
-        timer.cancel()
-        try:
-            await timer
-        except asyncio.CancelledError:
-            pass
-        return job.result()
-    job.cancel()
     try:
-        await job
-    except asyncio.CancelledError:
-        pass
+        done, _ = await asyncio.wait([job, timer], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (job, timer):
+            if not task.done():
+                task.cancel()
+        await asyncio.gather(job, timer, return_exceptions=True)
+    if job in done and not job.cancelled():
+        if job.exception() is not None:
+            print(f"{name}: failed with {type(job.exception()).__name__}")
+            return None
+        return job.result()
     print(f"{name}: timed out after {limit} s")
     return None
 

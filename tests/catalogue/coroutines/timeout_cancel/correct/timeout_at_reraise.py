@@ -22,4 +22,7 @@ async def run_with_timeout(name, seconds, limit):
     except TimeoutError:
         print(f"{name}: timed out after {limit} s")
         result = None
+    except Exception as error:
+        print(f"{name}: failed with {type(error).__name__}")
+        result = None
     return result

@@ -18,9 +18,18 @@ async def slow_job(name, seconds):
 
 async def run_with_timeout(name, seconds, limit):
     job = asyncio.create_task(slow_job(name, seconds))
-    done, _ = await asyncio.wait([job], timeout=limit)
+    try:
+        done, _ = await asyncio.wait([job], timeout=limit)
+    except asyncio.CancelledError:  # our caller cancels: stop the job, wait for it, and let the error go on
+        job.cancel()
+        await asyncio.wait([job])
+        raise
     if done:
-        return job.result()
+        try:
+            return job.result()
+        except Exception as error:
+            print(f"{name}: failed with {type(error).__name__}")
+            return None
     job.cancel()
     await asyncio.sleep(0)
     print(f"{name}: timed out after {limit} s")

@@ -20,7 +20,11 @@ async def run_with_timeout(name, seconds, limit):
     task = asyncio.create_task(slow_job(name, seconds))
     done, _ = await asyncio.wait({task}, timeout=limit)
     if task in done:
-        return task.result()
+        try:
+            return task.result()
+        except Exception as error:
+            print(f"{name}: failed with {type(error).__name__}")
+            return None
     task.cancel()
     print(f"{name}: timed out after {limit} s")
     return None

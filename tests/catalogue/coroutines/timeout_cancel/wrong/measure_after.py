@@ -19,7 +19,11 @@ async def slow_job(name, seconds):
 async def run_with_timeout(name, seconds, limit):
     loop = asyncio.get_running_loop()
     start = loop.time()
-    result = await slow_job(name, seconds)
+    try:
+        result = await slow_job(name, seconds)
+    except Exception as error:
+        print(f"{name}: failed with {type(error).__name__}")
+        return None
     if loop.time() - start > limit:
         print(f"{name}: timed out after {limit} s")
         return None

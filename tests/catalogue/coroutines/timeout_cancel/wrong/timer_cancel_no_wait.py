@@ -21,6 +21,10 @@ async def run_with_timeout(name, seconds, limit):
     asyncio.get_running_loop().call_later(limit, task.cancel)
     done, _ = await asyncio.wait({task}, timeout=limit)
     if task in done and not task.cancelled():
-        return task.result()
+        try:
+            return task.result()
+        except Exception as error:
+            print(f"{name}: failed with {type(error).__name__}")
+            return None
     print(f"{name}: timed out after {limit} s")
     return None

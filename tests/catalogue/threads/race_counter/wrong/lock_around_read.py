@@ -1,6 +1,7 @@
-"""Holds the lock only while reading: the yield and the write are unprotected."""
+"""Holds the lock only while reading: the add and the write are unprotected."""
 # expect-fail: returns
 # expect-message: hold counter.lock around all three steps
+# expect-message: This showed under schedule
 
 
 import threading
@@ -16,16 +17,16 @@ class Counter:
 
 
 def increment(counter):
-    """Add one to ``counter.value``: read, let other threads run, write back; the lock makes it one step."""
+    """Add one to ``counter.value``: read under the lock, then write."""
     with counter.lock:
         value = counter.value
-    time.sleep(0)
     counter.value = value + 1
 
 
 def worker(counter, times):
-    """Call ``increment(counter)`` ``times`` times."""
+    """Call ``increment(counter)`` ``times`` times, with some other work (a short sleep) before each."""
     for _ in range(times):
+        time.sleep(0.01)  # some other work, done at the same time as the other threads
         increment(counter)
 
 
@@ -41,4 +42,4 @@ def count_in_threads(n_threads, times):
 
 
 if __name__ == "__main__":
-    print(f"count: {count_in_threads(4, 1000)} (expected 4000)")
+    print(f"count: {count_in_threads(4, 100)} (expected 400)")

@@ -1,6 +1,7 @@
 """Each worker makes its own lock and passes it in: the threads do not share one lock."""
 # expect-fail: returns
 # expect-message: increments were lost
+# expect-message: This showed under schedule
 
 
 import threading
@@ -16,17 +17,16 @@ class Counter:
 
 
 def increment(counter, lock):
-    """Add one to ``counter.value``: read, let other threads run, write back; the lock makes it one step."""
+    """Add one to ``counter.value`` under ``lock``."""
     with lock:
-        value = counter.value
-        time.sleep(0)
-        counter.value = value + 1
+        counter.value += 1
 
 
 def worker(counter, times):
-    """Call ``increment(counter)`` ``times`` times."""
+    """Call ``increment(counter)`` ``times`` times, with some other work (a short sleep) before each."""
     lock = threading.Lock()  # one per thread
     for _ in range(times):
+        time.sleep(0.01)  # some other work, done at the same time as the other threads
         increment(counter, lock)
 
 
@@ -42,4 +42,4 @@ def count_in_threads(n_threads, times):
 
 
 if __name__ == "__main__":
-    print(f"count: {count_in_threads(4, 1000)} (expected 4000)")
+    print(f"count: {count_in_threads(4, 100)} (expected 400)")

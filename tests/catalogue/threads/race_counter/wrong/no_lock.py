@@ -1,6 +1,7 @@
-"""increment() left as given: no lock, so threads overwrite each other's updates."""
+"""increment() left as given: `counter.value += 1` with no lock, so threads overwrite each other's updates."""
 # expect-fail: returns
 # expect-message: increments were lost
+# expect-message: This showed under schedule
 
 
 import threading
@@ -16,15 +17,14 @@ class Counter:
 
 
 def increment(counter):
-    """Add one to ``counter.value``: read, let other threads run, write back; the lock makes it one step."""
-    value = counter.value
-    time.sleep(0)
-    counter.value = value + 1
+    """Add one to ``counter.value``: a read, an add and a write.  Make it safe."""
+    counter.value += 1  # read counter.value, add one, write it back: another thread may run in between
 
 
 def worker(counter, times):
-    """Call ``increment(counter)`` ``times`` times."""
+    """Call ``increment(counter)`` ``times`` times, with some other work (a short sleep) before each."""
     for _ in range(times):
+        time.sleep(0.01)  # some other work, done at the same time as the other threads
         increment(counter)
 
 
@@ -40,4 +40,4 @@ def count_in_threads(n_threads, times):
 
 
 if __name__ == "__main__":
-    print(f"count: {count_in_threads(4, 1000)} (expected 4000)")
+    print(f"count: {count_in_threads(4, 100)} (expected 400)")

@@ -1,4 +1,4 @@
-"""Rewrites increment() as `counter.value += 1` without the lock: the yield point is gone, so the race only hides."""
+"""Drops the other work's sleep from worker() and leaves `counter.value += 1` unlocked: no thread ever pauses."""
 # expect-fail: workers
 # expect-message: none of your 6 threads reached the work's pause
 
@@ -16,8 +16,8 @@ class Counter:
 
 
 def increment(counter):
-    """Add one to ``counter.value``: read, let other threads run, write back; the lock makes it one step."""
-    counter.value += 1  # no window left, no lock needed (so it seems)
+    """Add one to ``counter.value``."""
+    counter.value += 1  # no lock needed (so it seems)
 
 
 def worker(counter, times):
@@ -38,4 +38,4 @@ def count_in_threads(n_threads, times):
 
 
 if __name__ == "__main__":
-    print(f"count: {count_in_threads(4, 1000)} (expected 4000)")
+    print(f"count: {count_in_threads(4, 100)} (expected 400)")

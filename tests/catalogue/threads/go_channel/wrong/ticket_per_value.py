@@ -1,5 +1,9 @@
 """Each value travels with its own Event: an unbuffered send waits for that value's Event, a buffered one only
-when the buffer is full."""
+when the buffer is full.  Wrong: close() never sets the Events, so an unbuffered send still waiting for a receiver
+when the channel is closed waits forever (the contract says it returns)."""
+# expect-fail: runs, returns
+# expect-message: thread sender_1 waits at `taken.wait()`
+# expect-message: unbuffered, 1 sender sending [7] from 0 s, no receiver, close() at 0.6 s
 
 import threading
 from collections import deque

@@ -1,0 +1,237 @@
+"""Who takes the next item of a queue: the taker that is earliest on logical time, not the fastest in real time.
+
+Why: workers fed by one ``multiprocessing.Queue`` race for its items in real time, and a sleep costs them no real
+time, so the first worker to start used to drain the queue (work near-serial on logical time, and which worker
+took which item changed from run to run).  A real program's workers take items in the order of their clocks.
+
+How: every student thread of the tree keeps its status on a board (``peers.write_status``: its context id, its
+logical clock, what it does).  A ``get`` (or ``empty()``, ``qsize()``) on a student's queue first *asks*: it waits
+until no other thread of the tree could still act earlier, i.e. every other thread has ended, or stands later
+than the asker's ``(clock, context id)`` key (running, asking, or joining a thread that stands later).  Then it
+takes its turn.  Ties are broken by context id, so the same program gives the same order on every run.
+
+Threads blocked where the board cannot see (a lock, an event, a pipe) keep their last clock and hold later askers
+back; once the whole tree has settled (nothing runnable, nothing written: ``Quiescence``), the earliest asker goes
+anyway, so a program that deadlocks is still reported as a deadlock, not as a hang.
+
+What a ``get_nowait()``, ``get(timeout=...)`` or ``empty()`` sees is decided on logical time too: an item counts
+as there if it was put no later than the asker's clock (plus the timeout), whether or not the queue's feeder thread
+has really delivered it yet.  Each put and each get is logged on the board for that (``record_put``, ``record_get``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import threading
+from typing import Any
+
+from coursekit._engine import real
+from coursekit._engine.processes import clock
+from coursekit._engine.processes.peers import board, doorbell, ended_status, pid_ended, ring, statuses, write_status
+from coursekit._engine.processes.watchdog import Quiescence
+
+SETTLE_LOOK = 0.04
+"""Real seconds between two looks at whether the tree has settled, while a thread waits for its turn (every change
+on the board wakes it at once: its doorbell rings)."""
+
+
+def enabled() -> bool:
+    return clock.run.probe is not None and clock.current_task() is None
+
+
+def publish(state: str = "run", ctx: str | None = None, **fields: Any) -> None:
+    """Put the calling thread's status on the board (``run`` at its clock, unless said otherwise)."""
+    if not enabled():
+        return
+    if ctx is None:
+        me = threading.current_thread()
+        if me is not threading.main_thread() and not getattr(me, "_ck_id", None):
+            return  # not a thread of the program (a helper, or a thread already gone from ``threading``)
+        ctx = clock.context()
+    write_status(ctx, {"st": state, "t": clock.clock(), "pid": os.getpid(),
+                                   "tid": threading.get_native_id(), **fields})
+
+
+def announce(ctx: str, t: float) -> None:
+    """A thread or process about to start: it runs from ``t`` (written by its starter, before it can act)."""
+    if clock.run.probe is not None:
+        write_status(ctx, {"st": "run", "t": t})
+
+
+def ended(ctx: str, t: float) -> None:
+    if clock.run.probe is not None:
+        write_status(ctx, {"st": "end", "t": t})
+
+
+def _order(ctx: str) -> tuple[Any, ...]:
+    """Context ids in natural order (``p:Process-2`` before ``p:Process-10``: start order, for same-time ties)."""
+    parts = re.split(r"(\d+)", ctx)
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts)
+
+
+def _key_of(status: dict[str, Any], board_: dict[str, dict[str, Any]], queue: str,
+            depth: int = 0) -> tuple[float, Any, int] | None:
+    """The earliest ``(time, order, 0)`` at which the thread of ``status`` could still act (``None``: it cannot
+    act before someone else on the board does, or never will)."""
+    state = status.get("st")
+    if state == "end":
+        return None
+    t = float(status.get("t", 0.0))
+    own = (t, _order(str(status.get("ctx", ""))), 0)
+    if state == "join":  # it goes on once its target ends: just after the target, no earlier
+        until = status.get("until")
+        target = board_.get(str(status.get("on", ""))) or ended_status(str(status.get("on", "")))
+        if target is None or depth > 8:
+            return own
+        if target.get("st") == "end" or _gone(target):
+            resume = max(t, float(target.get("t", 0.0)))
+            return (resume if until is None else min(resume, float(until)), own[1], 0)
+        inner = _key_of(target, board_, queue, depth + 1)
+        if inner is None:
+            return None if until is None else (float(until), own[1], 0)
+        after = (inner[0], inner[1], 1)
+        key = max(own, after)
+        return key if until is None or key[0] <= float(until) else (float(until), own[1], 0)
+    if state == "wait":  # waiting to be notified: it goes on when notified (or at its timeout)
+        until = status.get("until")
+        return None if until is None else (float(until), own[1], 0)
+    if state == "get" and status.get("q") != queue:
+        # In a real get on another queue: it goes on when an item comes.  An item already put wakes it at that
+        # item's time; without one, whoever puts next stands on the board (and holds the asker back if earlier).
+        first = earliest_due(str(status.get("q", "")))
+        if first is None:
+            return None
+        return (max(t, first), own[1], 0)
+    return own
+
+
+def _gone(status: dict[str, Any]) -> bool:
+    """Whether the process of ``status`` has really ended without saying so (killed, or died)."""
+    pid = status.get("pid")
+    return isinstance(pid, int) and pid != os.getpid() and pid_ended(pid)
+
+
+def _blockers(me: str, key: tuple[float, Any, int], queue: str, board_: dict[str, dict[str, Any]]) -> list[str]:
+    out = []
+    for ctx, status in board_.items():
+        if ctx == me:
+            continue
+        other = _key_of(status, board_, queue)
+        if other is not None and other < key and not _gone(status):
+            out.append(ctx)
+    return out
+
+
+def wait_turn(queue: str) -> None:
+    """Wait until the calling thread is the earliest of the tree that could act on logical time."""
+    me = clock.context()
+    key = (clock.clock(), _order(me), 0)
+    publish("ask", q=queue)
+    _, bell = doorbell()
+    quiet, looked = Quiescence(), real.monotonic()
+    while True:
+        board_ = {str(s.get("ctx")): s for s in statuses()}
+        if not _blockers(me, key, queue, board_):
+            return
+        # Whether the tree has settled is dear to ask (it reads /proc), and takes a while to say yes anyway.
+        if real.monotonic() - looked >= SETTLE_LOOK:
+            looked = real.monotonic()
+            if quiet.settled():  # nothing in the tree can move: the earliest asker goes
+                askers = [(float(s.get("t", 0.0)), _order(ctx), 0) for ctx, s in board_.items()
+                          if s.get("st") == "ask" and not _gone(s)]
+                if not askers or min(askers) >= key:
+                    return
+        try:  # until something changes on the board (its doorbell rings), or a while (to see the tree settle)
+            ready, _, _ = select.select([bell], [], [], SETTLE_LOOK)
+            if ready:
+                os.read(bell, 4096)
+        except (OSError, ValueError):
+            real.sleep(SETTLE_LOOK)
+
+
+# -- what is on a queue at a moment of logical time -----------------------------------------------------------
+def _log(queue: str, what: str) -> str:
+    return os.path.join(board(), f"q-{queue}.{what}")
+
+
+def _append(path: str, line: str) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, line.encode("ascii", "replace"))
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
+def record_put(queue: str, uid: str, t: float) -> None:
+    _append(_log(queue, "puts"), f"{uid} {t!r}\n")
+    ring()
+
+
+def record_get(queue: str, uid: str) -> None:
+    _append(_log(queue, "gets"), f"{uid}\n")
+    ring()
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="ascii", errors="replace") as f:
+            return f.read().splitlines()
+    except OSError:
+        return []
+
+
+def _untaken(queue: str) -> list[float]:
+    """The times of the items put on ``queue`` and not taken yet (gets are read first: an item is never seen
+    taken before it is seen put)."""
+    taken = set(_read_lines(_log(queue, "gets")))
+    out = []
+    for line in _read_lines(_log(queue, "puts")):
+        uid, _, t = line.partition(" ")
+        try:
+            if uid not in taken:
+                out.append(float(t))
+        except ValueError:
+            continue
+    return out
+
+
+def taken(queue: str, prefix: str) -> int:
+    """How many takes of ``queue`` were logged under a uid starting with ``prefix``."""
+    return sum(1 for uid in _read_lines(_log(queue, "gets")) if uid.startswith(prefix))
+
+
+def first_untaken(queue: str) -> tuple[str, float] | None:
+    """The earliest item of ``queue`` not taken yet (its uid and time), if any."""
+    taken_ = set(_read_lines(_log(queue, "gets")))
+    best: tuple[str, float] | None = None
+    for line in _read_lines(_log(queue, "puts")):
+        uid, _, t = line.partition(" ")
+        try:
+            if uid not in taken_ and (best is None or float(t) < best[1]):
+                best = (uid, float(t))
+        except ValueError:
+            continue
+    return best
+
+
+def due(queue: str, by: float) -> int:
+    """How many items of ``queue`` were put no later than ``by`` and are not taken yet."""
+    return sum(1 for t in _untaken(queue) if t <= by)
+
+
+def earliest_due(queue: str) -> float | None:
+    times = _untaken(queue)
+    return min(times) if times else None
+
+
+def make_board() -> None:
+    """The main program makes the board before any child starts."""
+    try:
+        os.makedirs(board(), exist_ok=True)
+    except OSError:
+        pass

@@ -1,0 +1,44 @@
+"""increment() as a method of Counter, the lock taken inside it; worker calls the module function."""
+
+
+import threading
+import time
+
+
+class Counter:
+    """A count shared by every thread, and the lock that guards it."""
+
+    def __init__(self):
+        self.value = 0
+        self.lock = threading.Lock()
+
+    def add_one(self):
+        with self.lock:
+            self.value = self.value + 1
+
+
+def increment(counter):
+    """Add one to ``counter.value``."""
+    counter.add_one()
+
+
+def worker(counter, times):
+    """Call ``increment(counter)`` ``times`` times, with some other work (a short sleep) before each."""
+    for _ in range(times):
+        time.sleep(0.01)  # some other work, done at the same time as the other threads
+        increment(counter)
+
+
+def count_in_threads(n_threads, times):
+    """Run ``worker(counter, times)`` in ``n_threads`` threads at once; return the final ``counter.value``."""
+    counter = Counter()
+    threads = [threading.Thread(target=worker, args=(counter, times)) for _ in range(n_threads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return counter.value
+
+
+if __name__ == "__main__":
+    print(f"count: {count_in_threads(4, 100)} (expected 400)")

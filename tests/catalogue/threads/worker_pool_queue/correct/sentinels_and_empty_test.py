@@ -1,0 +1,44 @@
+"""Sentinels, and a redundant `while not tasks.empty()` too: each worker still meets its own sentinel first."""
+
+import queue
+import threading
+import time
+
+STOP = None  # the sentinel: one per worker, put after the last item
+
+
+def worker(tasks, results, work):
+    """Take ``(index, item)`` pairs from ``tasks`` until the sentinel; store ``work(item)`` at ``results[index]``."""
+    while not tasks.empty():
+        task = tasks.get()
+        if task is STOP:
+            break
+        index, item = task
+        results[index] = work(item)
+
+
+def run_pool(items, work, n_workers):
+    """Process every item with ``work`` in ``n_workers`` threads; return the results in the order of ``items``."""
+    items = list(items)
+    tasks = queue.Queue()
+    results = [None] * len(items)
+    for index, item in enumerate(items):
+        tasks.put((index, item))
+    for _ in range(n_workers):
+        tasks.put(STOP)
+    threads = [threading.Thread(target=worker, args=(tasks, results, work)) for _ in range(n_workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def slow_square(x):
+    """A stand-in for slow work (a download, a disk read): 0.1 s per item."""
+    time.sleep(0.1)
+    return x * x
+
+
+if __name__ == "__main__":
+    print(run_pool(range(10), slow_square, 3))  # [0, 1, 4, ..., 81] in about 0.4 s, not 1 s

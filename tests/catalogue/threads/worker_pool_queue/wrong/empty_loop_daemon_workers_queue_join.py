@@ -1,0 +1,37 @@
+"""Daemon workers loop `while not tasks.empty()` and main waits in tasks.join(): a worker stuck in get() is left behind."""
+# expect-fail: leaks
+# expect-message: This showed under schedule
+
+import queue
+import threading
+import time
+
+def worker(tasks, results, work):
+    """Take ``(index, item)`` pairs from ``tasks`` while there are any; store ``work(item)`` at ``results[index]``."""
+    while not tasks.empty():
+        index, item = tasks.get()
+        results[index] = work(item)
+        tasks.task_done()
+
+
+def run_pool(items, work, n_workers):
+    """Process every item with ``work`` in ``n_workers`` threads; return the results in the order of ``items``."""
+    items = list(items)
+    tasks = queue.Queue()
+    results = [None] * len(items)
+    for index, item in enumerate(items):
+        tasks.put((index, item))
+    for _ in range(n_workers):
+        threading.Thread(target=worker, args=(tasks, results, work), daemon=True).start()
+    tasks.join()
+    return results
+
+
+def slow_square(x):
+    """A stand-in for slow work (a download, a disk read): 0.1 s per item."""
+    time.sleep(0.1)
+    return x * x
+
+
+if __name__ == "__main__":
+    print(run_pool(range(10), slow_square, 3))  # [0, 1, 4, ..., 81] in about 0.4 s, not 1 s
