@@ -15,12 +15,15 @@ Layout, one idea per module:
 * ``engines``: one ``Engine`` per concurrency model (the harness's only interface to them), chosen by name in
   one place from ``coursekit.models``;
 * ``scheduler``, ``threads``, ``event_loop``: virtual time for threads, and asyncio's loop on that scheduler;
+* ``exploration``, ``preempt``: the schedules a submission runs under (pure: the judge imports it too), and the
+  preemption points put in the student's code for the explored ones;
 * ``processes/``: logical clocks across a process tree (``clock``, ``peers``, ``lifecycle``, ``pools``,
-  ``schedule``, ``messages``, ``watchdog``);
+  ``schedule``, ``messages``, ``watchdog``, ``arbiter``);
 * ``events``, ``trace``, ``probe``, ``output``: what is recorded (typed event kinds, context ids, waits, problem
   kinds), the trace writer and readers, the probe that stamps events, the line tee over stdout and stderr;
 * ``real``, ``arguments``, ``targets``: the standard library's own clocks, captured once; argument checks the
   replaced calls share; the name of what a thread, process or pool call runs;
 * ``guard``: the audit-hook tripwire of bulk grading; ``replay`` and ``processes/schedule``: pure functions the
-  judge imports too (a replay of shared-value updates, the ideal schedule of a pool).
+  judge imports too (a replay of shared-value updates, the ideal schedule of a pool); ``wallclock``: the wall-clock
+  readers that follow the virtual clock.
 """

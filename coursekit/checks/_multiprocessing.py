@@ -311,15 +311,18 @@ def _worker_writes(accesses: list[dict[str, Any]]) -> set[str]:
     return {ev["id"] for ev in accesses if ev.get("op") == "write" and not is_main(ev["id"])}
 
 
-def _main_value(tl: Timeline) -> Any:
-    """The replayed final value of the shared value the workers updated most."""
-    objs = _shared(tl)
+def _final_values(tl: Timeline) -> list[Any]:
+    """The replayed final value of every shared value the workers updated, in the order main created them (one
+    per scenario of a driver, say).  Why in creation order: main's own events keep its program order, whatever
+    the workers' real timing; picking "the value updated most" depended on it when two tied."""
+    objs = {n: a for n, a in _shared(tl).items() if _worker_writes(a)}
     if not objs:
-        return None
+        return []
     from coursekit._engine.replay import replay  # here: only a judged run needs it
 
-    name = max(objs, key=lambda n: (len(_worker_writes(objs[n])), len(objs[n])))
-    return replay(objs[name]).value
+    created = [str(ev["obj"]) for ev in tl.events if ev["e"] == events.SHARED and ev.get("op") == "init"]
+    first = {name: i for i, name in reversed(list(enumerate(created)))}
+    return [replay(objs[n]).value for n in sorted(objs, key=lambda n: (first.get(n, len(first)), n))]
 
 
 class SharedUpdates(Check):
@@ -362,10 +365,15 @@ class SharedUpdates(Check):
                        f"update of {other}.{_lost_in_all(accesses, result.value, result.writes)}")
                 fix = _lock_fix(r, w, by)
                 return Verdict(False, msg, [Finding("lost-update", "", fix)])
-        want = _main_value(expected)
-        got = _main_value(observed)
-        if want is not None and got != want:
-            return Verdict(False, f"The shared value ended at {got}; it should end at {want}.",
+        want, got = _final_values(expected), _final_values(observed)
+        differ = next(((g, w) for g, w in zip(got, want, strict=False) if g != w), None)
+        if want and differ is None and len(got) != len(want):
+            differ = (got[-1] if len(got) > len(want) else None, want[-1] if len(want) > len(got) else None)
+        if want and differ is not None:
+            g, w = differ
+            return Verdict(False, f"The shared value ended at {g}; it should end at {w}." if g is not None and w
+                           is not None else f"Your workers updated {len(got)} shared value(s); the reference's "
+                           f"updated {len(want)}.",
                            [Finding("count", "", "Each worker must add its share exactly once.")])
         return _spread(observed, expected)
 
