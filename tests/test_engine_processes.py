@@ -492,3 +492,62 @@ def test_a_managers_objects_take_calls_in_logical_time_order(tmp_path):
     for _ in range(2):
         tl = observe(tmp_path, source)
         assert sorted((x.t, x.text) for x in tl.lines) == [(1.2, "[1, 2, 3]"), (3.3, "w0 woken"), (3.3, "w1 woken")]
+
+
+def test_a_value_dropped_while_unjoined_children_write_it_never_leaks_into_the_next_one(tmp_path):
+    # For real, multiprocessing gives the dropped value's memory to the next value made, so the second read
+    # below depends on how far the first run's children got (0, 1, 2, ... from one run to the next).
+    source = """
+        import multiprocessing, time
+        def inc(counter, lock):
+            for _ in range(20):
+                with lock:
+                    v = counter.value
+                    time.sleep(0.001)
+                    counter.value = v + 1
+        def run(n):
+            c, l = multiprocessing.Value("i", 0), multiprocessing.Lock()
+            for _ in range(n):
+                multiprocessing.Process(target=inc, args=(c, l)).start()
+            return c.value
+        def main():
+            return [run(n) for n in (2, 0, 0, 1)]
+    """
+    results = {observe(tmp_path, source).result for _ in range(3)}
+    assert results == {"[0, 0, 0, 0]"}
+
+
+def test_what_a_pool_terminate_cuts_off_is_decided_on_logical_time(tmp_path):
+    # Leaving `with Pool()` terminates it.  A call still running then never returns its result, however fast
+    # the machine ran it; one that ended earlier (or whose result the program already saw) keeps it.
+    source = """
+        import multiprocessing, time
+        def cpu(n):
+            return sum(range(n))
+        def nap(n):
+            time.sleep(1)
+            return n
+        def attempt(make):
+            try:
+                return make()
+            except multiprocessing.TimeoutError:
+                return "timeout"
+        def cut():
+            with multiprocessing.Pool(2) as pool:
+                pending = pool.map_async(cpu, [10, 20000])
+            return pending.get(timeout=0)
+        def seen():
+            with multiprocessing.Pool(2) as pool:
+                pending = pool.map_async(cpu, [10, 20000])
+                pending.wait()
+            return pending.get(timeout=0)
+        def ended_before():
+            with multiprocessing.Pool(2) as pool:
+                pending = pool.map_async(nap, [1, 2])
+                time.sleep(2)
+            return pending.ready(), pending.get(timeout=0)
+        def main():
+            return [attempt(f) for f in (cut, seen, ended_before)]
+    """
+    results = {observe(tmp_path, source).result for _ in range(3)}
+    assert results == {"['timeout', [45, 199990000], (True, [1, 2])]"}

@@ -193,3 +193,56 @@ def test_deadline_fails_only_lines_that_come_late(tmp_path):
     verdict = deadline.evaluate(late, on_time)
     assert not verdict.passed
     assert "'back' came at 5 s, 4 s later than it should (1 s)" in verdict.message
+
+
+GARBAGE_CYCLES = """
+    import threading, time
+    collected = []
+    class Node:
+        def __init__(self, i):
+            self.i, self.me = i, self  # a cycle: only the garbage collector frees it
+        def __del__(self):
+            collected.append((self.i, now[0]))
+    now = [0]
+    def work():
+        for i in range(400):
+            now[0] = i
+            Node(i)
+            time.sleep(0.001)  # the turn goes to the other thread
+    def main():
+        ts = [threading.Thread(target=work) for _ in range(2)]
+        for t in ts: t.start()
+        for t in ts: t.join()
+        print(sorted(collected)[:40])
+"""
+
+
+def test_garbage_is_collected_at_the_same_moments_on_every_run(tmp_path):
+    # Which moment a cycle is freed at decided what its finalizer saw (an executor freed so wakes its idle
+    # workers): the collector runs at moments of the program, never at moments of the machine.
+    seen = {tuple(line.text for line in observe(tmp_path, GARBAGE_CYCLES).lines) for _ in range(4)}
+    assert len(seen) == 1, seen
+
+
+def test_a_thread_the_os_refuses_raises_in_the_program_and_the_others_go_on(tmp_path):
+    tl = observe(tmp_path, """
+        import threading, time
+        def work():
+            time.sleep(1)
+        def main():
+            threading.stack_size(600 * 1024 * 1024)  # two of these pass the run's 1 GiB address space
+            started = []
+            try:
+                for _ in range(4):
+                    t = threading.Thread(target=work)
+                    t.start()
+                    started.append(t)
+            except RuntimeError as exc:
+                print(f"refused after {len(started)}: {exc}")
+            for t in started:
+                t.join()
+            print("joined")
+    """)
+    assert tl.completed and not tl.problems
+    assert [line.text for line in tl.lines][-1] == "joined"
+    assert tl.lines[0].text.startswith("refused after 1")

@@ -114,7 +114,10 @@ class ThreadsEngine:
         threads.start_watchdog(self.threads, self.settings.stall_s)
 
     def prepare(self, module: Any) -> None:
+        from coursekit._engine import collector
+
         self.threads.instrument(module)
+        self.threads.sched.collector = collector.install()  # never from the kit's own threads (see collector)
 
     def run_main(self, fn: Callable[..., Any], args: list[Any], on_return: OnReturn) -> Any:
         result = fn(*args)

@@ -128,6 +128,8 @@ class KillEvent(Event, total=False):
     where: str
     by_with: bool
     """True when the end of a ``with`` block called it (``Pool.__exit__``), not the program itself."""
+    cut: list[str]
+    """A pool's calls the kill cut off: not ended on logical time before it, their results not received."""
 
 
 class ProblemEvent(Event, total=False):

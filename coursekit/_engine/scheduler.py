@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from coursekit._engine.collector import Collector
 from coursekit._engine.exploration import PCT, RANDOM, Schedule
 
 _real_lock = _thread.allocate_lock
@@ -100,6 +101,7 @@ class Scheduler:
         self.progress = 0  # bumped at every hand-over; a watchdog reads it to find busy loops
         self.detached = 0  # how many fibers are detached (checked first: the common case costs one compare)
         self._mutex = _real_lock()
+        self.collector: Collector | None = None  # garbage collection at turn-takings (``collector``), once set
 
     def use(self, schedule: Schedule) -> None:
         """Follow ``schedule`` from now on (a forked copy of the harness runs one schedule each: the fibers that
@@ -137,6 +139,13 @@ class Scheduler:
         """A new thread is about to be started: it becomes runnable (it runs when the starter blocks)."""
         self._make_runnable(fiber)
 
+    def abandon(self, fiber: Fiber) -> None:
+        """``spawn``ed, but its thread never started (the OS refused it): it is done without having run."""
+        with self._mutex:
+            if fiber in self._runq:
+                self._runq.remove(fiber)
+            fiber.state = DONE
+
     def arrive(self, fiber: Fiber) -> None:
         """Called first thing on the new OS thread: wait for the baton."""
         fiber.ident = _get_ident()
@@ -144,6 +153,7 @@ class Scheduler:
         with self._mutex:
             self._by_ident[fiber.ident] = fiber
         fiber.park.acquire()
+        self._took_turn()
 
     def fiber_of_caller(self) -> Fiber | None:
         """The calling thread's fiber (None: a thread the scheduler does not manage).  A detached fiber first
@@ -196,6 +206,7 @@ class Scheduler:
             park = self._hand_over(me, park=True)
         if park:
             me.park.acquire()
+        self._took_turn()
         return me.woken
 
     def yield_now(self) -> None:
@@ -209,6 +220,7 @@ class Scheduler:
             park = self._hand_over(me, park=True)
         if park:
             me.park.acquire()
+        self._took_turn()
 
     def preempt(self, point: str = "") -> None:
         """A preemption point of the running fiber (a call, a ``with``, a store in the student's code): under an
@@ -244,6 +256,7 @@ class Scheduler:
             park = nxt is not fiber
         if park:
             fiber.park.acquire()
+            self._took_turn()
 
     def wake(self, fiber: Fiber) -> None:
         if fiber.state == BLOCKED:
@@ -262,6 +275,11 @@ class Scheduler:
                 self.wake(j)
             me.joiners.clear()
             self._hand_over(me, park=False)
+
+    def _took_turn(self) -> None:
+        """The calling fiber holds the turn again: a moment the program decided (garbage is collected here)."""
+        if self.collector is not None:
+            self.collector.point()
 
     # -- internals ----------------------------------------------------------------------------------
     def _make_runnable(self, fiber: Fiber) -> None:

@@ -254,9 +254,17 @@ def install(probe: Probe, *, tie: str, limit_s: float, stall_s: float, finish: C
     patch_locks()
     patch_thread_class(model)
     patch_excepthook(probe)
+    threading.stack_size(THREAD_STACK_BYTES)
     if watchdog:
         start_watchdog(model, stall_s)
     return model
+
+
+THREAD_STACK_BYTES = 2 * 1024 * 1024
+"""Each thread's stack.  Why: a run's memory limit is on address space, and the default stack (8 MiB) let a program
+start only about a hundred threads under it, where CPython on an ordinary machine starts thousands.  Only one thread
+runs at a time here and Python calls do not deepen the C stack, so 2 MiB (what a thread gets elsewhere by
+default: musl, Windows at 1 MiB) is plenty."""
 
 
 class _Clocks:
@@ -369,7 +377,11 @@ def patch_thread_class(model: ThreadsModel) -> None:
             name=self.name, daemon=self.daemon, where=probe.where(sys._getframe(1)), phase=probe.phase,
         )
         sched.spawn(child)
-        orig_start(self)
+        try:
+            orig_start(self)
+        except BaseException:  # no thread came ("can't start new thread"): its fiber must never get the turn
+            sched.abandon(child)
+            raise
 
     def _bootstrap_inner(self: threading.Thread) -> None:
         fiber: Fiber | None = getattr(self, "_ck_fiber", None)

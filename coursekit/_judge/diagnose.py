@@ -374,7 +374,10 @@ def _is_pool(target: str) -> bool:
 def _killed_worker(ev: Evidence) -> Iterator[Finding]:
     tl = ev.tl
     for k in tl.kills:
-        if _is_pool(k["target"]):
+        if _is_pool(k["target"]) and isinstance(k.get("cut"), list):
+            if not k["cut"]:
+                continue  # the engine found every call done (or its result received) before the kill
+        elif _is_pool(k["target"]):
             calls = [c for c in tl.contexts.values()
                      if events.pool_call_of(c.id) is not None and f".{k['target']}." in c.id]
             if all(c.end is not None and c.end <= k["t"] + TICK for c in calls):

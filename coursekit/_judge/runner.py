@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from coursekit._judge import platform, reading
-from coursekit._judge.sandbox import IsolationRefused, Sandbox, prepare_box, refusal_message, release_box, sandbox_job
+from coursekit._judge.sandbox import (
+    RUN_ENV,
+    IsolationRefused,
+    Sandbox,
+    prepare_box,
+    refusal_message,
+    release_box,
+    sandbox_job,
+)
 from coursekit.registry import MODELS, Limits
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the coursekit package
@@ -78,12 +86,7 @@ def _forks(raw: RawRun, trace_dir: Path) -> tuple[RawRun | None, ...]:
 
 def _child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COURSEKIT_", "COV_CORE"))}
-    env.update(
-        PYTHONPATH=str(PACKAGE_DIR.parent),
-        PYTHONDONTWRITEBYTECODE="1",
-        PYTHONHASHSEED="0",
-        PYTHONIOENCODING="utf-8",
-    )
+    env.update(RUN_ENV, PYTHONPATH=str(PACKAGE_DIR.parent))
     if os.environ.get("PYTHONUNBUFFERED"):
         env["PYTHONUNBUFFERED"] = os.environ["PYTHONUNBUFFERED"]
     return env

@@ -219,15 +219,23 @@ def _reachable(path: Path) -> bool:
         return False
 
 
+RUN_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8",
+           "MALLOC_ARENA_MAX": "2"}
+"""What every run's environment says, sandboxed or not.  ``MALLOC_ARENA_MAX``: glibc gives each new thread a malloc
+arena that reserves 64 MiB of address space, up to eight per core, so a program with a few dozen threads (an
+executor never shut down, one thread per item) passed the run's address-space limit and could start no more
+threads, which CPython on an ordinary machine never refuses."""
+
+
 def sandbox_job(sandbox: Sandbox, box: Box, work: Path) -> dict[str, Any]:
     """The supervisor's part of the job: command, environment, and the isolation to try, strongest first."""
     exe = Path(os.path.realpath(sys.executable))
     prefix = Path(os.path.realpath(sys.base_prefix))
     kit = box.kit.parent
     env = {k: v for k, v in os.environ.items() if k in ("LANG", "LC_ALL", "LC_CTYPE", "TERM", "PYTHONUNBUFFERED")}
+    env.update(RUN_ENV)
     env.update(PATH=SYSTEM_PATH,  # not the grader's: an activated venv's PATH names the course folder
-               PYTHONPATH=str(kit), PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8",
-               HOME=str(box.cwd), TMPDIR=str(box.cwd))
+               PYTHONPATH=str(kit), HOME=str(box.cwd), TMPDIR=str(box.cwd))
     links, binds = [], []
     for folder in SYSTEM_DIRS:
         if os.path.islink(folder):

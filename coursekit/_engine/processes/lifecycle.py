@@ -90,13 +90,34 @@ def patch_time(probe: Probe) -> None:
     time.sleep = wallclock.stand_in(real.sleep, sleep)  # type: ignore[assignment]  # named as the original: it pickles as it
     # The standard library's own timeouts (connection.wait, Pool's handler threads) need real time: a logical
     # clock that stands still while they poll would make them wait forever.  Student code reads logical time.
-    for name in ("monotonic", "perf_counter", "time"):
-        setattr(time, name, wallclock.stand_in(getattr(time, name), _logical_reader(getattr(time, name))))
+    bases = _clock_bases()
+    for name in CLOCKS:
+        real_clock, real_ns = getattr(time, name), getattr(time, f"{name}_ns")
+        setattr(time, name, wallclock.stand_in(real_clock, _logical_reader(real_clock, bases[name])))
+        setattr(time, f"{name}_ns", wallclock.stand_in(real_ns, _logical_ns_reader(real_ns, bases[name])))
     wallclock.install()  # localtime(), strftime(), datetime.now()... follow time.time()
 
 
-def _logical_reader(real_clock: Callable[[], float]) -> Callable[[], float]:
-    base = real_clock()
+CLOCKS = ("monotonic", "perf_counter", "time")
+_BASES = "COURSEKIT_CLOCK_BASES"
+
+
+def _clock_bases() -> dict[str, int]:
+    """Each clock's reading (in ns) at logical time 0, the same in every process of the tree.
+
+    Why: a child that read its own clock at its start would stand a few real milliseconds later than its
+    parent, and a time sent from one process to another (``time.time()`` passed to a worker) would differ by
+    that much, more on a busy machine.  The root reads the clocks once; its children read the environment."""
+    said = os.environ.get(_BASES, "").split() if not run.root else []
+    if len(said) == len(CLOCKS) and all(part.isdigit() for part in said):
+        return dict(zip(CLOCKS, map(int, said), strict=True))
+    bases = {name: getattr(time, f"{name}_ns")() for name in CLOCKS}
+    os.environ[_BASES] = " ".join(str(bases[name]) for name in CLOCKS)
+    return bases
+
+
+def _logical_reader(real_clock: Callable[[], float], base_ns: int) -> Callable[[], float]:
+    base = base_ns / 1e9
 
     def read() -> float:
         if is_helper_module(sys._getframe(1).f_globals.get("__name__", "")):
@@ -104,6 +125,15 @@ def _logical_reader(real_clock: Callable[[], float]) -> Callable[[], float]:
         return base + clock.clock()
 
     return read
+
+
+def _logical_ns_reader(real_ns: Callable[[], int], base_ns: int) -> Callable[[], int]:
+    def read_ns() -> int:
+        if is_helper_module(sys._getframe(1).f_globals.get("__name__", "")):
+            return real_ns()
+        return base_ns + round(clock.clock() * 1e9)
+
+    return read_ns
 
 
 def patch_threads(probe: Probe) -> None:

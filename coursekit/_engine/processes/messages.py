@@ -507,20 +507,32 @@ def _replayed_read(name: str, real: Any) -> Any:
     me = (now, clock.lamport() + 1, clock.context())
     accesses = [ev for ev in all_events(events.SHARED) if ev.get("obj") == name
                 and (ev["t"], ev.get("lc", 0), ev.get("id", "")) < me]
-    if not any(ev.get("id") != clock.context() for ev in accesses):
+    if not accesses:
         return real
+    # (even when only this thread has touched it yet: memory may already hold a child's later writes, made
+    # sooner in real time than on logical time)
     result = replay(accesses)
     return result.value if result.value is not None else real
 
 
+_kept: list[Any] = []
+"""Every shared value and array the student's code made in this process, kept alive to the end of the run.
+
+Why: ``multiprocessing`` gives a freed value's memory to the next one made.  A program that forgets to join its
+workers drops its value while they still write to it, so the next value began with their writes (for real too,
+at a moment that depends on machine speed): the same program printed 0, 1 or 2, and its verdict changed from run
+to run.  Values that are never freed start clean, every run."""
+
+
 def _patch_values() -> None:
     sc = multiprocessing.sharedctypes
-    orig_value, orig_raw = sc.Value, sc.RawValue
+    orig_value, orig_raw, orig_array, orig_raw_array = sc.Value, sc.RawValue, sc.Array, sc.RawArray
 
     def Value(typecode_or_type: Any, *args: Any, lock: Any = True, ctx: Any = None) -> Any:
         made = orig_value(typecode_or_type, *args, lock=lock, ctx=ctx)
         if not _from_student(1):
             return made
+        _kept.append(made)
         name = _new_name("value")
         initial = made.value if lock is False else made._obj.value
         if lock is False:
@@ -536,12 +548,24 @@ def _patch_values() -> None:
         made = orig_raw(typecode_or_type, *args)
         if sys._getframe(1).f_globals.get("__name__") == sc.__name__ or not _from_student(1):
             return made
+        _kept.append(made)
         name = _new_name("value")
         _access(name, "init", made.value, 1)
         return ObservedRawValue(made, name)
 
-    sc.Value = Value
-    sc.RawValue = RawValue
+    def Array(typecode_or_type: Any, size_or_initializer: Any, *, lock: Any = True, ctx: Any = None) -> Any:
+        made = orig_array(typecode_or_type, size_or_initializer, lock=lock, ctx=ctx)
+        if _from_student(1):
+            _kept.append(made)
+        return made
+
+    def RawArray(typecode_or_type: Any, size_or_initializer: Any) -> Any:
+        made = orig_raw_array(typecode_or_type, size_or_initializer)
+        if sys._getframe(1).f_globals.get("__name__") != sc.__name__ and _from_student(1):
+            _kept.append(made)
+        return made
+
+    sc.Value, sc.RawValue, sc.Array, sc.RawArray = Value, RawValue, Array, RawArray
 
 
 def _patch_conditions() -> None:

@@ -109,6 +109,21 @@ class VirtualPool:
                 clock.probe().emit(events.SYNC, src=events.pool_call_id(uid), at=AT_END, obj=self.name,
                                    what="result", op="acquire", counted=False)
 
+    def lost(self, uids: list[str]) -> bool:
+        """Whether ``terminate()`` cut off any of calls ``uids``: the program had not received its result, and it
+        had not ended on logical time before the kill.
+
+        Why: a call that sleeps or computes costs little real time, so whether its result beat a real terminate
+        was a race of machine speed (the same program got its results on one run and a TimeoutError on the
+        next).  A tie counts as cut off: a real call needs some real time, and it started after the program
+        submitted it."""
+        if self.killed_at is None:
+            return False
+        times = self.known_schedule()
+        with self.cond:
+            return any(uid not in self.collected and (uid not in times or times[uid][1] >= self.killed_at)
+                       for uid in uids)
+
     def collect_all(self) -> None:
         self.collect([call.uid for call in self.calls])
 
@@ -216,6 +231,18 @@ def _mark_internal(pool: Any) -> None:
         p._ck_internal = True  # a pool's own worker: its calls are observed as calls instead
 
 
+def _cut_off(handle: Any, timeout: float | None) -> bool:
+    """For ``get``/``wait`` on a call that ``terminate()`` cut off: its result never comes.  With a timeout
+    the caller gives up at its deadline (``True``: say so); without one it waits for good, as for real."""
+    vpool: VirtualPool | None = getattr(handle, "_ck_vpool", None)
+    if vpool is None or not handle._ck_uids or not vpool.lost(handle._ck_uids):
+        return False
+    if timeout is None:
+        threading.Event().wait()  # (the watchdog reports the program stuck here)
+    clock.advance_to(clock.clock() + max(timeout or 0.0, 0.0))
+    return True
+
+
 def ends_in_time(handle: Any, step: Callable[[], Any], done: Callable[[], bool], uids: list[str],
                  timeout: float) -> bool:
     """Whether pool calls ``uids`` end, on the pool's schedule, within ``timeout`` of the caller's clock.
@@ -286,10 +313,12 @@ def patch_pool(probe: Probe) -> None:
 
     def terminate(self: Any) -> None:
         vpool: VirtualPool = self._ck_vpool
+        vpool.schedule()  # every call so far has really ended (or cannot): the kill is decided on logical time
         vpool.killed_at = clock.clock()
         caller = sys._getframe(1)
+        cut = [call.uid for call in list(vpool.calls) if vpool.lost([call.uid])]
         probe.emit(events.KILL, target=vpool.name, how="terminate", where=probe.where(caller),
-                   by_with=caller.f_code.co_name == "__exit__")  # the end of `with Pool() as pool:`
+                   by_with=caller.f_code.co_name == "__exit__", cut=cut)  # by_with: the end of `with Pool():`
         orig_terminate(self)
 
     def join(self: Any) -> None:
@@ -340,7 +369,7 @@ def patch_apply_result() -> None:
 
     def settle(self: Any) -> None:
         vpool: VirtualPool | None = getattr(self, "_ck_vpool", None)
-        if vpool is None or not orig_ready(self):
+        if vpool is None or not orig_ready(self) or not self._ck_uids:  # (``map(f, [])`` made no call)
             return
         vpool.collect(self._ck_uids)
         times = vpool.schedule(self._ck_uids[-1])
@@ -349,6 +378,8 @@ def patch_apply_result() -> None:
             clock.advance_to(max(ends))
 
     def get(self: Any, timeout: float | None = None) -> Any:
+        if _cut_off(self, timeout):
+            raise multiprocessing.TimeoutError
         if timeout is not None and getattr(self, "_ck_vpool", None) is not None and not ends_in_time(
                 self, lambda: orig_wait(self, 0.02), lambda: orig_ready(self), self._ck_uids, timeout):
             raise multiprocessing.TimeoutError
@@ -361,6 +392,8 @@ def patch_apply_result() -> None:
             settle(self)
 
     def wait(self: Any, timeout: float | None = None) -> None:
+        if _cut_off(self, timeout):
+            return
         if timeout is not None and getattr(self, "_ck_vpool", None) is not None:
             if ends_in_time(self, lambda: orig_wait(self, 0.02), lambda: orig_ready(self), self._ck_uids, timeout):
                 settle(self)
@@ -373,11 +406,17 @@ def patch_apply_result() -> None:
         enough: a sleep costs no real time).  The pool's own machinery still asks the real question."""
         really = orig_ready(self)
         vpool: VirtualPool | None = getattr(self, "_ck_vpool", None)
-        if not really or vpool is None or clock.is_helper_module(sys._getframe(1).f_globals.get("__name__", "")):
+        if (not really or vpool is None or not self._ck_uids
+                or clock.is_helper_module(sys._getframe(1).f_globals.get("__name__", ""))):
             return really
+        if vpool.lost(self._ck_uids):
+            return False
         times = vpool.schedule(self._ck_uids[-1])
         ends = [times[u][1] for u in self._ck_uids if u in times]
-        return len(ends) == len(self._ck_uids) and max(ends, default=0.0) <= clock.clock()
+        done = len(ends) == len(self._ck_uids) and max(ends, default=0.0) <= clock.clock()
+        if done:  # the program has seen it done: a later terminate() no longer takes it away
+            vpool.collect(self._ck_uids)
+        return done
 
     ApplyResult.ready = ready  # type: ignore[method-assign]
     ApplyResult._set = _set  # type: ignore[attr-defined]
