@@ -270,17 +270,9 @@ NOT_DETERMINISTIC = {  # program -> why the kit's own runs differ from one anoth
         "issue 16 item 5 (the parent's side): apply_async callbacks, run by the pool's result-handler thread in "
         "the parent, print at 0 s instead of when their call ends (0.1 s, 0.3 s), in an order that changes "
         "from run to run",
-    "processes/value_array_lock":
-        "issue 11 / item 6 for locks: processes take a multiprocessing lock in real order, not in logical-time "
-        "order (a child whose sleeps cost no real time takes it first), so later acquires are pushed to its "
-        "release times: main ends at 0.2-0.4 s from run to run instead of 0.15 s (and once the lock-guarded "
-        "counter read 11 instead of 12)",
     "processes/manager_dict":
         "issue 16 item 4 for Manager proxies: a manager.list() gets its appends in real order, not in "
         "logical-time order [1, 2, 3]; the order changes from run to run",
-    "processes/lock_between_processes":
-        "issue 11 / item 6 for locks: which waiting process takes the multiprocessing lock follows real order; "
-        "about one kit run in four lets process 2 in before process 1",
 }
 
 

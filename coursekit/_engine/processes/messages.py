@@ -253,7 +253,7 @@ def _patch_locks() -> None:
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         self._ck_name = _new_name("lock")
         orig_init(self, *args, **kwargs)
-        self._ck_permits = self._semlock._get_value() if self._semlock.maxvalue != 1 else 0
+        self._ck_permits = self._semlock._get_value()  # (a lock: 1, taken in logical-time order as a permit)
 
     def make_methods(self: Any) -> None:
         orig_make(self)
@@ -275,14 +275,16 @@ def _patch_locks() -> None:
             return
 
         def acquire(block: bool = True, timeout: float | None = None) -> bool:
-            got: bool = sem.acquire(block, timeout)
-            if got and _from_student(1, _SYNC):
+            student = _from_student(1, _SYNC)
+            got = _take_lock(self, sem, block, timeout) if student else bool(sem.acquire(block, timeout))
+            if got and student:
                 _acquired(self, 2)
             return got
 
         def release() -> None:
             if _from_student(1, _SYNC):
                 _releasing(self, 2)
+                _lock_released(self, sem)
             sem.release()
 
         self.acquire, self.release = acquire, release
@@ -290,14 +292,16 @@ def _patch_locks() -> None:
     def enter(self: Any) -> bool:
         if self._semlock.maxvalue != 1 and _from_student(1, ()) and arbiter.enabled():
             return _take_permit(self, self._semlock, True, None)
-        got: bool = self._semlock.__enter__()
         if self._semlock.maxvalue == 1 and _from_student(1, _SYNC):
+            got = _take_lock(self, self._semlock, True, None)
             _acquired(self, 2)
-        return got
+            return got
+        return bool(self._semlock.__enter__())
 
     def exit(self: Any, *args: Any) -> Any:
         if self._semlock.maxvalue == 1 and _from_student(1, _SYNC):
             _releasing(self, 2)
+            _lock_released(self, self._semlock)
         elif self._semlock.maxvalue != 1 and _from_student(1, ()) and arbiter.enabled():
             _give_permit(self)
         return self._semlock.__exit__(*args)
@@ -316,6 +320,23 @@ def _patch_locks() -> None:
     SemLock.__exit__ = exit  # type: ignore[method-assign]
     SemLock.__getstate__ = getstate  # type: ignore[method-assign]
     SemLock.__setstate__ = setstate  # type: ignore[attr-defined]
+
+
+def _take_lock(lock: Any, raw: Any, block: bool, timeout: float | None) -> bool:
+    """A lock's outermost acquire, in logical-time order: the lock is a semaphore of one permit (``_take_permit``).
+
+    Why: processes used to take a lock in real order, and a child whose sleeps cost no real time took it first,
+    so which process went first, and the times after it, changed from run to run.  An ``RLock`` its owner takes
+    again is only counted, as in the standard library."""
+    if not arbiter.enabled() or raw._is_mine():
+        return bool(raw.acquire(block, timeout))
+    return _take_permit(lock, raw, block, timeout)
+
+
+def _lock_released(lock: Any, raw: Any) -> None:
+    """The outermost release of a lock is a permit put on logical time (before the real release)."""
+    if arbiter.enabled() and raw._count() <= 1:
+        _give_permit(lock)
 
 
 def _give_permit(sem: Any) -> None:
