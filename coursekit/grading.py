@@ -85,10 +85,21 @@ def load_grader(exercise: Exercise) -> Grader:
     return dataclasses.replace(grader, path=path)
 
 
-class ReferenceCache:
-    """Reference timelines, computed once per solution content (thread-safe)."""
+REFERENCE_STORE = Path(".course") / "references"
+"""Where ``course check``, ``watch`` and ``pytest`` keep reference runs between invocations (under the course
+folder, git-ignored): one file per exercise, solution, grader, limits, kit and Python."""
 
-    def __init__(self) -> None:
+
+class ReferenceCache:
+    """Reference timelines, computed once per solution content (thread-safe).
+
+    ``persist``: also keep each reference run in the course's ``REFERENCE_STORE`` and take it from there next
+    time.  Why: a learner's ``course check`` ran the reference solution beside their file every time, costing a
+    run's CPU on a two-core laptop for an answer that changes only when the course or the kit does.  Bulk
+    grading never persists: it runs every reference afresh, before any student's run."""
+
+    def __init__(self, *, persist: bool = False) -> None:
+        self.persist = persist
         self._data: dict[tuple[str, str], Timeline] = {}
         self._lock = threading.Lock()
         self._key_locks: dict[tuple[str, str], threading.Lock] = {}  # one run per key; other keys run alongside
@@ -101,7 +112,7 @@ class ReferenceCache:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
             if key not in self._data:
-                tl = _observe(exercise, grader, exercise.solution_path, "fifo")
+                tl = self._stored_or_run(exercise, grader)
                 if not tl.completed or tl.crashes or tl.errors or not tl.lines:
                     raise GraderError(f"{exercise.id}: the reference solution {exercise.solution_path} did not run "
                                       f"cleanly under the harness (crashes: {tl.crashes}, errors: {tl.errors})")
@@ -112,17 +123,60 @@ class ReferenceCache:
                 self._data[key] = tl
             return self._data[key]
 
+    def _stored_or_run(self, exercise: Exercise, grader: Grader) -> Timeline:
+        import json
+        import os
+        import sys
 
-_default_cache = ReferenceCache()
+        from coursekit._judge import runner
+        from coursekit._judge.fingerprint import kit_fingerprint
+        from coursekit._judge.timeline import build
+
+        spec = _spec(exercise, grader, exercise.solution_path, "fifo")
+        if not self.persist:
+            return build(runner.run(spec))
+        key = hashlib.sha256(json.dumps({
+            "kit": kit_fingerprint(), "python": sys.version, "exercise": exercise.id,
+            "limits": dataclasses.asdict(exercise.limits),
+            "solution": hashlib.sha256(exercise.solution_path.read_bytes()).hexdigest(),
+            "grader": hashlib.sha256(grader.path.read_bytes()).hexdigest() if grader.path else "",
+        }, sort_keys=True).encode()).hexdigest()
+        path = exercise.root / REFERENCE_STORE / f"{key[:32]}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            raw = runner.RawRun(spec=spec, events={int(pid): evs for pid, evs in data["events"].items()},
+                                root_pid=int(data["root_pid"]), status=dict(data["status"]),
+                                stdout=str(data["stdout"]), stderr=str(data["stderr"]))
+            return build(raw)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # none yet, or unreadable: run it
+        raw = runner.run(spec)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps({"events": raw.events, "root_pid": raw.root_pid, "status": raw.status,
+                                       "stdout": raw.stdout, "stderr": raw.stderr}), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only course folder: the next check runs it again
+        return build(raw)
+
+
+_default_cache = ReferenceCache(persist=True)
+
+
+def _spec(exercise: Exercise, grader: Grader, path: Path, tie: str) -> Any:
+    from coursekit._judge import runner
+
+    driver = (grader.path, grader.driver.__name__) if grader.driver is not None and grader.path else None
+    return runner.RunSpec(exercise.model, path, grader.call, grader.args, tie, exercise.limits, driver, grader.work)
 
 
 def _observe(exercise: Exercise, grader: Grader, path: Path, tie: str) -> Timeline:
     from coursekit._judge import runner
     from coursekit._judge.timeline import build
 
-    driver = (grader.path, grader.driver.__name__) if grader.driver is not None and grader.path else None
-    spec = runner.RunSpec(exercise.model, path, grader.call, grader.args, tie, exercise.limits, driver, grader.work)
-    return build(runner.run(spec))
+    return build(runner.run(_spec(exercise, grader, path, tie)))
 
 
 def schedules_of(exercise: Exercise, steps: int = 0) -> tuple[Schedule, ...]:

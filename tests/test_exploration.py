@@ -289,6 +289,35 @@ def test_a_program_that_does_not_import_ends_before_any_schedule(tmp_path):
     assert build(raw).errors  # the syntax error, from the one import
 
 
+@pytest.mark.parametrize(("model", "source"), [
+    ("threads", "def main():\n    raise NotImplementedError('write me')\n"),
+    ("threads", "import time\ndef main():\n    for n in range(3):\n        time.sleep(1)\n        print(n)\n"),
+    ("coroutines", "import asyncio\nasync def main():\n    await asyncio.sleep(1)\n    print('one at a time')\n"),
+])
+def test_a_program_with_nothing_beside_main_runs_under_the_first_schedules_only(tmp_path, model, source):
+    path = tmp_path / "prog.py"
+    path.write_text(source, encoding="utf-8")
+    specs = tuple(s.spec() for s in schedules_for(6, explores=True))
+    raw = runner.run(runner.RunSpec(model, path, tie=specs[0], schedules=specs))
+    ran = [build(f) for f in raw.forks if f is not None]
+    assert 1 <= len(ran) <= 2  # round robin and the one started beside it; no other schedule could differ
+    assert len({tuple(x.text for x in tl.lines) for tl in ran}) == 1
+
+
+@pytest.mark.parametrize("model", ["threads", "coroutines"])
+def test_a_program_with_a_worker_runs_under_every_schedule(tmp_path, model):
+    source = {"threads": "import threading\ndef main():\n    t = threading.Thread(target=print, args=('hi',))\n"
+                         "    t.start()\n    t.join()\n",
+              "coroutines": "import asyncio\nasync def main():\n    await asyncio.gather(asyncio.sleep(1), "
+                            "asyncio.sleep(2))\n"}[model]
+    path = tmp_path / "prog.py"
+    path.write_text(source, encoding="utf-8")
+    specs = tuple(s.spec() for s in schedules_for(6, explores=True))
+    raw = runner.run(runner.RunSpec(model, path, tie=specs[0], schedules=specs))
+    kinds = {Schedule.parse(f.spec.tie).kind for f in raw.forks if f is not None}
+    assert {"fifo", "lifo", ROUND_ROBIN, "pct"} <= kinds
+
+
 def test_after_a_busy_loop_no_further_schedule_is_run(tmp_path):
     busy = """
 import threading

@@ -361,3 +361,30 @@ def test_course_grade_as_root_without_namespaces_refuses_unless_unsafe(tmp_path)
     assert data["extra_data"]["unsafe"] is True and data["extra_data"]["protections"]["unsafe"] is True
     assert data["extra_data"]["protections"]["network"] == "not isolated"
     assert "Graded with --unsafe" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def _random_value(rng: random.Random, depth: int) -> object:
+    kind = rng.random()
+    if depth > 10 or kind < 0.5:
+        return rng.choice([rng.randint(-10**6, 10**6), rng.random(), None, True,
+                           "x" * rng.choice([0, 3, 120, 499, 500, 501, 800]), "é\n\"" * rng.randint(0, 200)])
+    if kind < 0.6:
+        return list(range(rng.choice([999, 1000, 1001])))  # a long flat list, at the items cap or past it
+    if kind < 0.8:
+        return [_random_value(rng, depth + 1) for _ in range(rng.choice([0, 1, 2, 3]))]
+    return {f"k{i}": _random_value(rng, depth + 1) for i in range(rng.choice([0, 1, 2, 4]))}
+
+
+def test_a_short_line_is_read_as_the_capping_walk_would_read_it():
+    # parse_events skips the walk for lines too short to hold anything past a cap: the two must agree.
+    rng = random.Random(7)  # noqa: S311 - seeded test data
+    limits = ReadLimits()
+    for _ in range(400):
+        event = {"e": "line", "t": rng.random(), "x": _random_value(rng, 1)}
+        raw = json.dumps(event).encode()
+        got, _, _ = reading.parse_events(raw, limits)
+        try:
+            walked = [reading._Capper(limits).value(json.loads(raw), 0)]
+        except ValueError:
+            walked = []
+        assert got == walked, raw[:200]

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import coursekit
 from coursekit._bulk.intake import Submission, collect
 from coursekit._judge import runner
+from coursekit._judge.fingerprint import kit_fingerprint
 from coursekit._judge.sandbox import IsolationRefused, Sandbox
 from coursekit._practice.progress import file_digest
 from coursekit._practice.select import SelectionError, select_exercises
@@ -97,15 +97,6 @@ class ClassResult:
                 if r.run_info.get("sandbox")]
         order = ["limits", "userns", "userns-root", "uid", "namespaces"]
         return min(seen, key=lambda sb: order.index(sb.get("level", "limits"))) if seen else {}
-
-
-def kit_fingerprint() -> str:
-    """The kit's version and a digest of its source: any change to the kit invalidates cached verdicts."""
-    digest = hashlib.sha256(coursekit.__version__.encode())
-    package = Path(coursekit.__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def _placeholder(exercise: Exercise, grader: Grader, message: str) -> ExerciseResult:

@@ -39,10 +39,10 @@ from coursekit._bulk.grade_class import (
     BulkError,
     ClassResult,
     StudentResult,
-    kit_fingerprint,
     load_graders,
 )
 from coursekit._bulk.intake import Accepted, Submission
+from coursekit._judge.fingerprint import kit_fingerprint
 from coursekit.registry import Course, Exercise, Limits
 from coursekit.results import ExerciseResult
 

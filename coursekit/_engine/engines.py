@@ -72,6 +72,10 @@ class Engine(Protocol):
     def steps(self) -> int:
         """The preemption points passed so far (0 unless the schedule is an explored one)."""
 
+    def alone(self) -> bool:
+        """Whether nothing has run beside the main thread so far (no thread, no task): every schedule runs such a
+        program the same way, so the other schedules need not run (``Harness.call_each``)."""
+
     def alive(self, exclude: Collection[str] = ()) -> list[str]:
         """The ids of the workers alive now (but ``exclude``)."""
 
@@ -127,6 +131,9 @@ class ThreadsEngine:
     def steps(self) -> int:
         return self._threads.sched.steps if self._threads is not None else 0
 
+    def alone(self) -> bool:
+        return self._threads is None or len(self._threads.sched.fibers) <= 1
+
     def alive(self, exclude: Collection[str] = ()) -> list[str]:
         ids = [t._ck_fiber.wid for t in self.threads.alive()]  # type: ignore[attr-defined]
         return [wid for wid in ids if wid not in exclude]
@@ -156,6 +163,10 @@ class AsyncEngine(ThreadsEngine):
 
         super().install()
         self._loop = event_loop.install(self.probe, self.threads)
+
+    def alone(self) -> bool:
+        # (asyncio.run's own clean-up tasks come one after another, after main's)
+        return super().alone() and (self._loop is None or not self._loop.overlapped)
 
     def run_main(self, fn: Callable[..., Any], args: list[Any], on_return: OnReturn) -> Any:
         from coursekit._engine import event_loop
@@ -203,6 +214,9 @@ class ProcessesEngine:
 
     def steps(self) -> int:
         return 0
+
+    def alone(self) -> bool:
+        return False  # (never explored: one schedule)
 
     def alive(self, exclude: Collection[str] = ()) -> list[str]:
         from coursekit._engine.processes import lifecycle

@@ -40,6 +40,7 @@ class AsyncModel:
         self.tasks: dict[asyncio.Task[Any], str] = {}
         self.created: weakref.WeakKeyDictionary[asyncio.Task[Any], int] = weakref.WeakKeyDictionary()
         self._ids = itertools.count()
+        self.overlapped = False  # whether a task was ever made while another had not ended (``Engine.alone``)
         self.main_coro: Any = None  # the coroutine run_main runs: its task is main's (spawn ... main=True)
         self.edges = threads.edges
         self.cause: tuple[Release, ...] = ()
@@ -67,6 +68,7 @@ class AsyncModel:
 
     def register(self, task: asyncio.Task[Any], coro: Any, parent: str) -> str:
         n = next(self._ids)
+        self.overlapped = self.overlapped or any(not other.done() for other in self.tasks)
         tid = events.task_id(n)
         self.tasks[task] = tid
         self.created[task] = n

@@ -233,6 +233,8 @@ class ExitEvent(Event, total=False):
 
     phase: str
     steps: int
+    alone: bool
+    """Nothing ran beside the main thread (no thread, no task): every schedule would run the same way."""
 
 
 class QueuePutEvent(Event, total=False):

@@ -51,7 +51,7 @@ class Harness:
                 pass
         self.writer.count = 0  # the final event is written even after a flood
         guard.final()
-        self.probe.emit(events.EXIT, phase=self.probe.phase, steps=self.engine.steps())
+        self.probe.emit(events.EXIT, phase=self.probe.phase, steps=self.engine.steps(), alone=self.engine.alone())
         os._exit(code)
 
     def _flood(self) -> None:
@@ -133,7 +133,9 @@ class Harness:
         its watchdog in each copy), so the fork copies nothing half-done.  Each copy writes its trace to
         ``s<N>/`` of the trace folder.  The round-robin schedule runs first: a PCT schedule given 0 steps spreads
         its change points over as many preemption points as that run passed; when that run passed none where
-        another thread could run, the random walks are left out (each would run exactly as first-come ties).  Once
+        another thread could run, the random walks are left out (each would run exactly as first-come ties).  Once a
+        copy ran with nothing beside its main thread (no thread, no task: a stub, a program that never went
+        concurrent), no further schedule is started: each would run it the same way.  Once
         a copy was stopped for a busy loop, a stall or the time limit, the schedules after it are not run (they
         would be stopped the same way, at the same real cost)."""
         from coursekit._engine import real
@@ -157,7 +159,8 @@ class Harness:
                 tails[index] = read_tail(os.path.join(self.writer.directory, f"s{index}", f"{pid}.jsonl"))
             except OSError:
                 tails[index] = []
-            stopped = stopped or any(ev.get("e") == events.PROBLEM and ev.get("kind") in events.STOPPING
+            stopped = stopped or any((ev.get("e") == events.PROBLEM and ev.get("kind") in events.STOPPING)
+                                     or (ev.get("e") == events.EXIT and ev.get("alone") is True)
                                      for ev in tails[index])
 
         def rr_steps() -> int:

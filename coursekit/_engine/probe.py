@@ -25,6 +25,7 @@ class Probe:
     def __init__(self, writer: TraceWriter, student_files: list[str]) -> None:
         self.writer = writer
         self.student_files = {os.path.realpath(f) for f in student_files}
+        self._is_student: dict[str, bool] = {}  # by code file name: a realpath() per frame was most of a run's CPU
         self.clock: Callable[[], float] = lambda: 0.0
         self.context: Callable[[], str] = lambda: MAIN
         self.phase = "setup"
@@ -36,7 +37,11 @@ class Probe:
         self.writer.emit(event, **fields)
 
     def is_student(self, code: types.CodeType) -> bool:
-        return os.path.realpath(code.co_filename) in self.student_files
+        name = code.co_filename
+        known = self._is_student.get(name)
+        if known is None:
+            known = self._is_student[name] = os.path.realpath(name) in self.student_files
+        return known
 
     def where(self, frame: types.FrameType | None = None) -> str:
         """The innermost student line on the stack, as ``file.py:12 in func`` (or ``""``)."""
