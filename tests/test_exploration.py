@@ -299,9 +299,9 @@ def test_a_program_with_nothing_beside_main_runs_under_the_first_schedules_only(
     path.write_text(source, encoding="utf-8")
     specs = tuple(s.spec() for s in schedules_for(6, explores=True))
     raw = runner.run(runner.RunSpec(model, path, tie=specs[0], schedules=specs))
-    ran = [build(f) for f in raw.forks if f is not None]
-    assert 1 <= len(ran) <= 2  # round robin and the one started beside it; no other schedule could differ
-    assert len({tuple(x.text for x in tl.lines) for tl in ran}) == 1
+    ran = [f for f in raw.forks if f is not None]
+    assert [f.spec.tie for f in ran] == [specs[0]]  # every schedule would run it the same way: the first counts
+    assert build(ran[0]).completed
 
 
 @pytest.mark.parametrize("model", ["threads", "coroutines"])
@@ -335,8 +335,10 @@ def main():
     raw = runner.run(runner.RunSpec("threads", path, tie=specs[0], schedules=specs,
                                     limits=Limits(stall_s=0.5, wall_s=60)))
     ran = [f for f in raw.forks if f is not None]
-    assert 1 <= len(ran) <= 2  # the first pair (two at a time), then nothing more
-    assert all(any(p.get("kind") == "stuck" for p in build(f).problems) for f in ran)
+    # the first pair ran side by side; the other one was killed (or its trace dropped): only the first counts,
+    # whichever of the two was stopped first in real time
+    assert [f.spec.tie for f in ran] == [specs[0]]
+    assert any(p.get("kind") == "stuck" for p in build(ran[0]).problems)
 
 
 def test_the_html_page_marks_the_switch_and_names_the_replay(tmp_path, race_counter):

@@ -131,26 +131,36 @@ class Harness:
         Why fork: the module was imported and the engine installed once, here; a copy costs a fork, not an
         interpreter start and every import again.  This process has no thread of its own yet (the engine starts
         its watchdog in each copy), so the fork copies nothing half-done.  Each copy writes its trace to
-        ``s<N>/`` of the trace folder.  The round-robin schedule runs first: a PCT schedule given 0 steps spreads
-        its change points over as many preemption points as that run passed; when that run passed none where
-        another thread could run, the random walks are left out (each would run exactly as first-come ties).  Once a
-        copy ran with nothing beside its main thread (no thread, no task: a stub, a program that never went
-        concurrent), no further schedule is started: each would run it the same way.  Once
-        a copy was stopped for a busy loop, a stall or the time limit, the schedules after it are not run (they
-        would be stopped the same way, at the same real cost)."""
+        ``s<N>/`` of the trace folder.  The first schedule and the round-robin one run first, side by side: a PCT
+        schedule given 0 steps spreads its change points over as many preemption points as the round-robin run
+        passed; when that run passed none where another thread could run, the random walks are left out (each
+        would run exactly as first-come ties).
+
+        Once a copy ran with nothing beside its main thread (no thread, no task: a stub, a program that never went
+        concurrent), or was stopped for a busy loop, a stall or the time limit, no further schedule is started
+        (each would run it the same way, or be stopped the same way at the same real cost), the copies after it
+        in the order that are still running are killed, and the traces of every copy after the first such one
+        are dropped: which of those had started, or how far they got, depended on real speed, and what counts
+        must not."""
+        import shutil
+        import signal
+
         from coursekit._engine import real
         from coursekit._engine.exploration import DEFAULT_STEPS, PCT, RANDOM, ROUND_ROBIN, Schedule
         from coursekit._engine.trace import read_tail
 
         plan = [Schedule.parse(text) for text in schedules]
-        order = sorted(range(len(plan)), key=lambda i: plan[i].kind != ROUND_ROBIN)  # round robin first
+        # the first schedule (first-come ties) and round robin first, side by side; the rest in their order
+        order = sorted(range(len(plan)), key=lambda i: i != 0 and plan[i].kind != ROUND_ROBIN)
         rr = next((i for i in order if plan[i].kind == ROUND_ROBIN), None)
         running: dict[int, int] = {}
         tails: dict[int, list[dict[str, Any]]] = {}
         stopped = False
+        cut = len(order)  # copies after this position (in ``order``) are dropped: see the docstring
+        position = {index: n for n, index in enumerate(order)}
 
         def reap() -> None:
-            nonlocal stopped
+            nonlocal stopped, cut
             pid, _ = os.wait()
             index = running.pop(pid, None)
             if index is None:
@@ -159,9 +169,13 @@ class Harness:
                 tails[index] = read_tail(os.path.join(self.writer.directory, f"s{index}", f"{pid}.jsonl"))
             except OSError:
                 tails[index] = []
-            stopped = stopped or any((ev.get("e") == events.PROBLEM and ev.get("kind") in events.STOPPING)
-                                     or (ev.get("e") == events.EXIT and ev.get("alone") is True)
-                                     for ev in tails[index])
+            if any((ev.get("e") == events.PROBLEM and ev.get("kind") in events.STOPPING)
+                   or (ev.get("e") == events.EXIT and ev.get("alone") is True) for ev in tails[index]):
+                stopped = True
+                cut = min(cut, position[index])
+                for other, later in list(running.items()):  # would be stopped the same way, or run the same way
+                    if position[later] > cut:
+                        os.kill(other, signal.SIGKILL)
 
         def rr_steps() -> int:
             """The points where a switch was possible in the round-robin run (0: none; -1: not known)."""
@@ -194,6 +208,8 @@ class Harness:
             running[pid] = index
         while running:
             reap()
+        for index in order[cut + 1:]:  # which of these ran depended on real speed: none counts
+            shutil.rmtree(os.path.join(self.writer.directory, f"s{index}"), ignore_errors=True)
         os._exit(0)
 
     def _driver(self, where: list[str]) -> Any:
