@@ -551,3 +551,24 @@ def test_what_a_pool_terminate_cuts_off_is_decided_on_logical_time(tmp_path):
     """
     results = {observe(tmp_path, source).result for _ in range(3)}
     assert results == {"['timeout', [45, 199990000], (True, [1, 2])]"}
+
+
+def test_apply_async_callbacks_run_at_their_calls_end_in_that_order(tmp_path):
+    source = """
+        import time
+        from multiprocessing import Pool
+        def nap(seconds):
+            time.sleep(seconds)
+            if seconds == 0.2:
+                raise ValueError("no")
+            return seconds
+        def main():
+            with Pool(2) as pool:
+                pending = [pool.apply_async(nap, (s,), callback=lambda v: print("done", v),
+                                            error_callback=lambda e: print("failed", e)) for s in (0.5, 0.2, 0.1)]
+                for p in pending:
+                    p.wait()
+    """
+    seen = {tuple((x.t, x.text) for x in observe(tmp_path, source).lines) for _ in range(3)}
+    # two workers: 0.5 s and 0.2 s start at 0; the 0.1 s call starts when the 0.2 s one ends
+    assert seen == {((0.2, "failed no"), (0.3, "done 0.1"), (0.5, "done 0.5"))}

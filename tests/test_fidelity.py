@@ -269,10 +269,6 @@ KNOWN_DIFFERENCES = {  # program -> why the kit's run differs from the real one 
         "line comes at 1.2 s against 1.36 s real, just past the tolerance; its lines and their order are right",
 }
 NOT_DETERMINISTIC = {  # program -> why the kit's own runs differ from one another (issue 11): not strict
-    "processes/pool_apply_async":
-        "issue 16 item 5 (the parent's side): apply_async callbacks, run by the pool's result-handler thread in "
-        "the parent, print at 0 s instead of when their call ends (0.1 s, 0.3 s), in an order that changes "
-        "from run to run",
 }
 
 

@@ -96,6 +96,7 @@ class VirtualPool:
         self.killed_at: float | None = None
         self.collected: set[str] = set()  # calls whose results the program has received
         self.edged: set[tuple[str, str]] = set()  # (collector, call) pairs already written as sync edges
+        self.pending: list[tuple[str, Callable[[Any], Any], Any]] = []  # callbacks waiting for their call's end
 
     def collect(self, uids: Iterable[str]) -> None:
         uids = list(uids)
@@ -144,6 +145,38 @@ class VirtualPool:
                 if call.uid == uid:
                     call.duration = duration
             self.cond.notify_all()
+        self.flush_callbacks()
+
+    def at_end(self, uid: str, callback: Callable[[Any], Any]) -> Callable[[Any], None]:
+        """``callback`` (an ``apply_async`` callback), run at call ``uid``'s end on the pool's schedule.
+
+        Why: the pool's result-handler thread runs callbacks as results really arrive, all at once (a sleep
+        costs no real time), so they printed at 0 s in an order that changed from run to run.  Here a callback
+        waits until its call is placed (every earlier call's duration known), then runs with the handler
+        thread's clock at the call's end, earliest end first."""
+        def run_at_end(value: Any) -> None:
+            with self.cond:
+                self.pending.append((uid, callback, value))
+            self.flush_callbacks()
+
+        return run_at_end
+
+    def flush_callbacks(self) -> None:
+        while True:
+            times = self.known_schedule()
+            with self.cond:
+                order = {call.uid: n for n, call in enumerate(self.calls)}
+                placed = [p for p in self.pending if p[0] in times]
+                if not placed:
+                    return
+                uid, callback, value = min(placed, key=lambda p: (times[p[0]][1], order.get(p[0], 0)))
+                self.pending.remove((uid, callback, value))
+            saved = clock.clock()
+            clock.set_clock(times[uid][1])
+            try:
+                callback(value)
+            finally:
+                clock.set_clock(saved)
 
     def schedule(self, upto: str | None = None) -> dict[str, tuple[float, float]]:
         """Start and end of each call up to ``upto`` (all by default), once their durations are known (or the
@@ -285,6 +318,9 @@ def patch_pool(probe: Probe) -> None:
         timed = self._ck_vpool.submit(func, callable_name(func))
         result = orig_apply_async(self, timed, args, kwds, *a, **k)
         result._ck_uids = [timed.uid]  # type: ignore[attr-defined]  # the pool's own result object, tagged
+        for attr in ("_callback", "_error_callback"):
+            if getattr(result, attr, None) is not None:
+                setattr(result, attr, self._ck_vpool.at_end(timed.uid, getattr(result, attr)))
         result._ck_vpool = self._ck_vpool  # type: ignore[attr-defined]
         return result
 
