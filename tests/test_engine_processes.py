@@ -325,7 +325,8 @@ def test_wall_clocks_follow_logical_time_and_sleep_pickles(tmp_path):
         def main():
             t0 = datetime.datetime.now()
             with multiprocessing.Pool(2) as pool:
-                pool.apply_async(time.sleep, (1,)).get()
+                pool.apply_async(time.sleep, (0.5,)).get()
+                pool.map(time.sleep, [0.25, 0.25, 0.25])  # (the function itself as the work: 0.5 s on two workers)
             for method in ("fork", "spawn"):
                 p = multiprocessing.get_context(method).Process(target=child)
                 p.start(); p.join()
@@ -418,6 +419,126 @@ def test_events_barriers_conditions_and_semaphores_carry_logical_time(tmp_path):
         assert sorted((x.t, x.text) for x in tl.lines) == [
             (2.1, "w0 woken"), (2.1, "w1 woken"), (11.67, "main through"), (11.67, "party 1 through"),
             (11.67, "party 3 through"), (12.67, "cond woken"), (13.67, "end"), (13.67, "sem acquired")]
+
+
+def test_timeouts_in_processes_are_counted_on_logical_time(tmp_path):
+    # What another process sends before the deadline on logical time is got, however late it comes in real
+    # time (a get, an acquire, an event wait and a wait_for decided at once, from what was there already); what
+    # comes after it times out at the deadline (an event wait timed out on the real clock, at 0 s).
+    source = """
+        import multiprocessing, queue, time
+        def sender(q, sem, ev, cond, flag):
+            time.sleep(0.3); q.put("x")
+            time.sleep(0.3); sem.release()
+            time.sleep(0.9); ev.set()
+            time.sleep(1.0)
+            with cond:
+                flag.value = 1
+                cond.notify_all()
+        def main():
+            q, sem, ev = multiprocessing.Queue(), multiprocessing.Semaphore(0), multiprocessing.Event()
+            cond, flag = multiprocessing.Condition(), multiprocessing.Value("i", 0)
+            p = multiprocessing.Process(target=sender, args=(q, sem, ev, cond, flag))
+            p.start()
+            print("get", q.get(timeout=1))
+            print("acquire", sem.acquire(timeout=1))
+            print("acquire", sem.acquire(timeout=0.2))
+            try:
+                q.get(timeout=0.3)
+            except queue.Empty:
+                print("empty")
+            print("wait", ev.wait(0.1))
+            print("wait", ev.wait(1))
+            with cond:
+                print("wait_for", cond.wait_for(lambda: flag.value == 1, 0.5))
+                print("wait_for", cond.wait_for(lambda: flag.value == 1, 2))
+            p.join()
+    """
+    tl = observe(tmp_path, source)
+    assert not tl.problems and not tl.crashes
+    assert [(x.t, x.text) for x in tl.lines] == [
+        (0.3, "get x"), (0.6, "acquire True"), (0.8, "acquire False"), (1.1, "empty"), (1.2, "wait False"),
+        (1.5, "wait True"), (2.0, "wait_for False"), (2.5, "wait_for True")]
+
+
+def test_a_pipes_poll_is_decided_on_logical_time_in_each_direction(tmp_path):
+    # poll(1) said True at 0 s for a message sent at 0.5 s, and poll(0.2) saw one sent at 1.5 s.
+    tl = observe(tmp_path, """
+        import multiprocessing, time
+        def child(conn):
+            print("asked", conn.recv())
+            time.sleep(0.5); conn.send("hello")
+            time.sleep(1.0); conn.send("late")
+        def main():
+            a, b = multiprocessing.Pipe()
+            p = multiprocessing.Process(target=child, args=(b,))
+            p.start()
+            a.send("hi")
+            print("poll", a.poll(1))
+            print("recv", a.recv())
+            print("poll", a.poll(0.2))
+            print("poll", a.poll(None))
+            print("recv", a.recv())
+            p.join()
+    """)
+    assert [(x.t, x.text) for x in tl.lines] == [
+        (0.0, "asked hi"), (0.5, "poll True"), (0.5, "recv hello"), (0.7, "poll False"), (1.5, "poll True"),
+        (1.5, "recv late")]
+
+
+def test_a_barrier_with_a_timeout_breaks_at_its_deadline_for_every_party(tmp_path):
+    tl = observe(tmp_path, """
+        import multiprocessing, threading, time
+        def party(b, n):
+            time.sleep(0.2 * n)
+            try:
+                b.wait()
+            except threading.BrokenBarrierError:
+                print(f"party {n} broken")
+        def main():
+            b = multiprocessing.Barrier(4)
+            ps = [multiprocessing.Process(target=party, args=(b, n)) for n in (1, 2)]
+            for p in ps: p.start()
+            try:
+                b.wait(timeout=0.7)
+            except threading.BrokenBarrierError:
+                print("main broken")
+            for p in ps: p.join()
+    """)
+    assert sorted((x.t, x.text) for x in tl.lines) == [
+        (0.7, "main broken"), (0.7, "party 1 broken"), (0.7, "party 2 broken")]
+
+
+def test_at_one_instant_the_process_that_was_woken_goes_on_after_its_waker(tmp_path):
+    # The setter's line, printed right after set(), and the worker's, printed just before its last task_done(),
+    # come before the lines of the processes they woke at that instant (by process, main's came first).
+    tl = observe(tmp_path, """
+        import multiprocessing, time
+        def setter(ev):
+            time.sleep(1)
+            ev.set()
+            print("set")
+        def worker(q):
+            while True:
+                n = q.get()
+                time.sleep(n)
+                print(f"worked {n}")
+                q.task_done()
+        def main():
+            ev = multiprocessing.Event()
+            p = multiprocessing.Process(target=setter, args=(ev,))
+            p.start()
+            ev.wait()
+            print("woken")
+            p.join()
+            q = multiprocessing.JoinableQueue()
+            multiprocessing.Process(target=worker, args=(q,), daemon=True).start()
+            q.put(0.5)
+            q.join()
+            print("all done")
+    """)
+    assert [(x.t, x.text) for x in tl.lines] == [
+        (1.0, "set"), (1.0, "woken"), (1.5, "worked 0.5"), (1.5, "all done")]
 
 
 def test_lines_printed_in_pool_calls_are_placed_on_the_pool_schedule(tmp_path):

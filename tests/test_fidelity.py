@@ -258,12 +258,6 @@ def test_as_completed_over_a_set_of_coroutines_is_the_same_on_every_python(tmp_p
 # -- the suite: tests/fidelity/<model>/<name>.py against its golden real run -----------------------------------
 
 KNOWN_DIFFERENCES = {  # program -> why the kit's run differs from the real one (each a strict expected failure)
-    "processes/pool_imap":
-        "Pool.imap_unordered hands out every result at the end of the slowest call (0.6 s) instead of each at "
-        "the end of its own (0.4, 0.5, 0.6 s); the ordered imap is right (coursekit/_engine/processes/pools.py)",
-    "processes/joinable_queue":
-        "main's join() now returns at the last task_done() (0.5 s), but its line and the worker's last line share "
-        "that logical time and the timeline lists the main program's line first (real: the worker's first)",
     "processes/manager_dict":
         "starting a Manager() takes no virtual time (README's known limits; about 0.14 s for real here), so the "
         "line comes at 1.2 s against 1.36 s real, just past the tolerance; its lines and their order are right",
@@ -303,7 +297,7 @@ def test_the_suite_covers_every_model_and_primitive_with_real_recordings():
     recorded = [json.loads(suite.golden_path(p).read_text(encoding="utf-8")) for p in progs]
     assert all(g["program"] == suite.program_id(p) for g, p in zip(recorded, progs, strict=True))
     assert all(0 < g["real_s"] < 3.5 for g in recorded), [(g["program"], g["real_s"]) for g in recorded]
-    assert sum(g["run"]["ended_at"] for g in recorded) < 60  # main()'s real seconds, interpreter starts aside
+    assert sum(g["run"]["ended_at"] for g in recorded) < 80  # main()'s real seconds, interpreter starts aside
     assert all(g["run"]["ending"].startswith("returned") for g in recorded)
     uses = {
         "threads": ["Thread(", "Lock()", "RLock()", "Condition()", "Semaphore(", "BoundedSemaphore(", "Event()",

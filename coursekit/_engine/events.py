@@ -259,7 +259,8 @@ class QueueGetEvent(Event, total=False):
 
 
 class LockEvent(Event, total=False):
-    """A student's process lock was acquired or released (``op``)."""
+    """A student's process lock was acquired or released (``op``); also a ``JoinableQueue``'s ``task_done()``
+    (a release of ``<queue>-done``) and the ``join()`` it let return (its acquire)."""
 
     lock: str
     op: str

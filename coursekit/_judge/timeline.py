@@ -144,6 +144,15 @@ def _causal_order(group: list[tuple[int, int, dict[str, Any]]], joins: dict[str,
         mine.append(k)
         if ev["e"] == ev_.QUEUE_GET and ev.get("uid") in put:
             deps[k].append(put[ev["uid"]])
+    released: dict[str, list[tuple[int, int]]] = {}  # lock -> (lc, position) of its releases in this instant
+    for k, (_, _, ev) in enumerate(group):
+        if ev["e"] == ev_.LOCK and ev.get("op") == "release":
+            released.setdefault(str(ev.get("lock", "")), []).append((int(ev.get("lc", 0)), k))
+    for k, (rank, _, ev) in enumerate(group):  # an acquire after the releases it may have waited for
+        if ev["e"] == ev_.LOCK and ev.get("op") == "acquire":
+            lc = int(ev.get("lc", 0))
+            deps[k].extend(r for rlc, r in released.get(str(ev.get("lock", "")), [])
+                           if rlc < lc and group[r][0] != rank)
     for k, (end_rank, _, ev) in enumerate(group):  # what follows a join (or a call's result): after the end
         if ev["e"] not in (ev_.END, ev_.TASK_END):
             continue
@@ -152,6 +161,7 @@ def _causal_order(group: list[tuple[int, int, dict[str, Any]]], joins: dict[str,
             after = bisect.bisect_right([group[m][1] for m in mine], join_seq)
             if rank != end_rank and after < len(mine):
                 deps[mine[after]].append(k)
+    _waker_goes_on(group, deps, of_rank)
     waiting = [len(d) for d in deps]
     users: list[list[int]] = [[] for _ in group]
     for k, d in enumerate(deps):
@@ -171,6 +181,35 @@ def _causal_order(group: list[tuple[int, int, dict[str, Any]]], joins: dict[str,
             if waiting[user] == 0:
                 heapq.heappush(ready, user)
     return [group[k] for k in order]
+
+
+_WAITS = frozenset({ev_.JOIN, ev_.QUEUE_GET, ev_.SLEEP, ev_.SYNC, ev_.LOCK, ev_.KILL})
+"""Events at which a process may stop to wait for another (of a lock's, only an acquire)."""
+
+
+def _waker_goes_on(group: list[tuple[int, int, dict[str, Any]]], deps: list[list[int]],
+                   of_rank: dict[int, list[int]]) -> None:
+    """Within one instant, a process that another woke (a put it got, a lock it took, a start) goes on only after
+    what the waker did next without waiting.
+
+    Why: the waker is already running, and the woken process needs a real wake-up first, so for real the waker's
+    next lines come first: a worker's line printed just before its last ``task_done()`` comes before the line
+    its ``join()``-ing parent prints then (ordering by process put the parent's first, which no real run does).
+    The waker's run is cut at its next event that may wait, so no cycle can form."""
+    where = {k: (rank, i) for rank, ks in of_rank.items() for i, k in enumerate(ks)}
+    for k in range(len(group)):
+        rank = group[k][0]
+        extra: list[int] = []
+        for src in deps[k]:
+            src_rank, i = where[src]
+            if src_rank == rank:
+                continue
+            for nxt in of_rank[src_rank][i + 1:]:
+                ev = group[nxt][2]
+                if ev["e"] in _WAITS and not (ev["e"] == ev_.LOCK and ev.get("op") == "release"):
+                    break
+                extra.append(nxt)
+        deps[k].extend(extra)
 
 
 def build(raw: RawRun) -> Timeline:

@@ -95,12 +95,20 @@ def write_golden(path: Path, run: Run, real_s: float) -> None:
 
 # -- under the kit ---------------------------------------------------------------------------------------------
 def under_kit(path: Path, tie: str = "fifo", model: str | None = None) -> Run:
-    """The program run as ``course trace`` runs it (the graded engine, virtual time), under its folder's model."""
+    """The program run as ``course trace`` runs it (the graded engine, virtual time), under its folder's model, and
+    drawn as ``course trace`` draws it (every line it printed is in the drawing's list)."""
+    from coursekit._cli.trace import choose_run, lines_text, one_run_picture
     from coursekit._engine.events import is_main
     from coursekit._judge import runner
     from coursekit._judge.timeline import build
+    from coursekit._view import text
 
-    tl = build(runner.run(runner.RunSpec(model or model_of(path), path, tie=tie)))
+    choice = choose_run(path, model or model_of(path), None, tie)
+    tl = build(runner.run(choice.spec))
+    pic = one_run_picture(tl)
+    drawn = text.to_text(text.lanes_renderable(pic, width=100, unicode=False, lines=False), width=100, color=False)
+    listed = "\n".join(lines_text(pic))
+    assert "your program" in drawn and all(x.text in listed for x in tl.lines[:40]), (drawn, listed)
     lines = [(round(x.t, 3), x.text) for x in tl.lines]
     main_crash = next((c for c in tl.crashes if is_main(str(c.get("id", "")))), None)
     if tl.problems:

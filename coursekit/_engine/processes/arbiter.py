@@ -25,6 +25,7 @@ import os
 import re
 import select
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from coursekit._engine import real
@@ -96,7 +97,18 @@ def _key_of(status: dict[str, Any], board_: dict[str, dict[str, Any]], queue: st
         return key if until is None or key[0] <= float(until) else (float(until), own[1], 0)
     if state == "wait":  # waiting to be notified: it goes on when notified (or at its timeout)
         until = status.get("until")
-        return None if until is None else (float(until), own[1], 0)
+        if until is None:
+            return None
+        begun = last_call(str(status["on"])) if status.get("on") else None
+        if begun is not None and begun[0] != status.get("seen"):
+            # a call on what it waits for, since it last looked: it may be over from that call's time on
+            return (max(t, begun[1]), own[1], 0)
+        return (float(until), own[1], 0)
+    if state == "get" and status.get("until") is not None:
+        # A get (or an acquire) with a timeout: it goes on at its item's time, or at its deadline without one.
+        first = earliest_due(str(status.get("q", "")))
+        until = float(status["until"])
+        return (until if first is None else min(until, max(t, first)), own[1], 0)
     if state == "get" and status.get("q") != queue:
         # In a real get on another queue: it goes on when an item comes.  An item already put wakes it at that
         # item's time; without one, whoever puts next stands on the board (and holds the asker back if earlier).
@@ -129,26 +141,150 @@ def wait_turn(queue: str) -> None:
     me = clock.context()
     key = (clock.clock(), _order(me), 0)
     publish("ask", q=queue)
-    _, bell = doorbell()
-    quiet, looked = Quiescence(), real.monotonic()
+    look = _Look()
     while True:
         board_ = {str(s.get("ctx")): s for s in statuses()}
         if not _blockers(me, key, queue, board_):
             return
-        # Whether the tree has settled is dear to ask (it reads /proc), and takes a while to say yes anyway.
-        if real.monotonic() - looked >= SETTLE_LOOK:
-            looked = real.monotonic()
-            if quiet.settled():  # nothing in the tree can move: the earliest asker goes
-                askers = [(float(s.get("t", 0.0)), _order(ctx), 0) for ctx, s in board_.items()
-                          if s.get("st") == "ask" and not _gone(s)]
-                if not askers or min(askers) >= key:
-                    return
-        try:  # until something changes on the board (its doorbell rings), or a while (to see the tree settle)
-            ready, _, _ = select.select([bell], [], [], SETTLE_LOOK)
+        if look.settled():  # nothing in the tree can move: the earliest asker goes
+            askers = [(float(s.get("t", 0.0)), _order(ctx), 0) for ctx, s in board_.items()
+                      if s.get("st") == "ask" and not _gone(s)]
+            if not askers or min(askers) >= key:
+                return
+        look.wait(SETTLE_LOOK)
+
+
+class _Look:
+    """Waiting on the board: for its doorbell (every change rings it) or a while, and now and then whether the
+    tree has settled (dear to ask: it reads /proc; and it takes a while to say yes anyway)."""
+
+    def __init__(self) -> None:
+        _, self.bell = doorbell()
+        self.quiet, self.looked = Quiescence(), real.monotonic()
+
+    def settled(self) -> bool:
+        if real.monotonic() - self.looked < SETTLE_LOOK:
+            return False
+        self.looked = real.monotonic()
+        return self.quiet.settled()
+
+    def wait(self, seconds: float) -> None:
+        try:
+            ready, _, _ = select.select([self.bell], [], [], seconds)
             if ready:
-                os.read(bell, 4096)
+                os.read(self.bell, 4096)
         except (OSError, ValueError):
-            real.sleep(SETTLE_LOOK)
+            real.sleep(seconds)
+
+
+def _first_at(t: float) -> bool:
+    """Whether no other thread of the tree could still act before logical time ``t`` (one look at the board)."""
+    me = clock.context()
+    return not _blockers(me, (t, _order(me), 0), "", {str(s.get("ctx")): s for s in statuses()})
+
+
+def stands_past(ctx: str, pid: int | None) -> bool:
+    """Whether every thread of the process ``ctx`` (``pid``) stands where it cannot act before the calling thread
+    on logical time (waiting for its turn behind it, say).  Its main thread must be on the board.
+
+    Why: the main program's read of a shared value waits for every child to get past it; a child waiting for
+    its turn *behind* the reader never would, and the read waited out the whole grace period."""
+    board_ = {str(s.get("ctx")): s for s in statuses()}
+    if ctx not in board_:
+        return False
+    me = clock.context()
+    key = (clock.clock(), _order(me), 0)
+    for other, status in board_.items():
+        if other != me and (other == ctx or (pid is not None and status.get("pid") == pid)):
+            when = _key_of(status, board_, "")
+            if when is not None and when < key:
+                return False
+    return True
+
+
+def wait_due(queue: str, by: float) -> bool:
+    """For a get (or an acquire) that may wait until logical time ``by``, after its turn: wait until logical time
+    says whether an item of ``queue`` comes by then.  True: one was put no later than ``by`` (the take happens at
+    its time); False: none comes in time, and the wait times out at ``by``.
+
+    Why: a ``get(timeout=1)`` used to decide at once from what was already put, so an item put at 0.3 s by a
+    process that had not got that far in real time was missed, and the get timed out at 1 s.  Now it waits until
+    no other thread could act before the earliest item put, or before ``by``; a tree that has settled cannot."""
+    publish("get", q=queue, until=by, polls=True)
+    look = _Look()
+    while True:
+        first = earliest_due(queue)
+        if first is not None and first <= clock.clock():
+            return True
+        target = by if first is None else min(by, first)
+        if _first_at(target) or look.settled():
+            first = earliest_due(queue)
+            return first is not None and first <= by
+        look.wait(SETTLE_LOOK)
+
+
+READY_LOOK = 0.01
+"""Real seconds a timed waiter waits for what it waits for before it looks at the board again."""
+
+
+# -- calls on a manager's objects, for the timed waits that poll them ----------------------------------------------
+def _call_log(name: str, what: str) -> str:
+    return os.path.join(board(), f"c-{name}.{what}")
+
+
+def call_begun(name: str, token: str, t: float) -> None:
+    """A call on a manager's object ``name`` begins (by a thread at logical time ``t``)."""
+    _replace(_call_log(name, "begun"), f"{token} {t!r}")
+    ring()
+
+
+def call_done(name: str, token: str) -> None:
+    _replace(_call_log(name, "done"), token)
+    ring()
+
+
+def last_call(name: str) -> tuple[str, float] | None:
+    """The token and time of the last call begun on ``name`` (``None``: none yet)."""
+    token, _, t = " ".join(_read_lines(_call_log(name, "begun"))).partition(" ")
+    try:
+        return (token, float(t)) if token else None
+    except ValueError:
+        return None
+
+
+def call_in_progress(name: str) -> bool:
+    begun = last_call(name)
+    return begun is not None and begun[0] != " ".join(_read_lines(_call_log(name, "done")))
+
+
+def _replace(path: str, text: str) -> None:
+    tmp = f"{path}.{os.getpid()}.{threading.get_native_id()}"
+    try:
+        with open(tmp, "w", encoding="ascii") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def wait_until(ready: Callable[[float], bool], until: float, **fields: Any) -> bool:
+    """For a wait with a deadline on logical time (``Condition.wait(timeout)``, a manager's ``Event.wait(timeout)``):
+    wait for it to be over (``ready(seconds)`` waits up to that long, really, and says whether it is) until no
+    other thread of the tree could act before ``until``.  False: it was not over in time (the caller's clock is
+    moved to ``until``, where the real program gives up).
+
+    Why: such waits counted their timeout on the real clock, where the other processes' sleeps cost nothing, so a
+    main that waited 0.5 s for an event set at 2.5 s got it at once (and printed at 0 s)."""
+    publish("wait", until=until, polls=True, **fields)
+    look = _Look()
+    while True:
+        if ready(READY_LOOK):
+            return True
+        if _first_at(until) or look.settled():
+            if ready(0.0):  # (over just now)
+                return True
+            clock.advance_to(until)
+            return False
 
 
 # -- what is on a queue at a moment of logical time -----------------------------------------------------------

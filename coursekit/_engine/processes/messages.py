@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing.connection
 import multiprocessing.queues
+import multiprocessing.reduction
 import multiprocessing.sharedctypes
 import multiprocessing.synchronize
 import os
@@ -38,6 +39,7 @@ from coursekit._engine.processes.clock import is_helper_module, run, task_field
 from coursekit._engine.processes.peers import all_events, wait_past
 from coursekit._engine.processes.watchdog import RealWait
 from coursekit._engine.real import monotonic as real_monotonic
+from coursekit._engine.real import sleep as real_sleep
 from coursekit._engine.replay import replay
 
 _INTERNAL = ("multiprocessing.queues", "multiprocessing.connection", "multiprocessing.context",
@@ -142,10 +144,10 @@ def _patch_queues() -> None:
 
         return getstate, setstate
 
-    def putter(orig: Any, channel: str) -> Any:
+    def putter(orig: Any, channel: str, to: str = "_ck_name") -> Any:
         def put(self: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
             if _from_student(1):
-                obj = _send(obj, channel, 1, getattr(self, "_ck_name", None))
+                obj = _send(obj, channel, 1, getattr(self, to, None))
             return orig(self, obj, *args, **kwargs)
 
         put.__wrapped__ = orig  # type: ignore[attr-defined]
@@ -194,10 +196,15 @@ def _patch_queues() -> None:
     Q.qsize = sizer(Q.qsize)  # type: ignore[method-assign]
     orig_done, orig_join = JQ.task_done, JQ.join
 
+    # The last task_done() is what a join() waits for: its time goes with it, and the trace has the pair as the
+    # release and the acquire of ``<queue>-done`` (what the joiner does next is caused by the worker's work).
     def task_done(self: Any) -> None:
         queue = _arbitrated(self) if _from_student(1) else None
-        if queue is not None:  # the last task_done() is what a join() waits for: its time goes with it
-            _write_stamp(f"{queue}-done", clock.tick())
+        if queue is not None:
+            lc = clock.tick()
+            _write_stamp(f"{queue}-done", lc)
+            probe = clock.probe()
+            probe.emit(events.LOCK, lock=f"{queue}-done", op="release", lc=lc, where=probe.where(sys._getframe(1)))
         orig_done(self)
 
     def join(self: Any) -> None:
@@ -208,6 +215,9 @@ def _patch_queues() -> None:
         try:
             orig_join(self)
             _merge_stamp(f"{queue}-done")
+            probe = clock.probe()
+            probe.emit(events.LOCK, lock=f"{queue}-done", op="acquire", lc=clock.tick(),
+                       where=probe.where(sys._getframe(1)))
         finally:
             arbiter.publish()
 
@@ -218,8 +228,75 @@ def _patch_queues() -> None:
     SQ.put = putter(SQ.put, "queue")  # type: ignore[method-assign]
     Q.get = getter(Q.get, "queue")  # type: ignore[method-assign]
     SQ.get = getter(SQ.get, "queue")  # type: ignore[method-assign]
-    Conn.send = putter(Conn.send, "pipe")  # type: ignore[method-assign]
+    Conn.send = putter(Conn.send, "pipe", "_ck_out")  # type: ignore[method-assign]
     Conn.recv = getter(Conn.recv, "pipe")  # type: ignore[method-assign]
+    _patch_pipes()
+
+
+def _patch_pipes() -> None:
+    """A ``Pipe``'s two ends on logical time: each direction is a channel (named after the end that receives),
+    taken from in logical-time order as a queue is, and ``poll(timeout)`` is decided on logical time.
+
+    Why: a child's sleeps cost no real time, so ``poll(0.2)`` saw a reply the child sent at 1.5 s (and said
+    True at 0.7 s), and ``poll(1)`` said True at 0 s for a message sent at 0.5 s."""
+    connection = multiprocessing.connection
+    Conn = connection._ConnectionBase
+    orig_pipe, orig_poll = connection.Pipe, Conn.poll
+
+    def Pipe(duplex: bool = True) -> tuple[Any, Any]:
+        a: Any
+        b: Any
+        a, b = orig_pipe(duplex)
+        if _from_student(1, ("multiprocessing.context",)):  # (a Queue's own pipe is the Queue's)
+            if duplex:
+                a._ck_name, b._ck_name = _new_name("pipe"), _new_name("pipe")
+                a._ck_out, b._ck_out = b._ck_name, a._ck_name
+            else:  # (reader, writer)
+                a._ck_name = b._ck_out = _new_name("pipe")
+        return a, b
+
+    def poll(self: Any, timeout: float | None = 0.0) -> bool:
+        name = _arbitrated(self) if _from_student(1, ()) else None
+        if name is None:
+            return bool(orig_poll(self, timeout))
+        arbiter.wait_turn(name)
+        try:
+            if arbiter.due(name, clock.clock()) > 0:
+                return True
+            if timeout is None:
+                arbiter.publish("get", q=name)
+                orig_poll(self, None)
+                first = arbiter.earliest_due(name)
+            else:
+                by = clock.clock() + max(timeout, 0.0)
+                if not (by > clock.clock() and arbiter.wait_due(name, by)):
+                    clock.advance_to(by)
+                    return False
+                first = arbiter.earliest_due(name)
+            if first is not None:
+                clock.advance_to(first)
+            return True
+        finally:
+            arbiter.publish()
+
+    def reduce(conn: Any) -> Any:  # (a start method that pickles the ends: their names go with them)
+        rebuild, args = orig_reduce(conn)
+        return _rebuild_named, (rebuild, args, getattr(conn, "_ck_name", None), getattr(conn, "_ck_out", None))
+
+    orig_reduce: Any = getattr(connection, "reduce_connection", None)
+    if orig_reduce is not None:
+        multiprocessing.reduction.register(connection.Connection, reduce)
+    connection.Pipe = Pipe
+    Conn.poll = poll  # type: ignore[method-assign]
+
+
+def _rebuild_named(rebuild: Any, args: Any, name: str | None, out: str | None) -> Any:
+    conn = rebuild(*args)
+    if name is not None:
+        conn._ck_name = name
+    if out is not None:
+        conn._ck_out = out
+    return conn
 
 
 def _take(q: Any, orig: Any, queue: str, block: bool = True, timeout: float | None = None) -> Any:
@@ -230,7 +307,8 @@ def _take(q: Any, orig: Any, queue: str, block: bool = True, timeout: float | No
             arbiter.publish("get", q=queue)
             return orig(q)
         by = clock.clock() + (max(timeout or 0.0, 0.0) if block else 0.0)
-        if arbiter.due(queue, by) > 0:  # put by then: it is there, even if the feeder has not delivered it yet
+        if arbiter.due(queue, clock.clock()) > 0 or (by > clock.clock() and arbiter.wait_due(queue, by)):
+            # put by then: it is there, even if the feeder has not delivered it yet
             arbiter.publish("get", q=queue)
             return orig(q, True, run.grace)
         if block:
@@ -353,7 +431,8 @@ def _take_permit(sem: Any, raw: Any, block: bool, timeout: float | None) -> bool
         by = clock.clock() + (max(timeout or 0.0, 0.0) if block else 0.0)
         initial = max(int(getattr(sem, "_ck_permits", 0)) - arbiter.taken(name, "init:"), 0)
         if not block or timeout is not None:
-            if initial == 0 and arbiter.due(name, by) == 0:
+            if initial == 0 and arbiter.due(name, clock.clock()) == 0 and not (
+                    by > clock.clock() and arbiter.wait_due(name, by)):
                 if block:
                     clock.advance_to(by)
                 return False
@@ -523,8 +602,11 @@ def _replayed_read(name: str, real: Any) -> Any:
     now = clock.clock()
     deadline = real_monotonic() + run.grace
     for proc in list(run.started):
+        def behind(p: Any = proc) -> bool:
+            return arbiter.stands_past(clock.process_context(p), p.pid)
+
         with RealWait():
-            wait_past(proc, now, deadline)
+            wait_past(proc, now, deadline, behind)
     me = (now, clock.lamport() + 1, clock.context())
     accesses = [ev for ev in all_events(events.SHARED) if ev.get("obj") == name
                 and (ev["t"], ev.get("lc", 0), ev.get("id", "")) < me]
@@ -595,16 +677,31 @@ def _patch_conditions() -> None:
     is already waiting when it comes, whatever the real speed of either process (a notify that came first in
     real time used to be lost)."""
     Condition = multiprocessing.synchronize.Condition
-    orig_wait, orig_notify, orig_notify_all = Condition.wait, Condition.notify, Condition.notify_all
+    orig_wait, orig_wait_for = Condition.wait, Condition.wait_for
+    orig_notify, orig_notify_all = Condition.notify, Condition.notify_all
 
     def wait(self: Any, timeout: float | None = None) -> bool:
-        if not _from_student(1, _SYNC):
+        if not _from_student(1, _SYNC) or not arbiter.enabled():
             return bool(orig_wait(self, timeout))
-        arbiter.publish("wait", until=None if timeout is None else clock.clock() + max(timeout, 0.0))
+        if timeout is not None:
+            return _timed_wait(self, clock.clock() + max(timeout, 0.0))
+        arbiter.publish("wait")
         try:
-            return bool(orig_wait(self, timeout))
+            return bool(orig_wait(self, None))
         finally:
             arbiter.publish()
+
+    def wait_for(self: Any, predicate: Any, timeout: float | None = None) -> Any:
+        # The standard library counts what is left of the timeout on the real clock, where a timed-out wait took
+        # no time: it would wait again and again.  Here it is counted on the waiter's logical clock.
+        if timeout is None or not _from_student(1, _SYNC) or not arbiter.enabled():
+            return orig_wait_for(self, predicate, timeout)
+        end = clock.clock() + timeout
+        result = predicate()
+        while not result and end - clock.clock() > 0:
+            self.wait(end - clock.clock())
+            result = predicate()
+        return result
 
     def turn_first(orig: Any) -> Any:
         def notify(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -638,8 +735,28 @@ def _patch_conditions() -> None:
     Condition.__enter__ = enter  # type: ignore[method-assign]
     Condition._make_methods = make_methods  # type: ignore[attr-defined]
     Condition.wait = wait  # type: ignore[method-assign]
+    Condition.wait_for = wait_for  # type: ignore[method-assign]
     Condition.notify = turn_first(orig_notify)  # type: ignore[method-assign]
     Condition.notify_all = turn_first(orig_notify_all)  # type: ignore[method-assign]
+
+
+def _timed_wait(cond: Any, until: float) -> bool:
+    """``Condition.wait(timeout)`` with its deadline on logical time (``arbiter.wait_notified``): the standard
+    library's steps (sleeping count, release every level of the lock, wait, woken count, take the lock again)
+    around a wait that the board decides.  Timed out, the lock is taken again at the deadline."""
+    assert cond._lock._semlock._is_mine(), "must acquire() condition before using wait()"
+    cond._sleeping_count.release()
+    count = cond._lock._semlock._count()
+    for _ in range(count):
+        cond._lock.release()
+    semaphore = cond._wait_semaphore
+    try:
+        return arbiter.wait_until(lambda s: bool(semaphore.acquire(True, s) if s else semaphore.acquire(False)), until)
+    finally:
+        cond._woken_count.release()
+        for _ in range(count):
+            cond._lock.acquire()
+        arbiter.publish()
 
 
 _BLOCKING_PROXY_CALLS = frozenset({"wait", "get", "acquire", "join"})
@@ -657,6 +774,75 @@ def _proxy_call_from_student() -> bool:
     return not is_helper_module(name) and not name.startswith("coursekit.")
 
 
+def _arg(args: Any, kwds: Any, index: int, key: str, default: Any) -> Any:
+    return args[index] if len(args) > index else kwds.get(key, default)
+
+
+def _get_timeout(args: Any, kwds: Any) -> Any:
+    return _arg(args, kwds, 1, "timeout", None) if _arg(args, kwds, 0, "block", True) else None
+
+
+def _acquire_timeout(args: Any, kwds: Any) -> Any:
+    return _arg(args, kwds, 1, "timeout", None) if _arg(args, kwds, 0, "blocking", True) else None
+
+
+def _no_item() -> Any:
+    raise _queue.Empty
+
+
+_TIMED_PROXY_CALLS: dict[tuple[str, str], tuple[Any, Any, Any]] = {
+    ("Event", "wait"): (lambda a, k: _arg(a, k, 0, "timeout", None), lambda a, k: ((0,), {}), lambda: False),
+    **{(typeid, "get"): (_get_timeout, lambda a, k: ((False,), {}), _no_item) for typeid in ("Queue", "JoinableQueue")},
+    **{(typeid, "acquire"): (_acquire_timeout, lambda a, k: ((False,), {}), lambda: False)
+       for typeid in ("Lock", "RLock", "Semaphore", "BoundedSemaphore")},
+}
+"""A manager's calls that wait with a timeout, done on logical time by asking without waiting (``_timed_proxy_call``):
+(its timeout from its arguments, or ``None``; the arguments that ask without waiting; what it gives when it
+times out: ``False``, or ``queue.Empty`` raised).  A ``Condition``'s or a ``Barrier``'s wait cannot be asked that
+way: their timeouts stay real (README's known limits)."""
+
+
+def _timed_proxy_call(ask: Any, name: str, until: float, timed_out: Any) -> Any:
+    """A manager's call with a timeout, on logical time: asked without waiting, again and again, until it
+    succeeds (a result, an item, ``True``) or no other thread of the tree could act before ``until``.
+
+    Why: the manager waited out the timeout on the real clock, where the other processes' sleeps cost nothing,
+    so ``event.wait(0.2)`` saw a ``set()`` made at 1 s, and a ``get(timeout=0.5)`` that nothing would fill timed
+    out without moving the caller's clock.  A success happens at the time of the last call on the object before
+    it (the set, the put: each writes its time first), a timeout at ``until``."""
+    arbiter.wait_turn(name)
+    got: list[Any] = []
+    seen: list[str | None] = [None]
+
+    def ready(seconds: float) -> bool:
+        # Another's call on the object makes this wait's key that call's time until it has looked again (others
+        # cannot run ahead of a wait that may be over), and a call still in progress is not looked past.
+        begun = arbiter.last_call(name)
+        if not arbiter.call_in_progress(name):
+            try:
+                value = ask()
+            except _queue.Empty:  # (a get: anything else it gives is an item, even ``False``)
+                value = got
+            if value is not got and (value is not False or timed_out is _no_item):
+                got.append(value)
+                return True
+            token = None if begun is None else begun[0]
+            if token != seen[0]:
+                seen[0] = token
+                arbiter.publish("wait", until=until, on=name, seen=token, polls=True)
+        if seconds:
+            real_sleep(seconds)
+        return False
+
+    try:
+        if arbiter.wait_until(ready, until, on=name, seen=None):  # (not looked yet: no one goes past it)
+            _merge_stamp(name)
+            return got[0]
+        return timed_out()
+    finally:
+        arbiter.publish()
+
+
 def _patch_proxies() -> None:
     """A manager's objects on logical time: the program's calls on one object go in logical-time order (the
     caller waits for its turn), and each happens after the previous call on it (a ``set()`` at 2.1 s wakes an
@@ -670,12 +856,20 @@ def _patch_proxies() -> None:
         if not arbiter.enabled() or not _proxy_call_from_student():
             return orig_call(self, methodname, args, kwds)
         name = f"proxy-{getattr(self._token, 'id', '?')}"
+        timed = _TIMED_PROXY_CALLS.get((getattr(self._token, "typeid", ""), methodname))
+        timeout = timed[0](args, kwds) if timed is not None else None
+        if timed is not None and timeout is not None:
+            return _timed_proxy_call(lambda: orig_call(self, methodname, *timed[1](args, kwds)), name,
+                                     clock.clock() + max(float(timeout), 0.0), timed[2])
         arbiter.wait_turn(name)
         _write_stamp(name, clock.tick())  # before the call: whoever it wakes goes on from here
+        token = f"{os.getpid()}.{next(_uids)}"
+        arbiter.call_begun(name, token, clock.clock())
         arbiter.publish("wait" if methodname in _BLOCKING_PROXY_CALLS else "run")
         try:
             return orig_call(self, methodname, args, kwds)
         finally:
+            arbiter.call_done(name, token)
             _merge_stamp(name)
 
     managers.BaseProxy._callmethod = callmethod  # type: ignore[method-assign]

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from coursekit._engine import events, real
@@ -52,10 +53,11 @@ def progress_of(pid: int | None) -> float:
     return float(tail[-1].get("t", -1.0)) if tail else -1.0
 
 
-def wait_past(proc: Any, now: float, deadline: float) -> None:
-    """Wait (really) until child ``proc`` has ended, or got past logical time ``now``, or ``deadline`` passed."""
+def wait_past(proc: Any, now: float, deadline: float, behind: Callable[[], bool] = lambda: False) -> None:
+    """Wait (really) until child ``proc`` has ended, or got past logical time ``now`` (or stands ``behind`` the
+    caller), or ``deadline`` passed."""
     while proc._popen is not None and proc._popen.poll() is None and real.monotonic() < deadline:
-        if progress_of(proc.pid) > now:
+        if progress_of(proc.pid) > now or behind():
             return
         real.sleep(0.002)
 
@@ -172,8 +174,10 @@ def statuses() -> list[dict[str, Any]]:
 
 
 def waiting_tids() -> set[int]:
-    """The native ids of the threads waiting for their turn (they poll the board, and are not progress)."""
-    return {int(s["tid"]) for s in statuses() if s.get("st") == "ask" and isinstance(s.get("tid"), int)}
+    """The native ids of the threads waiting for their turn or for a timed wait to be decided (they poll the board,
+    and are not progress)."""
+    return {int(s["tid"]) for s in statuses()
+            if (s.get("st") == "ask" or s.get("polls")) and isinstance(s.get("tid"), int)}
 
 
 def pid_ended(pid: int) -> bool:

@@ -373,9 +373,11 @@ def patch_pool(probe: Probe) -> None:
         pending = [self.apply_async(func, (item,)) for item in iterable]
 
         def results() -> Any:
-            for result in pending:
-                result.wait()
-            times = self._ck_vpool.schedule()
+            # The schedule waits for the calls really to end; each ``get`` then moves the clock to its own call's
+            # end (a ``wait()`` on every call first moved it past the slowest, and every result came at once).
+            if not pending:
+                return
+            times = self._ck_vpool.schedule(pending[-1]._ck_uids[0])
             order = sorted(range(len(pending)), key=lambda i: (times.get(pending[i]._ck_uids[0], (0.0, 0.0))[1], -i))
             for i in order:
                 yield pending[i].get()
