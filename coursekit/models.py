@@ -24,12 +24,13 @@ class ConcurrencyModel:
     workers_word: str
     """What students call several such workers, in messages: "threads", "processes", "asyncio tasks"."""
     ties: tuple[str, ...]
-    """The tie policies a run is judged under; a check passes only if it passes under each.  Processes have one:
-    their logical clocks are per process, so the OS, not a scheduler, orders equal moments, and a second policy
-    would change nothing the kit controls."""
-    explores: bool
-    """Whether runs beyond the tie policies explore other interleavings (``coursekit._engine.exploration``):
-    threads and the ``to_thread`` workers of asyncio do; processes are ordered by the OS, not by the kit."""
+    """The tie policies a run is judged under; a check passes only if it passes under each.  Processes have one
+    (start order at equal moments); their round-robin schedule is the other order that matters to them."""
+    explores: tuple[str, ...]
+    """The kinds of explored schedules run beyond the tie policies (``coursekit._engine.exploration``): threads
+    and the ``to_thread`` workers of asyncio every kind (the kit switches threads between steps); processes round
+    robin only, at ties on logical time (the kit decides who takes the next item, lock or call on a shared object,
+    not where a process is paused between them)."""
     folder: str
     """The course folder whose exercises use this model by default (``course new`` reads it)."""
     plural: str
@@ -46,13 +47,13 @@ class ConcurrencyModel:
 
 
 THREADS = ConcurrencyModel("threads", worker_kind="thread", workers_word="threads", ties=("fifo", "lifo"),
-                           explores=True, folder="threads", plural="threads", start_with="threading.Thread",
-                           waited_for="joined")
+                           explores=("rr", "random", "pct"), folder="threads", plural="threads",
+                           start_with="threading.Thread", waited_for="joined")
 PROCESSES = ConcurrencyModel("processes", worker_kind="process", workers_word="processes", ties=("fifo",),
-                             explores=False, folder="processes", plural="processes",
+                             explores=("rr",), folder="processes", plural="processes",
                              start_with="multiprocessing.Process", waited_for="joined")
 COROUTINES = ConcurrencyModel("coroutines", worker_kind="task", workers_word="asyncio tasks", ties=("fifo", "lifo"),
-                              explores=True, folder="coroutines", plural="tasks",
+                              explores=("rr", "random", "pct"), folder="coroutines", plural="tasks",
                               start_with="asyncio.create_task (or gather)", waited_for="awaited")
 
 MODELS: dict[str, ConcurrencyModel] = {m.name: m for m in (THREADS, PROCESSES, COROUTINES)}

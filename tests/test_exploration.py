@@ -22,6 +22,7 @@ from coursekit._engine.exploration import (
     schedules_for,
 )
 from coursekit._judge import runner
+from coursekit._judge.exploring import telling_switch
 from coursekit._judge.timeline import build
 from coursekit.grading import GraderError, grade_exercise, schedules_of
 from coursekit.registry import Limits, load_course
@@ -120,6 +121,13 @@ def test_schedules_are_the_ties_then_round_robin_then_seeded_walks_and_pct():
     assert len(set(seeds)) == len(seeds)  # every PCT schedule its own seed
 
 
+def test_processes_explore_round_robin_only():
+    # (the arbiter decides the order at ties on logical time; nothing switches a process between two calls)
+    assert [s.kind for s in schedules_for(6, explores=(ROUND_ROBIN,), ties=(FIFO,))] == [FIFO, ROUND_ROBIN]
+    assert [s.kind for s in schedules_for(6, explores=(ROUND_ROBIN, RANDOM), ties=(FIFO,))] == [
+        FIFO, ROUND_ROBIN, RANDOM, RANDOM, RANDOM, RANDOM]
+
+
 def test_pct_change_points_are_fixed_by_the_seed_and_lie_within_the_steps():
     a, b = Schedule(3, PCT, seed=3, depth=3, steps=50), Schedule(3, PCT, seed=3, depth=3, steps=50)
     assert a.change_points() == b.change_points()
@@ -143,7 +151,7 @@ def test_the_number_of_schedules_is_a_limit_with_a_course_default_and_bounds():
     threads_ex = next(e for e in course.exercises if e.model == "threads")
     procs_ex = next(e for e in course.exercises if e.model == "processes")
     assert len(schedules_of(threads_ex)) == threads_ex.limits.schedules
-    assert [s.kind for s in schedules_of(procs_ex)] == [FIFO]  # the OS orders processes: nothing to explore
+    assert [s.kind for s in schedules_of(procs_ex)] == [FIFO, ROUND_ROBIN]  # (round robin at ties only)
 
 
 # -- the engine ---------------------------------------------------------------------------------------------------
@@ -401,3 +409,52 @@ def test_a_lost_updates_story_names_the_store_not_the_first_switch(tmp_path):
     assert switches[0]["point"] != "store" or True  # whatever came first
     told = story(tl, Schedule(2, ROUND_ROBIN), tmp_path / "prog.py")
     assert "`box.value += 1`" in told and "a read, an add" not in told  # the line, without its comment
+
+
+# -- processes: round robin at ties on logical time ---------------------------------------------------------------
+PROCESS_EMPTY_THEN_GET = """
+import multiprocessing, time
+def worker(tasks, done):
+    while not tasks.empty():
+        n = tasks.get()
+        time.sleep(0.5)
+        done.put(n)
+def main():
+    tasks, done = multiprocessing.Queue(), multiprocessing.Queue()
+    for n in range(5):
+        tasks.put(n)
+    ps = [multiprocessing.Process(target=worker, args=(tasks, done)) for _ in range(2)]
+    for p in ps: p.start()
+    print(sorted(done.get() for _ in range(5)))
+    for p in ps: p.join()
+"""
+
+
+def _processes(tmp_path: Path, source: str, specs: tuple[str, ...]) -> list[object]:
+    path = tmp_path / "prog.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    raw = runner.run(runner.RunSpec("processes", path, tie=specs[0], limits=Limits(), schedules=specs))
+    return [build(f) for f in raw.forks if f is not None]
+
+
+def test_round_robin_opens_the_empty_then_get_window_between_processes(tmp_path):
+    # Two workers at 1.0 s see one task left; under first-come ties the first takes it before the second
+    # looks, every time.  Round robin lets the second look in between: it then waits in get() forever.
+    specs = tuple(s.spec() for s in schedules_for(2, explores=(ROUND_ROBIN,), ties=(FIFO,)))
+    for _ in range(2):
+        first, rr = _processes(tmp_path, PROCESS_EMPTY_THEN_GET, specs)
+        assert [x.text for x in first.lines] == ["[0, 1, 2, 3, 4]"] and not first.problems
+        assert [p.get("kind") for p in rr.problems] == ["deadlock"]
+        switch = telling_switch(rr)
+        assert switch is not None and switch["where"] == "prog.py:5 in worker"  # paused before tasks.get()
+
+
+def test_a_correct_process_program_runs_the_same_under_round_robin(tmp_path):
+    source = PROCESS_EMPTY_THEN_GET.replace("while not tasks.empty():\n        n = tasks.get()",
+                                            "while (n := tasks.get()) is not None:")
+    source = source.replace("    for p in ps: p.start()",
+                            "    for p in ps: p.start()\n    for p in ps: tasks.put(None)")
+    specs = tuple(s.spec() for s in schedules_for(2, explores=(ROUND_ROBIN,), ties=(FIFO,)))
+    first, rr = _processes(tmp_path, source, specs)
+    assert not first.problems and not rr.problems
+    assert [(x.t, x.text) for x in first.lines] == [(x.t, x.text) for x in rr.lines] == [(1.5, "[0, 1, 2, 3, 4]")]

@@ -199,13 +199,27 @@ class ProcessesEngine:
         from coursekit._engine.processes import lifecycle
 
         lifecycle.install(self.probe, root=True, finish=self.finish, stall_s=self.settings.stall_s)
+        if not self.settings.forks:  # (else each forked copy begins its own tree: ``reschedule``)
+            lifecycle.begin_tree(self.probe, self._note(self.settings.tie))
 
     def reschedule(self, schedule: str) -> None:
-        if schedule not in ("fifo", "0"):
-            raise SystemExit(f"the {self.model.name} model runs one schedule (fifo), not {schedule!r}")
+        from coursekit._engine.processes import lifecycle
+
+        kind = self._note(schedule)
+        lifecycle.begin_tree(self.probe, kind)
+
+    def _note(self, schedule: str) -> str:
+        """Record the run's schedule in the trace; its tie policy for the arbiter (``fifo`` or ``rr``)."""
+        from coursekit._engine.exploration import FIFO, ROUND_ROBIN, Schedule
+
+        parsed = Schedule.parse(schedule)
+        if parsed.kind not in (FIFO, ROUND_ROBIN):
+            raise SystemExit(f"the {self.model.name} model runs first-come and round-robin schedules, not {schedule!r}")
+        self.probe.emit(events.SCHEDULE, spec=parsed.spec())
+        return parsed.kind
 
     def prepare(self, module: Any) -> None:
-        pass  # one schedule: the OS orders the processes (``models.PROCESSES.explores`` is False)
+        pass  # nothing to instrument: the arbiter decides the order at queues, locks and shared objects
 
     def run_main(self, fn: Callable[..., Any], args: list[Any], on_return: OnReturn) -> Any:
         result = fn(*args)
@@ -216,7 +230,9 @@ class ProcessesEngine:
         return 0
 
     def alone(self) -> bool:
-        return False  # (never explored: one schedule)
+        from coursekit._engine.processes import lifecycle
+
+        return lifecycle.alone()
 
     def alive(self, exclude: Collection[str] = ()) -> list[str]:
         from coursekit._engine.processes import lifecycle

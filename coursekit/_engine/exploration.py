@@ -35,6 +35,8 @@ from dataclasses import dataclass
 
 FIFO, LIFO, ROUND_ROBIN, PCT, RANDOM = "fifo", "lifo", "rr", "pct", "random"
 KINDS = (FIFO, LIFO, ROUND_ROBIN, PCT, RANDOM)
+EXPLORED = (ROUND_ROBIN, RANDOM, PCT)
+"""Every kind of explored schedule (threads and asyncio explore all; processes only round robin at ties)."""
 
 DEFAULT_STEPS = 400
 """How many preemption points a PCT schedule spreads its change points over when the run's own count is not
@@ -89,8 +91,11 @@ class Schedule:
         """This schedule with ``steps`` preemption points to spread its change points over."""
         return Schedule(self.number, self.kind, self.seed, self.depth, max(1, steps))
 
-    def describe(self) -> str:
+    def describe(self, model: str = "threads") -> str:
         """How the schedule ran the threads, for a student: "schedule 4 (threads switched at random points)"."""
+        if model == "processes" and self.kind == ROUND_ROBIN:
+            return (f"schedule {self.number} (processes due at the same moment took turns at each queue, lock and "
+                    "shared object, instead of going in the order they started)")
         what = {
             FIFO: "threads due at the same moment ran first-come",
             LIFO: "threads due at the same moment ran last-come",
@@ -118,22 +123,24 @@ def depth_of(number: int) -> int:
     return 3 if number % 3 == 2 else 2
 
 
-def schedules_for(count: int, *, explores: bool, steps: int = 0, ties: tuple[str, ...] = (FIFO, LIFO)) \
-        -> tuple[Schedule, ...]:
-    """The first ``count`` schedules of a model: its tie policies, then (if it ``explores``) round robin and PCT.
+def schedules_for(count: int, *, explores: bool | tuple[str, ...], steps: int = 0,
+                  ties: tuple[str, ...] = (FIFO, LIFO)) -> tuple[Schedule, ...]:
+    """The first ``count`` schedules of a model: its tie policies, then the kinds it ``explores`` (``True``: all
+    of them): round robin, then random walks and PCT in turn.
 
     ``count`` is at least the number of tie policies (the runs every model had before exploration); ``steps``
     of the PCT schedules: 0, as many as the round-robin run passes."""
+    kinds = EXPLORED if explores is True else () if explores is False else explores
     base = [Schedule(i, tie) for i, tie in enumerate(ties)]
-    if not explores or count <= len(base):
+    if ROUND_ROBIN not in kinds or count <= len(base):
         return tuple(base)
     out = [*base, Schedule(len(base), ROUND_ROBIN)]
     first = len(out)
-    for number in range(first, count):
-        if (number - first) % 2 == 0:
-            out.append(Schedule(number, RANDOM, seed=number))
-        else:
-            out.append(Schedule(number, PCT, seed=number, depth=depth_of(number), steps=max(0, steps)))
+    walks = [kind for kind in (RANDOM, PCT) if kind in kinds]
+    for n, number in enumerate(range(first, count if walks else first)):
+        kind = walks[n % len(walks)]
+        out.append(Schedule(number, kind, seed=number) if kind == RANDOM else
+                   Schedule(number, PCT, seed=number, depth=depth_of(number), steps=max(0, steps)))
     return tuple(out[:count])
 
 

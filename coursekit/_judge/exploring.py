@@ -54,6 +54,8 @@ def _stuck_ids(tl: Timeline) -> list[str]:
         cid = crash.get("id")
         if isinstance(cid, str) and cid not in ids:
             ids.append(cid)
+    if tl.problems:  # (a process blocked in C says nothing of what it waits on: it simply never ended)
+        ids += [c.id for c in tl.workers() if c.end is None and c.id not in ids]
     return ids
 
 
@@ -76,14 +78,17 @@ def telling_switch(tl: Timeline) -> dict[str, Any] | None:
     switches = preempts_of(tl)
     if not switches:
         return None
-    stuck = _stuck_ids(tl)
-    return next((s for s in reversed(switches) if s.get("id") in stuck),
-                next((s for s in switches if s.get("point") == "store"), switches[0]))
+    # (a worker left waiting first: main waiting in join() for it is only the consequence)
+    for cid in sorted(_stuck_ids(tl), key=ev_.is_main):
+        mine = [s for s in switches if s.get("id") == cid]
+        if mine:
+            return mine[-1]
+    return next((s for s in switches if s.get("point") == "store"), switches[0])
 
 
 def story(tl: Timeline, schedule: Schedule, module: Path | None = None) -> str:
     """A sentence or two on how ``schedule`` ran the threads of ``tl``, naming the window that matters."""
-    head = f"This showed under {schedule.describe()}"
+    head = f"This showed under {schedule.describe(tl.model)}"
     chosen = telling_switch(tl) if schedule.preempts else None
     if chosen is None:
         return head + "."
@@ -94,8 +99,10 @@ def story(tl: Timeline, schedule: Schedule, module: Path | None = None) -> str:
     code = _source_line(where, module)
     place = f"line {where.split(':', 1)[1].split(' ', 1)[0]}" if ":" in where else "a call"
     at = f"{place} (`{code}`)" if code else place
-    return (f"{head}: {paused} was paused just before {at} while {runs} ran. Real threads can be switched there "
-            "too: a correct program must be right whatever runs in that gap.")
+    real = ("Real processes can go in either order there" if tl.model == "processes" else
+            "Real threads can be switched there too")
+    return (f"{head}: {paused} was paused just before {at} while {runs} ran. {real}: a correct program must be "
+            "right whatever runs in that gap.")
 
 
 def replay_hint(exercise_id: str, schedule: Schedule) -> str:

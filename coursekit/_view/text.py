@@ -178,7 +178,7 @@ def legend_lines(drawn: set[str], g: Glyphs, lanes: list[dict[str, Any]], *, sca
         (g.start in drawn or g.end in drawn, f"{g.start} started / ended" if g.start == g.end else
          f"{g.start} started  {g.end} ended"),
         (g.crash in drawn, f"{g.crash} crashed or killed"),
-        (g.paused in drawn, f"{g.paused} paused by the schedule while another thread ran"),
+        (g.paused in drawn, f"{g.paused} paused by the schedule while another worker ran"),
         (g.still_running in drawn, f"{g.still_running} never ended"),
         (g.grid.strip() != "" and g.grid in drawn, f"{g.grid} a tick of the time axis"),
     ]

@@ -24,11 +24,12 @@ from __future__ import annotations
 import os
 import re
 import select
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from coursekit._engine import real
+from coursekit._engine import events, real
 from coursekit._engine.processes import clock
 from coursekit._engine.processes.peers import board, doorbell, ended_status, pid_ended, ring, statuses, write_status
 from coursekit._engine.processes.watchdog import Quiescence
@@ -42,6 +43,34 @@ def enabled() -> bool:
     return clock.run.probe is not None and clock.current_task() is None
 
 
+# -- how ties on logical time are broken -------------------------------------------------------------------------
+_TIE = "COURSEKIT_PROCESS_TIE"
+_served = threading.local()
+
+
+def set_tie(tie: str) -> None:
+    """``fifo``: threads at the same logical time go in start order (the first-come schedule); ``rr`` (round robin):
+    the one that has taken fewer turns goes first, so two workers at one moment alternate, call by call.
+
+    Why round robin: a worker that checks ``q.empty()`` and then calls ``q.get()`` always did both before its twin
+    at the same moment checked, so the gap between the two (the other worker takes the last item; this one waits
+    forever), which real processes fall into, never opened.  Children read the policy from the environment."""
+    os.environ[_TIE] = tie
+
+
+def _round_robin() -> bool:
+    return os.environ.get(_TIE) == "rr"
+
+
+def _turns() -> int:
+    return int(getattr(_served, "n", 0))
+
+
+def _rank(ctx: str, turns: Any) -> tuple[Any, ...]:
+    """Where a thread stands among those at the same logical time (lower goes first)."""
+    return (int(turns or 0), _order(ctx)) if _round_robin() else _order(ctx)
+
+
 def publish(state: str = "run", ctx: str | None = None, **fields: Any) -> None:
     """Put the calling thread's status on the board (``run`` at its clock, unless said otherwise)."""
     if not enabled():
@@ -52,7 +81,7 @@ def publish(state: str = "run", ctx: str | None = None, **fields: Any) -> None:
             return  # not a thread of the program (a helper, or a thread already gone from ``threading``)
         ctx = clock.context()
     write_status(ctx, {"st": state, "t": clock.clock(), "pid": os.getpid(),
-                                   "tid": threading.get_native_id(), **fields})
+                       "tid": threading.get_native_id(), "n": _turns(), **fields})
 
 
 def announce(ctx: str, t: float) -> None:
@@ -80,7 +109,7 @@ def _key_of(status: dict[str, Any], board_: dict[str, dict[str, Any]], queue: st
     if state == "end":
         return None
     t = float(status.get("t", 0.0))
-    own = (t, _order(str(status.get("ctx", ""))), 0)
+    own = (t, _rank(str(status.get("ctx", "")), status.get("n")), 0)
     if state == "join":  # it goes on once its target ends: just after the target, no earlier
         until = status.get("until")
         target = board_.get(str(status.get("on", ""))) or ended_status(str(status.get("on", "")))
@@ -139,19 +168,64 @@ def _blockers(me: str, key: tuple[float, Any, int], queue: str, board_: dict[str
 def wait_turn(queue: str) -> None:
     """Wait until the calling thread is the earliest of the tree that could act on logical time."""
     me = clock.context()
-    key = (clock.clock(), _order(me), 0)
+    key = (clock.clock(), _rank(me, _turns()), 0)
     publish("ask", q=queue)
     look = _Look()
     while True:
         board_ = {str(s.get("ctx")): s for s in statuses()}
         if not _blockers(me, key, queue, board_):
-            return
+            break
         if look.settled():  # nothing in the tree can move: the earliest asker goes
-            askers = [(float(s.get("t", 0.0)), _order(ctx), 0) for ctx, s in board_.items()
+            askers = [(float(s.get("t", 0.0)), _rank(ctx, s.get("n")), 0) for ctx, s in board_.items()
                       if s.get("st") == "ask" and not _gone(s)]
             if not askers or min(askers) >= key:
-                return
+                break
         look.wait(SETTLE_LOOK)
+    _served.n = _turns() + 1
+    if _round_robin():
+        _log_turn(me, key[0])
+
+
+def _log_turn(me: str, t: float) -> None:
+    """Round robin: every turn taken goes on the board's turn log.  A thread whose last turn was at this same
+    moment, and that finds there a turn another took since (first-come ties never let that happen: a thread
+    takes all its turns of one moment in a row), writes that as a switch (``preempt``): it was paused here while
+    the other ran, and the failure's story names that window (one worker paused just before ``tasks.get()``
+    while another took the last task).  The log is in the order turns were taken, which logical time decides, so
+    the same run tells the same."""
+    path = os.path.join(board(), "turns.log")
+    try:
+        with open(path, "rb") as f:
+            f.seek(getattr(_served, "seen", 0))
+            news = f.read()
+    except OSError:
+        news = b""
+    _append(path, f"{t!r} {me}\n")
+    last, _served.last = getattr(_served, "last", None), t
+    try:
+        _served.seen = os.path.getsize(path)
+    except OSError:
+        pass
+    for line in news.decode("ascii", "replace").splitlines():
+        when, _, other = line.partition(" ")
+        try:
+            same = float(when) == t
+        except ValueError:
+            continue
+        if same and other != me and last == t and _told.count < events.MAX_PREEMPTS:
+            _told.count += 1
+            clock.probe().emit(events.PREEMPT, id=me, to=other, where=_student_line(), step=_turns(), point="call")
+            return
+
+
+def _student_line() -> str:
+    """Where the calling thread's own code asked for its turn (``file.py:12 in func``, or ``""``)."""
+    return clock.probe().where(sys._getframe(2))
+
+
+class _told:
+    count = 0
+    """Switches written by this process (at most ``events.MAX_PREEMPTS``)."""
 
 
 class _Look:
@@ -180,7 +254,7 @@ class _Look:
 def _first_at(t: float) -> bool:
     """Whether no other thread of the tree could still act before logical time ``t`` (one look at the board)."""
     me = clock.context()
-    return not _blockers(me, (t, _order(me), 0), "", {str(s.get("ctx")): s for s in statuses()})
+    return not _blockers(me, (t, _rank(me, _turns()), 0), "", {str(s.get("ctx")): s for s in statuses()})
 
 
 def stands_past(ctx: str, pid: int | None) -> bool:
@@ -193,7 +267,7 @@ def stands_past(ctx: str, pid: int | None) -> bool:
     if ctx not in board_:
         return False
     me = clock.context()
-    key = (clock.clock(), _order(me), 0)
+    key = (clock.clock(), _rank(me, _turns()), 0)
     for other, status in board_.items():
         if other != me and (other == ctx or (pid is not None and status.get("pid") == pid)):
             when = _key_of(status, board_, "")

@@ -56,6 +56,8 @@ class RunState:
     pools: list[VirtualPool] = field(default_factory=list)
     started: list[multiprocessing.process.BaseProcess] = field(default_factory=list)
     """Every student process started here (``active_children()`` forgets ones that really ended)."""
+    threads: int = 0
+    """How many of the program's threads were started here."""
 
 
 run = RunState()

@@ -33,6 +33,8 @@ from coursekit._engine.trace import TraceWriter
 
 def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = None,
             stall_s: float | None = None) -> None:
+    """Patch this interpreter.  The main program (``root``) then ``begin_tree``s, before the program runs (in each
+    forked copy of the harness that runs one schedule: every copy is a tree of its own)."""
     run.probe = probe
     run.root = root
     run.finish = finish
@@ -45,18 +47,23 @@ def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = 
     if root:  # from here on, every process this one starts is observed (see _engine/boot/sitecustomize.py)
         boot = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "boot")
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (boot, os.environ.get("PYTHONPATH", "")) if p)
-        os.environ["COURSEKIT_PROCESS_TRACE"] = probe.writer.directory
         os.environ["COURSEKIT_STUDENT_FILES"] = os.pathsep.join(sorted(probe.student_files))
-        os.environ["COURSEKIT_ROOT_PID"] = str(os.getpid())
-        arbiter.make_board()
     patch_time(probe)
     patch_threads(probe)
     patch_processes(probe)
     pools.install(probe)
     messages.install()
-    if root:
-        arbiter.publish()
-        start_watchdog()
+
+
+def begin_tree(probe: Probe, tie: str) -> None:
+    """The main program's tree begins: its trace folder and pid for the processes it starts, the arbiter's board,
+    how the arbiter breaks ties (``tie``: ``fifo`` or ``rr``), and the watchdog thread."""
+    os.environ["COURSEKIT_PROCESS_TRACE"] = probe.writer.directory
+    os.environ["COURSEKIT_ROOT_PID"] = str(os.getpid())
+    arbiter.set_tie(tie)
+    arbiter.make_board()
+    arbiter.publish()
+    start_watchdog()
 
 
 def _lines_carry_their_call(probe: Probe) -> None:
@@ -148,6 +155,7 @@ def patch_threads(probe: Probe) -> None:
         self._ck_task = clock.current_task()  # type: ignore[attr-defined]
         internal = getattr(self._target, "__module__", "") or ""  # type: ignore[attr-defined]
         if not is_helper_module(internal):
+            run.threads += 1
             parent = context()
             wid = events.thread_id(self.name, events.process_of(parent))
             self._ck_id = wid  # type: ignore[attr-defined]
@@ -363,6 +371,12 @@ def patch_processes(probe: Probe) -> None:
     BP.terminate = lambda self: _kill_at(self, "terminate", orig_terminate)  # type: ignore[method-assign]
     BP.kill = lambda self: _kill_at(self, "kill", orig_kill)  # type: ignore[method-assign]
     BP.is_alive = is_alive  # type: ignore[method-assign]
+
+
+def alone() -> bool:
+    """Whether the main program has run nothing beside itself so far: no process, pool or thread of its own
+    (every schedule runs it the same way)."""
+    return not run.started and not run.pools and run.threads == 0
 
 
 def alive() -> list[str]:
