@@ -447,6 +447,7 @@ def test_round_robin_opens_the_empty_then_get_window_between_processes(tmp_path)
         assert [p.get("kind") for p in rr.problems] == ["deadlock"]
         switch = telling_switch(rr)
         assert switch is not None and switch["where"] == "prog.py:5 in worker"  # paused before tasks.get()
+        assert switch["to"].startswith("p:") and switch["to"] != switch["id"]  # while the other worker took it
 
 
 def test_a_correct_process_program_runs_the_same_under_round_robin(tmp_path):

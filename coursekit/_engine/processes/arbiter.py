@@ -66,6 +66,11 @@ def _turns() -> int:
     return int(getattr(_served, "n", 0))
 
 
+def new_thread() -> None:
+    """The calling thread starts with no turns taken (and has read none of the turn log)."""
+    _served.n, _served.seen, _served.last = 0, 0, None
+
+
 def _rank(ctx: str, turns: Any) -> tuple[Any, ...]:
     """Where a thread stands among those at the same logical time (lower goes first)."""
     return (int(turns or 0), _order(ctx)) if _round_robin() else _order(ctx)
@@ -183,16 +188,16 @@ def wait_turn(queue: str) -> None:
         look.wait(SETTLE_LOOK)
     _served.n = _turns() + 1
     if _round_robin():
-        _log_turn(me, key[0])
+        _log_turn(me, key[0], queue)
 
 
-def _log_turn(me: str, t: float) -> None:
+def _log_turn(me: str, t: float, queue: str) -> None:
     """Round robin: every turn taken goes on the board's turn log.  A thread whose last turn was at this same
     moment, and that finds there a turn another took since (first-come ties never let that happen: a thread
     takes all its turns of one moment in a row), writes that as a switch (``preempt``): it was paused here while
-    the other ran, and the failure's story names that window (one worker paused just before ``tasks.get()``
-    while another took the last task).  The log is in the order turns were taken, which logical time decides, so
-    the same run tells the same."""
+    the other ran (one that took its turn on the same queue or lock, if any: it is the one that mattered), and the
+    failure's story names that window (one worker paused just before ``tasks.get()`` while another took the last
+    task).  The log is in the order turns were taken, which logical time decides, so the same run tells the same."""
     path = os.path.join(board(), "turns.log")
     try:
         with open(path, "rb") as f:
@@ -200,22 +205,27 @@ def _log_turn(me: str, t: float) -> None:
             news = f.read()
     except OSError:
         news = b""
-    _append(path, f"{t!r} {me}\n")
+    _append(path, f"{t!r} {me} {queue}\n")
     last, _served.last = getattr(_served, "last", None), t
     try:
         _served.seen = os.path.getsize(path)
     except OSError:
         pass
+    if last != t or _told.count >= events.MAX_PREEMPTS:
+        return
+    others: list[tuple[bool, str]] = []  # (not on this queue, who), in the log's order
     for line in news.decode("ascii", "replace").splitlines():
-        when, _, other = line.partition(" ")
+        when, _, rest = line.partition(" ")
+        other, _, on = rest.partition(" ")
         try:
-            same = float(when) == t
+            if float(when) == t and other != me:
+                others.append((on != queue, other))
         except ValueError:
             continue
-        if same and other != me and last == t and _told.count < events.MAX_PREEMPTS:
-            _told.count += 1
-            clock.probe().emit(events.PREEMPT, id=me, to=other, where=_student_line(), step=_turns(), point="call")
-            return
+    if others:
+        _told.count += 1
+        to = next((other for elsewhere, other in others if not elsewhere), others[0][1])
+        clock.probe().emit(events.PREEMPT, id=me, to=to, where=_student_line(), step=_turns(), point="call")
 
 
 def _student_line() -> str:

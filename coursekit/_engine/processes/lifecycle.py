@@ -253,6 +253,7 @@ def patch_processes(probe: Probe) -> None:
         clock.set_lamport(getattr(self, "_ck_lc0", 0))
         clock.set_task(None)
         clock.run.root = False  # (``run`` is the process's own method here)
+        arbiter.new_thread()  # (a forked child's main thread is a copy of its starter's: its turns are not its own)
         internal = getattr(self, "_ck_internal", False)
         if not internal:  # (current_process() is still the parent's until the bootstrap sets it)
             arbiter.publish(ctx=clock.process_context(self))
