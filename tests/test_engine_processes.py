@@ -300,6 +300,47 @@ def test_empty_is_decided_on_logical_time(tmp_path):
     assert _shared_queue_lines(tmp_path, take, after=puts) == expected
 
 
+def test_a_deadlock_the_board_shows_is_told_without_waiting_out_the_stall_time(tmp_path):
+    # Every thread of the tree waits for what no thread will do (main joins a child that waits on an empty
+    # queue; a second child waits for an event nobody sets): the arbiter's board says so, and a short stillness
+    # confirms it.  With a stall time far beyond the wall-clock limit, waiting it out would end in a time-out.
+    tl = observe(tmp_path, """
+        import multiprocessing
+        def child(q):
+            q.get()
+        def other(e):
+            e.wait()
+        def main():
+            q, e = multiprocessing.Queue(), multiprocessing.Event()
+            ps = [multiprocessing.Process(target=child, args=(q,)), multiprocessing.Process(target=other, args=(e,))]
+            for p in ps:
+                p.start()
+            for p in ps:
+                p.join()
+    """, stall_s=600.0, wall_s=40.0)
+    assert not tl.status["timed_out"]
+    assert [p["kind"] for p in tl.problems] == ["deadlock"]
+
+
+def test_a_child_out_in_a_call_the_board_does_not_see_is_not_a_deadlock_yet(tmp_path):
+    # The child waits in a real select() (not on the board: it is running, for the arbiter): the tree is still,
+    # yet the board does not show a deadlock, so the watchdog waits out the stall time, and the child's wait
+    # ends before that (1 s real): no deadlock is reported, and main's join returns.
+    tl = observe(tmp_path, """
+        import multiprocessing, select
+        def child():
+            select.select([], [], [], 1.0)
+            print("back")
+        def main():
+            p = multiprocessing.Process(target=child)
+            p.start()
+            p.join()
+            print("joined")
+    """, stall_s=8.0)
+    assert not tl.problems
+    assert [x.text for x in tl.lines] == ["back", "joined"]
+
+
 def test_a_worker_left_waiting_on_a_queue_is_still_a_deadlock(tmp_path):
     # One sentinel for two workers: one of them waits forever on the queue, and main in join().  The arbiter
     # must not hide that behind its own waiting: it is reported as a deadlock, within the stall time.

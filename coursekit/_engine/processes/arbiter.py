@@ -153,6 +153,16 @@ def _key_of(status: dict[str, Any], board_: dict[str, dict[str, Any]], queue: st
     return own
 
 
+def all_blocked() -> bool:
+    """Whether every thread on the board waits for something that no thread on it will do (an item nobody put, a
+    join of such a thread, a notification with no timeout): a deadlock by logical time, if nothing is still in
+    flight (the caller checks that the tree is still).  A thread that runs, asks for its turn or has a deadline
+    is not blocked; nor is one whose process ended without saying so (it is not known what it left)."""
+    board_ = {str(s.get("ctx")): s for s in statuses()}
+    live = [s for s in board_.values() if s.get("st") != "end"]
+    return bool(live) and all(not _gone(s) and _key_of(s, board_, "") is None for s in live)
+
+
 def _gone(status: dict[str, Any]) -> bool:
     """Whether the process of ``status`` has really ended without saying so (killed, or died)."""
     pid = status.get("pid")
@@ -261,7 +271,7 @@ class _Look:
             real.sleep(seconds)
 
 
-def _first_at(t: float) -> bool:
+def nobody_before(t: float) -> bool:
     """Whether no other thread of the tree could still act before logical time ``t`` (one look at the board)."""
     me = clock.context()
     return not _blockers(me, (t, _rank(me, _turns()), 0), "", {str(s.get("ctx")): s for s in statuses()})
@@ -301,7 +311,7 @@ def wait_due(queue: str, by: float) -> bool:
         if first is not None and first <= clock.clock():
             return True
         target = by if first is None else min(by, first)
-        if _first_at(target) or look.settled():
+        if nobody_before(target) or look.settled():
             first = earliest_due(queue)
             return first is not None and first <= by
         look.wait(SETTLE_LOOK)
@@ -364,7 +374,7 @@ def wait_until(ready: Callable[[float], bool], until: float, **fields: Any) -> b
     while True:
         if ready(READY_LOOK):
             return True
-        if _first_at(until) or look.settled():
+        if nobody_before(until) or look.settled():
             if ready(0.0):  # (over just now)
                 return True
             clock.advance_to(until)

@@ -26,7 +26,7 @@ from coursekit._engine.probe import Probe
 from coursekit._engine.processes import arbiter, clock, messages, pools
 from coursekit._engine.processes.clock import context, is_helper_module, run, task_field
 from coursekit._engine.processes.peers import end_lamport, end_time, progress_of
-from coursekit._engine.processes.watchdog import Quiescence, RealWait, start_watchdog, wait_real
+from coursekit._engine.processes.watchdog import Quiescence, RealWait, start_watchdog, still_moving, wait_real
 from coursekit._engine.targets import target_name
 from coursekit._engine.trace import TraceWriter
 
@@ -345,14 +345,24 @@ def patch_processes(probe: Probe) -> None:
         arbiter.ended(clock.process_context(self), t)
 
     def settle_past(self: Any, t: float) -> None:
-        # Wait until the child has really ended or got past logical time ``t`` (or the tree has settled), so
-        # that what it did up to ``t`` is known whatever the real speed of either process.
+        # Wait until the child has really ended or got past logical time ``t``, or no thread of the tree could
+        # still act before ``t``, or the tree has settled, so that what it did up to ``t`` is known whatever the
+        # real speed of either process.  "Could not act": no thread of the tree is runnable (a wake-up the
+        # caller sent is in flight until its thread has run: the board still shows it waiting), and then the
+        # board shows every thread waiting for what nobody will do before ``t``, or past it.  (The board is
+        # cheap to read, /proc is not: it is read only once the board agrees.)
         deadline = real.monotonic() + run.grace
         quiet = Quiescence()
+        looked = real.monotonic()
         with RealWait():
             while orig_alive(self) and real.monotonic() < deadline:
-                if progress_of(self.pid) > t or quiet.settled():
+                if progress_of(self.pid) > t or (arbiter.nobody_before(t) and not still_moving()
+                                                 and arbiter.nobody_before(t)):
                     break
+                if real.monotonic() - looked >= arbiter.SETTLE_LOOK:
+                    looked = real.monotonic()
+                    if quiet.settled():
+                        break
                 real.sleep(0.005)
 
     def is_alive(self: Any) -> bool:

@@ -6,6 +6,8 @@ Logical time cannot tell a slow process from a stuck one, so progress is measure
   time, unlike wall-clock time, does not stretch when the machine is loaded;
 * (main program only) when no process of the tree has written an event, the whole tree has used almost no CPU,
   and no thread of it was ever seen runnable for ``stall_s`` real seconds, every process is blocked: a deadlock.
+  When the arbiter's board shows every thread waiting for something no thread will do, a short stillness
+  (``BOARD_HOLD``) confirms it: the board says the deadlock, the stillness says nothing is still in flight.
 
 A run that makes progress, however slowly, writes events or uses CPU, and is never stopped.  The harness's own
 waits on real time (``wait_real``, ``RealWait``) are never a stall, and end early once the tree has settled
@@ -66,6 +68,19 @@ class Quiescence:
         return real.monotonic() - self.since >= self.HOLD
 
 
+BOARD_HOLD = 0.6
+"""Real seconds of stillness after which a still tree is a deadlock when, besides, the arbiter's board shows every
+thread waiting for something no thread of the tree will do (``arbiter.all_blocked``): then the stillness only
+confirms what logical time already says (nothing in flight, no process starting).  Otherwise the tree must stay
+still for ``stall_s``: a thread may be out in a call the board does not see."""
+
+
+def still_moving() -> bool:
+    """Whether any thread of the tree but the caller (and those only polling the board for their turn) is
+    running or runnable now."""
+    return tree_runnable(threading.get_native_id(), waiting_tids())
+
+
 def start_watchdog() -> None:
     """One watchdog thread per process (a raw thread: it is no part of the program)."""
     if run.watchdog == os.getpid():
@@ -107,13 +122,19 @@ def _watch() -> None:
         if tree_mark[1] is None or cpu - tree_mark[1] > 0.05 * stall \
                 or tree_runnable(threading.get_native_id(), waiting_tids()):
             tree_mark, tree_since = (size, cpu), real.monotonic()
-        elif real.monotonic() - tree_since >= stall:
+        elif real.monotonic() - tree_since >= (BOARD_HOLD if _board_blocked() else stall):
             where, on, code = main_thread_position(the_probe)
             the_probe.problem(events.DEADLOCK, detail="every process is waiting", where=where,
                               t=max(progress_of(me), 0.0), id=context_of_main(),
                               waits=[events.wait(context_of_main(), on, where, code)])
             stop_run()
             return
+
+
+def _board_blocked() -> bool:
+    from coursekit._engine.processes.arbiter import all_blocked  # (the arbiter is built on this module)
+
+    return all_blocked()
 
 
 def main_thread_position(probe: Probe) -> tuple[str, str, str]:
