@@ -18,7 +18,6 @@ import hashlib
 import importlib.util
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -222,6 +221,8 @@ def grade_exercise(exercise: Exercise, submission: Path | None = None, *,
                               f"{len(planned) - 1} (limits.schedules in course.toml)")
         wanted = planned[schedule]  # a PCT schedule takes its steps from the round-robin run: run that one too
         planned = tuple(s for s in planned if s.number == schedule or (s.kind == ROUND_ROBIN and wanted.kind == PCT))
+    from concurrent.futures import ThreadPoolExecutor  # (not at import: a run's harness imports this module)
+
     with ThreadPoolExecutor(max_workers=2) as pool:
         expected_f = pool.submit(cache.get, exercise, grader)
         runs = _observe_each(exercise, grader, path, list(planned))

@@ -488,7 +488,7 @@ def test_the_audit_guard_alone_contains_the_attacks():
     attacks = ["hostile_conftest", "hostile_gc_walk", "hostile_kill_parent", "hostile_monkeypatch_kit",
                "hostile_monkeypatch_sneaky", "hostile_overwrite_results", "hostile_probe_direct",
                "hostile_trace_forge", "hostile_guard_truncate", "hostile_emit_defaults", "hostile_guard_switch",
-               "hostile_fork_exec"]
+               "hostile_fork_exec", "hostile_pidfd_kill"]
     cache = ReferenceCache()
     runner.use_sandbox(Sandbox(hide=(ROOT,), levels=("limits",), unsafe=os.geteuid() == 0))  # as root: --unsafe
     try:

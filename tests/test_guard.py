@@ -148,3 +148,56 @@ def test_a_reloaded_posix_module_is_named_in_the_final_record(tmp_path):
         print(fresh is _posixsubprocess)
     """)
     assert any("changed the grader's _posixsubprocess.fork_exec" in r for r in refused(raw)), raw.status.get("guard")
+
+
+def _limits_run(tmp_path: Path, body: str) -> runner.RawRun:
+    """At the ``limits`` level (as when grading as an ordinary user): the supervisor and the judge are visible to
+    the run and share its uid, so only the guard stands between them."""
+    module = tmp_path / "attack.py"
+    module.write_text(FIND + "\n\ndef main():\n" + textwrap.indent(textwrap.dedent(body), "    ") + "\n")
+    runner.use_sandbox(Sandbox(levels=("limits",), unsafe=True))
+    try:
+        return runner.run(runner.RunSpec("threads", module, limits=Limits(wall_s=30.0)))
+    finally:
+        runner.use_sandbox(None)
+
+
+@pytest.mark.parametrize("how", ["kill", "pidfd", "proc_folder"])
+def test_no_signal_reaches_the_supervisor_or_the_judge(tmp_path, how):
+    # SIGWINCH changes nothing in either (ignored by default): were it let through, the test would still pass
+    # its process; what is asserted is the guard's refusal, for the supervisor (the harness's parent) and the
+    # judge (this process).
+    send = {
+        "kill": "os.kill(pid, signal.SIGWINCH)",
+        "pidfd": "signal.pidfd_send_signal(os.pidfd_open(pid), signal.SIGWINCH)",
+        "proc_folder": "signal.pidfd_send_signal(os.open(f'/proc/{pid}', os.O_RDONLY), signal.SIGWINCH)",
+    }[how]
+    raw = _limits_run(tmp_path, f"""
+        import signal
+        for pid in (os.getppid(), {os.getpid()}):
+            try:
+                {send}
+                print("sent")
+            except PermissionError:
+                print("refused")
+    """)
+    assert raw.stdout.split() == ["refused", "refused"]
+    assert len([r for r in refused(raw) if r.startswith("kill: ")]) == 2
+
+
+def test_signals_within_the_run_are_not_refused(tmp_path):
+    # A program may signal its own processes, however it holds them: a child it started, a pidfd of it, and
+    # signal 0 to anything (it only asks whether a process exists).
+    raw = _limits_run(tmp_path, f"""
+        import signal
+        os.kill(os.getpid(), 0)
+        os.kill({os.getpid()}, 0)
+        fd = os.pidfd_open(os.getpid())
+        signal.pidfd_send_signal(fd, 0)
+        signal.signal(signal.SIGUSR1, lambda *a: print("got it"))
+        signal.pidfd_send_signal(fd, signal.SIGUSR1)
+        os.kill(os.getpid(), signal.SIGUSR1)
+        print("done")
+    """)
+    assert raw.stdout.split("\n")[:3] == ["got it", "got it", "done"], raw.stdout + raw.stderr
+    assert refused(raw) == []

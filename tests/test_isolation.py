@@ -270,3 +270,54 @@ def test_the_trace_folder_is_a_private_tmpfs_too_and_the_judge_gets_its_files(tm
     assert "full: No space left on device" in done["stdout"], done
     assert done["trace"]["2.jsonl"] == len('{"e": "line"}\n') and "3.jsonl" in done["trace"]
     assert sum(done["trace"].values()) <= 8 * 1024 * 1024
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path("/sys/fs/cgroup/pids").is_dir(),
+                    reason="the run's cgroups are made by a supervisor running as root, with cgroup v1 here")
+def test_a_supervisor_killed_from_outside_leaves_no_cgroup_and_no_process(tmp_path):
+    """Whatever killed it (an operator, the OOM killer, a bug), the judge cleans up after a supervisor that ended
+    without its report: the run's cgroups are removed and what was in them is killed; the run is "regrade"."""
+    import threading
+    import time
+
+    from coursekit._judge import runner
+    from coursekit.registry import Limits
+
+    marker = Path(f"/dev/shm/coursekit-lost-supervisor-{os.getpid()}")  # (the guard lets a run write there)
+    marker.unlink(missing_ok=True)
+    module = tmp_path / "waits.py"
+    module.write_text(textwrap.dedent(f"""
+        import os, select
+        def main():
+            with open({str(marker)!r}, "w") as f:
+                f.write(str(os.getppid()))
+            select.select([], [], [], 20)  # a real wait: the supervisor is killed meanwhile
+    """))
+
+    killed: list[int] = []
+
+    def kill_the_supervisor() -> None:
+        for _ in range(400):
+            if marker.exists() and marker.read_text().strip().isdigit():
+                killed.append(int(marker.read_text()))
+                os.kill(killed[0], 9)
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_the_supervisor)
+    killer.start()
+    runner.use_sandbox(Sandbox(levels=("limits",), unsafe=True))
+    try:
+        with pytest.raises(runner.InfrastructureError, match="supervisor"):
+            runner.run(runner.RunSpec("threads", module, limits=Limits(wall_s=40.0, stall_s=30.0)))
+    finally:
+        runner.use_sandbox(None)
+        killer.join()
+        marker.unlink(missing_ok=True)
+    assert killed
+    for _ in range(100):  # until it is reaped (``run_cgroups`` counts the cgroups of supervisors that are gone)
+        if not Path(f"/proc/{killed[0]}").exists():
+            break
+        time.sleep(0.05)
+    assert run_cgroups() == [], "a run's cgroup was left behind"
+    assert _alive(str(module)) == []

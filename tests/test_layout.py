@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "coursekit"
 # Layer of a module: the first match in this list, by dotted-name prefix.
 LAYERS: tuple[tuple[str, str], ...] = (
     ("coursekit._engine", "engine"),
+    ("coursekit._judge.zygote", "warm"),
     ("coursekit._judge", "judge"),
     ("coursekit._view", "view"),
     ("coursekit.checks", "checks"),
@@ -44,6 +45,10 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     # The views draw results and pictures, and the course's progress (the statuses `course list` shows).
     "view": ("coursekit.models", "coursekit.registry", "coursekit.results", "coursekit._judge.picture",
              "coursekit._judge.messages", "coursekit._judge.timeline", "coursekit._practice.progress"),
+    # The warm start's process becomes supervisors and harnesses: it imports the harness (and what drivers import)
+    # for them to inherit, and the supervisor's code; it grades nothing.
+    "warm": ("coursekit._engine", "coursekit._judge.supervise", "coursekit.checks", "coursekit.grading",
+             "coursekit.scenarios", "coursekit.models"),
     "facade": ("coursekit.",),  # grading.py puts the parts together
     "feature": ("coursekit.",),  # features stand on everything
 }

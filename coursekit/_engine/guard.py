@@ -12,12 +12,14 @@ doing in an exercise:
   already imported module does not raise an ``import`` audit event);
 * compiling code or building code objects that claim to be kit files; walking the object graph (``gc``);
   looking up C symbols (``ctypes``); installing trace/profile/audit hooks; starting other programs; signalling
-  the supervisor, init or every process (``kill(-1)``).
+  any process outside the run (the supervisor, the judge, init, ``kill(-1)``): only the root harness and its
+  descendants may be signalled.
 
 Code counts as the student's when the innermost frame that is neither the standard library nor the kit (each a
 folder, compared by resolved parents) is not the grader's driver; code made by ``exec``/``compile`` counts as the
 student's wherever it runs.  The hook is re-entered only when its own frame is on the stack (no flag to set).
-Calls that raise no audit event (``os.mkfifo``, ``os.mknod``, ``_posixsubprocess.fork_exec``) are wrapped, and
+Calls that raise no audit event (``os.mkfifo``, ``os.mknod``, ``_posixsubprocess.fork_exec``, ``os.pidfd_open``,
+``signal.pidfd_send_signal``) are wrapped, and
 reaching inside the kit's functions (``__defaults__``, ``__kwdefaults__``, ``__code__``) is refused.  At the end
 of the run, ``final()`` also compares every function and class of the kit with a snapshot taken at install, so
 that a monkeypatch of the kit (``Probe.emit = ...``) is found, and names a wrapped call found unwrapped.
@@ -89,6 +91,9 @@ class _Guard:
         self.pid = os.getpid()
         self.supervisor = int(cfg.get("supervisor") or os.getppid())  # the root harness's parent
         cfg["supervisor"] = self.supervisor
+        self.root = int(cfg.get("root") or os.getpid())  # the root harness: the run is it and its descendants
+        cfg["root"] = self.root
+        self.session = os.getsid(0)  # the run's session (the supervisor starts the harness in a new one)
 
     def is_kit(self, filename: str) -> bool:
         known = self.kit_files.get(filename)
@@ -132,6 +137,38 @@ class _Guard:
             self.write(self.fd, (data + "\n").encode("utf-8", "replace"))
         except OSError:
             pass
+
+    # -- signals: only to the run's own processes ----------------------------------------------------------
+    def in_run(self, pid: int) -> bool:
+        """Whether process ``pid`` is the run's own: the root harness, one of its descendants (by their parents in
+        ``/proc``), or a process of its session (an orphan of the run keeps it).  A process that does not exist
+        counts as the run's (the kernel refuses the call anyway); init never does."""
+        if pid <= 1:
+            return False
+        for step in range(64):
+            if pid == self.root:
+                return True
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                parent, session = int(fields[1]), int(fields[3])
+            except (OSError, ValueError, IndexError):
+                return step == 0 and not os.path.exists(f"/proc/{pid}")
+            if step == 0 and session == self.session:
+                return True
+            if parent <= 1:
+                return False
+            pid = parent
+        return False
+
+    def signals_own_run(self, event: str, target: Any) -> bool:
+        """Whether ``os.kill(target)`` / ``os.killpg(target)`` reaches only processes of the run: its own process
+        group (0), a process of the run, or the group of one (a group's number is its leader's pid)."""
+        if not isinstance(target, int) or target == -1:
+            return False
+        if target == 0:
+            return True
+        return self.in_run(abs(target) if event == "os.kill" else target)
 
     def refuse(self, kind: str, detail: str, where: str) -> None:
         self.record(kind, detail, where)
@@ -182,11 +219,11 @@ class _Guard:
                     self.refuse("grader-internals", f"reached inside the grader's own functions ({name})", where)
             return
         if event in ("os.kill", "os.killpg"):
-            target = args[0] if args else None
-            if target in (-1, 1, self.supervisor) or (event == "os.kill" and isinstance(target, int) and target < -1):
+            target, sig = (args[0] if args else None), (args[1] if len(args) > 1 else None)
+            if sig != 0 and not self.signals_own_run(event, target):
                 where = self.untrusted(sys._getframe(2))
                 if where is not None:
-                    self.refuse("kill", f"tried to kill a process outside its own run ({event}({target}))", where)
+                    self.refuse("kill", f"tried to signal a process outside its own run ({event}({target}))", where)
             return
         if event == "import":
             if str(args[0]).split(".")[0] == "coursekit":
@@ -316,7 +353,48 @@ class _Guard:
 
             _posixsubprocess.fork_exec = checked_fork_exec
             wrapped[("_posixsubprocess", "fork_exec")] = checked_fork_exec
+        self._wrap_pidfd(wrapped)
         self.silent_wrapped = wrapped
+
+    def _wrap_pidfd(self, wrapped: dict[tuple[str, str], Any]) -> None:
+        """``os.pidfd_open`` and ``signal.pidfd_send_signal`` raise no audit event, and a descriptor of a process
+        is a way to signal it (or take its descriptors) that ``os.kill`` never sees: a descriptor of a process
+        outside the run is refused, and so is a signal sent through a descriptor (a pidfd, or an open
+        ``/proc/<pid>`` folder) that names one."""
+        guard = self
+        pidfd_open = getattr(os, "pidfd_open", None)
+        if pidfd_open is not None:
+            def checked_pidfd_open(pid: int, *args: Any, **kwargs: Any) -> int:
+                if not (isinstance(pid, int) and guard.in_run(pid)):
+                    where = guard.untrusted(sys._getframe(1))
+                    if where is not None:
+                        guard.refuse("kill", f"took a handle on a process outside its own run (pidfd_open({pid}))",
+                                     where)
+                return int(pidfd_open(pid, *args, **kwargs))
+
+            checked_pidfd_open.__name__ = checked_pidfd_open.__qualname__ = "pidfd_open"
+            for module in (os, sys.modules.get("posix")):
+                if module is not None and getattr(module, "pidfd_open", None) is pidfd_open:
+                    setattr(module, "pidfd_open", checked_pidfd_open)  # noqa: B010 - (mypy: not on every OS)
+                    wrapped[(module.__name__, "pidfd_open")] = checked_pidfd_open
+        import signal
+
+        send = getattr(signal, "pidfd_send_signal", None)
+        if send is not None:
+            def checked_send(fd: int, sig: int, *args: Any, **kwargs: Any) -> None:
+                pid = _pid_of_descriptor(fd)
+                if sig != 0 and pid is not None and not guard.in_run(pid):
+                    where = guard.untrusted(sys._getframe(1))
+                    if where is not None:
+                        guard.refuse("kill", f"tried to signal a process outside its own run "
+                                             f"(pidfd_send_signal to {pid})", where)
+                send(fd, sig, *args, **kwargs)
+
+            checked_send.__name__ = checked_send.__qualname__ = "pidfd_send_signal"
+            for module in (signal, sys.modules.get("_signal")):
+                if module is not None and getattr(module, "pidfd_send_signal", None) is send:
+                    setattr(module, "pidfd_send_signal", checked_send)  # noqa: B010 - (mypy: not on every OS)
+                    wrapped[(module.__name__, "pidfd_send_signal")] = checked_send
 
     def unwrapped(self) -> list[str]:
         """The silent calls no longer wrapped where the guard wrapped them (a reload, a new module object)."""
@@ -405,6 +483,22 @@ def _snapshot() -> dict[str, int]:
 
 
 _guard: _Guard | None = None
+
+
+def _pid_of_descriptor(fd: Any) -> int | None:
+    """The process a descriptor names: a pidfd (its ``Pid:`` in fdinfo) or an open ``/proc/<pid>`` folder."""
+    if not isinstance(fd, int):
+        return None
+    try:
+        with open(f"/proc/self/fdinfo/{fd}", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pid:"):
+                    return int(line.split()[1])
+        target = os.readlink(f"/proc/self/fd/{fd}")
+    except (OSError, ValueError, IndexError):
+        return None
+    match = re.fullmatch(r"/proc/(\d+)", target)
+    return int(match.group(1)) if match else None
 
 
 def install(cfg: dict[str, Any]) -> _Guard:

@@ -1,7 +1,9 @@
 """The judge side: runs student code only in supervised child processes, and reads what they leave behind.
 
 * ``runner``, ``supervise``, ``sandbox``: start the harness under a supervisor (limits, clean-up) inside the
-  strongest isolation the machine allows, and bring back the raw trace;
+  strongest isolation the machine allows, and bring back the raw trace; ``warm`` and ``zygote``: the warm start,
+  supervisors and harnesses forked from one interpreter that has imported the harness (``zygote`` is the one
+  module here that imports the harness: its process becomes the runs);
 * ``timeline``: the run model built from a trace (contexts, lines, waits, joins), the one input of every check;
 * ``diagnose``: findings (the likely mistake, with advice) drawn from a timeline, one detector per kind;
   ``findings`` (the ``Finding`` type), ``moments`` (tolerances, seconds) and ``pairing`` (matching the lines of

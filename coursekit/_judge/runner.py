@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coursekit._judge import platform, reading
+from coursekit._judge import platform, reading, supervise, warm
 from coursekit._judge.sandbox import (
     RUN_ENV,
     IsolationRefused,
@@ -197,6 +197,29 @@ def _run(spec: RunSpec, sandbox_settings: Sandbox | None) -> RawRun:
         reading.remove_tree(work)
 
 
+def _supervise(job: dict[str, Any], work: Path, box: Any) -> tuple[int, bytes]:
+    """Run the job's supervisor to its end: forked from a warm interpreter where possible (``warm``), else
+    started as a new program.  Returns its pid and what it wrote to stderr."""
+    wall = float(job["wall_s"]) + 30
+    warm_sup = warm.start_supervisor(job["cmd"][0], job["env"], work / "job.json", work / "supervisor.err")
+    if warm_sup is not None:
+        return warm_sup.pid, warm_sup.finish(wall)
+    supervisor, exe = SUPERVISOR, sys.executable
+    if box is not None:  # a command line every user can read in /proc: let it name no course or venv folder
+        supervisor, exe = box.kit / "_judge" / "supervise.py", os.path.realpath(sys.executable)
+    sup = subprocess.Popen(
+        [exe, "-I", "-S", str(supervisor), str(work / "job.json")],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        **platform.new_session_options(),  # type: ignore[call-overload]  # its own session: killed as one
+    )
+    try:
+        _, sup_err = sup.communicate(timeout=wall)
+    except subprocess.TimeoutExpired:
+        platform.kill_group(sup.pid)
+        _, sup_err = sup.communicate()
+    return sup.pid, sup_err
+
+
 def _run_in(spec: RunSpec, sandbox_settings: Sandbox | None, work: Path) -> RawRun:
     box = None
     try:
@@ -230,19 +253,7 @@ def _run_in(spec: RunSpec, sandbox_settings: Sandbox | None, work: Path) -> RawR
             job.update(sandbox_job(sandbox_settings, box, work))
         (work / "job.json").write_text(json.dumps(job), encoding="utf-8")
         os.chmod(work / "job.json", 0o600)
-        supervisor, exe = SUPERVISOR, sys.executable
-        if box is not None:  # a command line every user can read in /proc: let it name no course or venv folder
-            supervisor, exe = box.kit / "_judge" / "supervise.py", os.path.realpath(sys.executable)
-        sup = subprocess.Popen(
-            [exe, "-I", "-S", str(supervisor), str(work / "job.json")],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            **platform.new_session_options(),  # type: ignore[call-overload]  # its own session: killed as one
-        )
-        try:
-            _, sup_err = sup.communicate(timeout=spec.limits.wall_s + 30)
-        except subprocess.TimeoutExpired:
-            platform.kill_group(sup.pid)
-            _, sup_err = sup.communicate()
+        sup_pid, sup_err = _supervise(job, work, box)
         # Everything below is read as hostile input (coursekit/_judge/reading.py): the run could reach it.
         status = reading.read_json(work / "status.json")
         pid_text = reading.read_text(work / "status.json.pid", 32).strip()
@@ -251,6 +262,8 @@ def _run_in(spec: RunSpec, sandbox_settings: Sandbox | None, work: Path) -> RawR
             status = {"supervisor_lost": True, "detail": sup_err.decode("utf-8", "replace")[-500:]}
             if root_pid > 0:
                 platform.kill_group(root_pid)
+            if platform.kind() == "linux" and os.geteuid() == 0:
+                supervise.end_lost_run(sup_pid)  # its cgroups, and what is left in them
         elif isinstance(status.get("root_pid"), int):  # the run's own PID namespace numbers its processes
             root_pid = status["root_pid"]
         if box is not None:

@@ -357,15 +357,8 @@ def _make_cgroups(name: str, memory_bytes: int | None, processes: int | None) ->
     """The run's own cgroups (v1 ``memory`` and ``pids``, below the supervisor's own), with limits on the memory
     and the number of processes and threads of all the run's processes together.  Returns the folders made
     and what applied (or why not: cgroups read-only, a cgroup v2 machine whose controllers are not delegated)."""
-    own: dict[str, str] = {}
-    try:
-        with open("/proc/self/cgroup", encoding="ascii", errors="replace") as f:
-            for line in f:
-                parts = line.rstrip("\n").split(":", 2)
-                if len(parts) == 3:
-                    for controller in parts[1].split(","):
-                        own[controller] = parts[2]
-    except OSError:
+    folders = cgroup_folders(name)
+    if folders is None:
         return [], {"applied": False, "why": "no /proc/self/cgroup"}
     made: list[str] = []
     applied: dict[str, Any] = {}
@@ -373,8 +366,7 @@ def _make_cgroups(name: str, memory_bytes: int | None, processes: int | None) ->
     wanted = {"memory": [("memory.limit_in_bytes", memory_bytes), ("memory.memsw.limit_in_bytes", memory_bytes)],
               "pids": [("pids.max", processes)]}
     for controller, files in wanted.items():
-        base = os.path.join(CGROUPS, controller) + own.get(controller, "/").rstrip("/")
-        folder = os.path.join(base, name)
+        folder = folders[controller]
         try:
             os.mkdir(folder, 0o755)
         except OSError as exc:
@@ -395,6 +387,30 @@ def _make_cgroups(name: str, memory_bytes: int | None, processes: int | None) ->
     if whys:
         out["why"] = "; ".join(whys)
     return made, out
+
+
+def cgroup_folders(name: str) -> dict[str, str] | None:
+    """Where the run's cgroup ``name`` is (or would be) in each v1 hierarchy it uses, below this process's own
+    (the judge's and its supervisors' are the same); None without ``/proc/self/cgroup``."""
+    own: dict[str, str] = {}
+    try:
+        with open("/proc/self/cgroup", encoding="ascii", errors="replace") as f:
+            for line in f:
+                parts = line.rstrip("\n").split(":", 2)
+                if len(parts) == 3:
+                    for controller in parts[1].split(","):
+                        own[controller] = parts[2]
+    except OSError:
+        return None
+    return {controller: os.path.join(os.path.join(CGROUPS, controller) + own.get(controller, "/").rstrip("/"), name)
+            for controller in ("memory", "pids")}
+
+
+def end_lost_run(supervisor_pid: int) -> None:
+    """The judge's clean-up when a supervisor ended without its report (killed): kill what is left in the run's
+    cgroups and remove them (what the supervisor would have done)."""
+    folders = cgroup_folders(f"coursekit-{supervisor_pid}") or {}
+    _end_cgroups([f for f in folders.values() if os.path.isdir(f)], {"leftovers": []})
 
 
 def _end_cgroups(folders: list[str], status: dict[str, Any]) -> None:
@@ -519,15 +535,16 @@ def _levels(job: dict[str, Any]) -> list[str]:
     return levels
 
 
-def _start(job: dict[str, Any], out: IO[bytes], err: IO[bytes],
-           status: dict[str, Any]) -> subprocess.Popen[bytes]:
-    """Start the harness at the strongest isolation level that works here."""
+def _start(job: dict[str, Any], out: IO[bytes], err: IO[bytes], status: dict[str, Any],
+           start: Callable[..., Any]) -> Any:
+    """Start the harness at the strongest isolation level that works here (``start``: ``platform.start``, or a
+    warm start's fork; either returns a ``Popen``-like process)."""
     box = job.get("sandbox")
     failures = []
     for level in _levels(job):
         cmd, env = list(job["cmd"]), dict(job["env"])
         try:
-            proc = plat.start(cmd, _limits(job, level), cwd=job["cwd"], env=env, stdout=out, stderr=err)
+            proc = start(cmd, _limits(job, level), cwd=job["cwd"], env=env, stdout=out, stderr=err)
         except (OSError, subprocess.SubprocessError) as exc:
             why = job["status"] + ".why"
             reason = str(exc)
@@ -565,8 +582,10 @@ def _start(job: dict[str, Any], out: IO[bytes], err: IO[bytes],
     raise RuntimeError("could not start the harness: " + "; ".join(failures))
 
 
-def main() -> None:
-    with open(sys.argv[1], encoding="utf-8") as spec:
+def main(job_path: str | None = None, starter: Callable[..., Any] | None = None) -> None:
+    """Supervise the run of ``job_path`` (default: the command line's).  ``starter``: how the harness is started
+    (``coursekit/_judge/zygote.py`` forks it from a warm interpreter instead of starting a new one)."""
+    with open(job_path or sys.argv[1], encoding="utf-8") as spec:
         job = json.load(spec)
     status: dict[str, Any] = {"subreaper": plat.become_subreaper(), "platform": plat.kind(), "timed_out": False,
                               "leftovers": []}
@@ -580,7 +599,7 @@ def main() -> None:
         job["cgroups"] = cgroups
     try:
         with open(job["stdout"], "wb") as out, open(job["stderr"], "wb") as err:
-            proc = _start(job, out, err, status)
+            proc = _start(job, out, err, status, starter or plat.start)
     except (OSError, RuntimeError) as exc:  # not the student's doing: the run could not even start
         _end_cgroups(cgroups, status)
         status["infrastructure"] = f"{type(exc).__name__}: {exc}"[:2000]
