@@ -12,6 +12,7 @@ each area's ``register`` adds).  ``course --help`` imports every area, to show e
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
@@ -24,6 +25,9 @@ AREAS: dict[str, tuple[str, ...]] = {
 }
 """Each command area (a module with ``register(group)``), and the names of the commands it registers."""
 
+RUNS_PROGRAMS = frozenset({"check", "watch", "trace"})
+"""The commands whose first step is a run of a program: its warm interpreter is started before the area loads."""
+
 SHORT_HELP_LIMIT = 300
 """Characters of a command's first sentence ``course --help`` shows (wrapped): enough for any whole sentence."""
 
@@ -35,6 +39,10 @@ class AreaGroup(click.Group):
         return sorted(name for names in AREAS.values() for name in names)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in RUNS_PROGRAMS and not ctx.resilient_parsing and "--help" not in sys.argv:
+            from coursekit._judge import runner
+
+            runner.prestart()  # the runs' warm interpreter imports while this process loads the course
         if cmd_name not in self.commands:
             area = next((module for module, names in AREAS.items() if cmd_name in names), None)
             if area is None:

@@ -57,6 +57,10 @@ def _schedule_option(config: pytest.Config) -> int | None:
 def pytest_configure(config: pytest.Config) -> None:
     root = find_root(Path(str(config.rootpath)))
     config.stash[course_key] = load_course(root) if root is not None else None
+    if root is not None:
+        from coursekit._judge import runner
+
+        runner.prestart()  # the runs' warm interpreter imports while pytest collects
     config.stash[cache_key] = ReferenceCache()
     config.stash[schedule_key] = _schedule_option(config)
     config.addinivalue_line("markers", "exercise(id): a check of a registered course exercise")

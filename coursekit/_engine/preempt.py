@@ -113,20 +113,29 @@ def _install_monitoring(codes: set[types.CodeType], hook: Callable[[str], None])
 
 
 def _install_settrace(codes: set[types.CodeType], hook: Callable[[str], None]) -> None:
-    kinds = POINT_KINDS
-
-    def local(frame: types.FrameType, event: str, arg: Any) -> Any:
-        if event == "opcode":
-            kind = kinds.get(frame.f_code.co_code[frame.f_lasti])
-            if kind is not None:
-                hook(kind)
-        return local
+    # Each student code object's points, by instruction offset, found once: the local tracer runs at every
+    # opcode of a student frame, so it does one lookup there and nothing else.
+    tables: dict[types.CodeType, dict[int, str]] = {}
+    for code in codes:
+        raw = code.co_code
+        tables[code] = {offset: POINT_KINDS[raw[offset]] for offset in range(0, len(raw), 2)
+                        if raw[offset] in POINT_KINDS}
 
     def tracer(frame: types.FrameType, event: str, arg: Any) -> Any:
-        if frame.f_code not in codes:
+        table = tables.get(frame.f_code)
+        if table is None:
             return None
         frame.f_trace_lines = False
         frame.f_trace_opcodes = True
+        point = table.get
+
+        def local(frame: types.FrameType, event: str, arg: Any) -> Any:
+            if event == "opcode":
+                kind = point(frame.f_lasti)
+                if kind is not None:
+                    hook(kind)
+            return local
+
         return local
 
     threading.settrace(tracer)  # threads started from now on

@@ -84,6 +84,13 @@ def _forks(raw: RawRun, trace_dir: Path) -> tuple[RawRun | None, ...]:
     return tuple(out)
 
 
+def prestart() -> None:
+    """Start the warm interpreter of this process's unsandboxed runs now, in the background (``warm``), so that
+    its start overlaps what the caller does before its first run (a ``course check`` loading the course)."""
+    if _sandbox is None:
+        warm.prestart(sys.executable, _child_env())
+
+
 def _child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COURSEKIT_", "COV_CORE"))}
     env.update(RUN_ENV, PYTHONPATH=str(PACKAGE_DIR.parent))

@@ -88,11 +88,7 @@ def available() -> bool:
     return platform.kind() == "linux" and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
 
 
-def start_supervisor(exe: str, env: dict[str, str], job: Path, err: Path) -> Supervisor | None:
-    """Fork a supervisor for ``job`` from the zygote of ``exe`` and ``env`` (started if need be); None when a warm
-    start is not possible here (the caller starts one as a new program)."""
-    if not available():
-        return None
+def _zygote_for(exe: str, env: dict[str, str]) -> tuple[tuple[str, tuple[tuple[str, str], ...]], _Zygote | None]:
     key = (exe, tuple(sorted((k, v) for k, v in env.items() if k not in _UNSHARED)))
     with _lock:
         if key not in _zygotes:
@@ -100,7 +96,21 @@ def start_supervisor(exe: str, env: dict[str, str], job: Path, err: Path) -> Sup
                 _zygotes[key] = _Zygote(exe, env)
             except OSError:
                 _zygotes[key] = None
-        zygote = _zygotes[key]
+        return key, _zygotes[key]
+
+
+def prestart(exe: str, env: dict[str, str]) -> None:
+    """Start the zygote of ``exe`` and ``env`` now (it imports while the caller goes on), if it can be."""
+    if available():
+        _zygote_for(exe, env)
+
+
+def start_supervisor(exe: str, env: dict[str, str], job: Path, err: Path) -> Supervisor | None:
+    """Fork a supervisor for ``job`` from the zygote of ``exe`` and ``env`` (started if need be); None when a warm
+    start is not possible here (the caller starts one as a new program)."""
+    if not available():
+        return None
+    key, zygote = _zygote_for(exe, env)
     if zygote is None:
         return None
     try:
