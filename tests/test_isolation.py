@@ -39,7 +39,7 @@ UID = pytest.mark.skipif(os.geteuid() != 0 or not SYSTEM_PYTHON.exists(),
 
 
 def run_raw(tmp_path: Path, script: str, level: str, *, memory_mb: int = 1024, name: str = "run",
-            python: Path | None = None, **settings: int) -> dict:
+            python: Path | None = None, **settings: float) -> dict:
     """Run ``script`` (``python -c``) in a run's box at ``level`` under the real supervisor, as bulk grading
     would, but with no harness and no guard; returns the supervisor's status, the output and what the run
     left in its folder on the grader's disk."""
@@ -207,6 +207,37 @@ def test_the_memory_of_all_of_a_runs_processes_together_is_capped(tmp_path):
     assert cgroup["memory_bytes"] == 256 * 1024 * 1024
     codes = json.loads(done["stdout"].split("codes", 1)[1])
     assert -9 in codes, done  # the kernel's OOM killer, inside the run's own cgroup
+    assert run_cgroups() == [], "a run's cgroup was left behind"
+
+
+@NAMESPACES
+def test_the_cpu_of_all_of_a_runs_processes_together_is_capped(tmp_path):
+    """Three processes spinning for a second, against a quota of a tenth of a CPU for the whole run: the kernel
+    holds the run back (throttled periods), and the three together got about that much CPU, not three CPUs."""
+    script = """
+        import os, time
+        start, kids = time.monotonic(), []
+        for _ in range(3):
+            pid = os.fork()
+            if pid == 0:
+                end = time.monotonic() + 1.0
+                while time.monotonic() < end:
+                    pass
+                os._exit(0)
+            kids.append(pid)
+        for k in kids:
+            os.waitpid(k, 0)
+        usage = os.times()
+        print("cpu", usage.children_user + usage.children_system, time.monotonic() - start)
+    """
+    done = run_raw(tmp_path, script, "namespaces", cpus=0.1)
+    cgroup = done["status"]["sandbox"]["cgroup"]
+    if "cpus" not in cgroup:
+        pytest.skip(f"no writable cpu cgroup here: {cgroup.get('why')}")
+    assert cgroup["cpus"] == 0.1
+    assert done["status"]["cpu"]["nr_throttled"] > 0, done["status"]  # without the quota: no "cpu" at all
+    used, elapsed = (float(x) for x in done["stdout"].split("cpu", 1)[1].split())
+    assert used <= 0.1 * elapsed + 0.15, done  # on an idle machine, three spinning processes would use 2 CPUs
     assert run_cgroups() == [], "a run's cgroup was left behind"
 
 

@@ -57,6 +57,7 @@ class Sandbox:
     min_free_mb: int = 32  # less free space than this on the grader's disk after a run: not gradable, regrade
     run_memory_mb: int | None = None  # all of a run's processes together (cgroup); None: twice a process's limit
     # (the harness runs two of a submission's schedules at once, each in a forked copy)
+    cpus: float = 2.0  # CPUs all of a run's processes together may use (cgroup quota): two schedules at once
     levels: tuple[str, ...] = ()  # isolation levels the supervisor may try (tests); empty: every level that fits
     unsafe: bool = False  # let student code run as root when nothing else is available (``--unsafe``)
 
@@ -254,5 +255,6 @@ def sandbox_job(sandbox: Sandbox, box: Box, work: Path) -> dict[str, Any]:
                     "guard": str(box.guard),
                     "min_free_bytes": sandbox.min_free_mb * 1024 * 1024,
                     "run_memory_bytes": sandbox.run_memory_mb * 1024 * 1024 if sandbox.run_memory_mb else None,
+                    "cpus": sandbox.cpus,
                     "levels": list(sandbox.levels), "never_root": not sandbox.unsafe},
     }

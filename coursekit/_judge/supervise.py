@@ -351,21 +351,30 @@ def _kill_uid(uid: int, status: dict[str, Any]) -> None:
 
 # -- all of a run's processes together: cgroups ------------------------------------------------------------
 CGROUPS = "/sys/fs/cgroup"
+CPU_PERIOD_US = 100_000
 
 
-def _make_cgroups(name: str, memory_bytes: int | None, processes: int | None) -> tuple[list[str], dict[str, Any]]:
-    """The run's own cgroups (v1 ``memory`` and ``pids``, below the supervisor's own), with limits on the memory
-    and the number of processes and threads of all the run's processes together.  Returns the folders made
-    and what applied (or why not: cgroups read-only, a cgroup v2 machine whose controllers are not delegated)."""
+def _make_cgroups(name: str, memory_bytes: int | None, processes: int | None,
+                  cpus: float | None = None) -> tuple[list[str], dict[str, Any]]:
+    """The run's own cgroups (v1 ``memory``, ``pids`` and ``cpu``, below the supervisor's own), with limits on the
+    memory, the number of processes and threads, and the CPU time (a quota of ``cpus`` CPUs per 100 ms) of all the
+    run's processes together.  Returns the folders made and what applied (or why not: cgroups read-only, a
+    cgroup v2 machine whose controllers are not delegated)."""
     folders = cgroup_folders(name)
     if folders is None:
         return [], {"applied": False, "why": "no /proc/self/cgroup"}
     made: list[str] = []
     applied: dict[str, Any] = {}
     whys = []
+    quota = int(cpus * CPU_PERIOD_US) if cpus else None
     wanted = {"memory": [("memory.limit_in_bytes", memory_bytes), ("memory.memsw.limit_in_bytes", memory_bytes)],
-              "pids": [("pids.max", processes)]}
+              "pids": [("pids.max", processes)],
+              "cpu": [("cpu.cfs_period_us", CPU_PERIOD_US if quota else None), ("cpu.cfs_quota_us", quota)]}
+    names = {"memory": "memory_bytes", "pids": "processes", "cpu": "cpus"}
+    values = {"memory": memory_bytes, "pids": processes, "cpu": cpus}
     for controller, files in wanted.items():
+        if not values[controller] or controller not in folders:
+            continue
         folder = folders[controller]
         try:
             os.mkdir(folder, 0o755)
@@ -381,8 +390,7 @@ def _make_cgroups(name: str, memory_bytes: int | None, processes: int | None) ->
         except OSError as exc:
             whys.append(f"{controller}: {exc.strerror or exc}")
             continue
-        applied[{"memory": "memory_bytes", "pids": "processes"}[controller]] = \
-            memory_bytes if controller == "memory" else processes
+        applied[names[controller]] = values[controller]
     out: dict[str, Any] = {"applied": bool(applied), "version": 1 if applied else None, **applied}
     if whys:
         out["why"] = "; ".join(whys)
@@ -403,7 +411,7 @@ def cgroup_folders(name: str) -> dict[str, str] | None:
     except OSError:
         return None
     return {controller: os.path.join(os.path.join(CGROUPS, controller) + own.get(controller, "/").rstrip("/"), name)
-            for controller in ("memory", "pids")}
+            for controller in ("memory", "pids", "cpu") if os.path.isdir(os.path.join(CGROUPS, controller))}
 
 
 def end_lost_run(supervisor_pid: int) -> None:
@@ -414,8 +422,16 @@ def end_lost_run(supervisor_pid: int) -> None:
 
 
 def _end_cgroups(folders: list[str], status: dict[str, Any]) -> None:
-    """Kill every process still in the run's cgroups, then remove them."""
+    """Kill every process still in the run's cgroups, then remove them (the CPU one's throttling goes to
+    ``status["cpu"]`` first: how often the run was held back by its quota)."""
     for folder in folders:
+        if os.path.exists(os.path.join(folder, "cpu.stat")):
+            try:
+                with open(os.path.join(folder, "cpu.stat"), encoding="ascii") as f:
+                    fields = dict(line.split() for line in f if len(line.split()) == 2)
+                status["cpu"] = {k: int(v) for k, v in fields.items() if k in ("nr_periods", "nr_throttled")}
+            except (OSError, ValueError):
+                pass
         for _ in range(100):
             try:
                 with open(os.path.join(folder, "cgroup.procs"), encoding="ascii") as f:
@@ -595,7 +611,7 @@ def main(job_path: str | None = None, starter: Callable[..., Any] | None = None)
         memory = job["sandbox"].get("run_memory_bytes") or (2 * job["memory_bytes"] if job.get("memory_bytes")
                                                              else None)
         cgroups, job["cgroup_applied"] = _make_cgroups(f"coursekit-{os.getpid()}", memory,
-                                                       job["sandbox"].get("max_processes"))
+                                                       job["sandbox"].get("max_processes"), job["sandbox"].get("cpus"))
         job["cgroups"] = cgroups
     try:
         with open(job["stdout"], "wb") as out, open(job["stderr"], "wb") as err:
