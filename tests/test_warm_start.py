@@ -38,14 +38,15 @@ def main():
 """
 
 
-def _run(tmp_path: Path, source: str, name: str = "prog.py", sandboxed: bool = False) -> runner.RawRun:
+def _run(tmp_path: Path, source: str, name: str = "prog.py", sandboxed: bool = False,
+         limits: runner.Limits | None = None) -> runner.RawRun:
     path = tmp_path / name
     path.write_text(textwrap.dedent(source), encoding="utf-8")
     if sandboxed:
         runner.use_sandbox(Sandbox(levels=("namespaces",)) if _namespaces() else Sandbox(levels=("limits",),
                                                                                             unsafe=True))
     try:
-        return runner.run(runner.RunSpec("threads", path))
+        return runner.run(runner.RunSpec("threads", path, limits=limits or runner.Limits()))
     finally:
         runner.use_sandbox(None)
 
@@ -108,3 +109,29 @@ def test_runs_share_one_zygote_and_go_on_when_it_is_gone(tmp_path):
     os.kill(zygotes[0], signal.SIGKILL)
     raw = _run(tmp_path, "def main():\n    print('still graded')\n", "after.py")
     assert raw.stdout == "still graded\n"
+
+
+def test_a_run_past_the_wall_clock_limit_is_timed_out_not_a_regrade(tmp_path):
+    # The supervisor kills what is left of the run at the limit and reaps it while it cleans up: the harness child
+    # it then waits for may be gone already.  That is a time-out (the program's), never the machine's failure.
+    raw = _run(tmp_path, """
+        import select
+        def main():
+            select.select([], [], [], 60)  # a real wait the scheduler cannot see, longer than the limit
+    """, "slow.py", sandboxed=True, limits=runner.Limits(wall_s=3.0, stall_s=600.0))
+    assert raw.status["timed_out"] is True
+    assert runner.infrastructure_failure(raw.status) == ""
+
+
+def test_a_harness_child_reaped_by_the_supervisors_sweep_is_waited_for_as_popen_would():
+    # At the wall-clock limit the supervisor kills the run's uid and reaps what ended (its sweep of orphans) before
+    # it waits for its own child: the child may be reaped already.  ``Popen.wait`` then says 0; so must this, or
+    # the supervisor would crash and the run would count as the machine's failure (a regrade) under load.
+    from coursekit._judge.zygote import Forked
+
+    pid = os.fork()
+    if pid == 0:
+        os._exit(3)
+    child = Forked(pid, ["harness"])
+    os.waitpid(pid, 0)  # the sweep
+    assert child.wait(timeout=5) == 0

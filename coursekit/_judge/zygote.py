@@ -66,8 +66,11 @@ class Forked:
                 ready, _, _ = select.select([self._pidfd], [], [], max(timeout, 0))
                 if not ready:
                     raise subprocess.TimeoutExpired(self.args, timeout)
-            _, status = os.waitpid(self.pid, 0)
-            self.returncode = os.waitstatus_to_exitcode(status)
+            try:
+                _, status = os.waitpid(self.pid, 0)
+                self.returncode = os.waitstatus_to_exitcode(status)
+            except ChildProcessError:  # reaped already (the supervisor reaps orphans): as ``Popen`` says then
+                self.returncode = 0
             os.close(self._pidfd)
         return self.returncode
 
@@ -133,6 +136,7 @@ def _run_harness(go: _Go) -> NoReturn:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
     sys.argv = [harness.__file__, go.cmd[3]]
+    sys.modules["__main__"] = harness  # as under ``python -m``: what ``spawn`` children import as their main
     if sys.path and sys.path[0] == _PATH0:  # ``python -m`` puts its working directory first: the run's, not ours
         sys.path[0] = os.getcwd()
     try:
