@@ -345,7 +345,7 @@ def _kill_uid(uid: int, status: dict[str, Any]) -> None:
             finally:
                 os._exit(0)
         os.waitpid(helper, 0)
-        _reap()
+        reap_zombies()
         time.sleep(0.01)
 
 
@@ -446,7 +446,7 @@ def _end_cgroups(folders: list[str], status: dict[str, Any]) -> None:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-            _reap()
+            reap_zombies()
             time.sleep(0.01)
         for _ in range(50):
             try:
@@ -455,7 +455,7 @@ def _end_cgroups(folders: list[str], status: dict[str, Any]) -> None:
             except FileNotFoundError:
                 break
             except OSError:
-                _reap()
+                reap_zombies()
                 time.sleep(0.02)
 
 
@@ -525,7 +525,7 @@ def _remove_dir(top: str) -> None:
             todo.pop()
 
 
-def _reap() -> None:
+def reap_zombies() -> None:
     """Collect the zombies of re-parented orphans (we are their subreaper)."""
     while True:
         try:

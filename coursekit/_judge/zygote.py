@@ -168,16 +168,6 @@ def _serve_one(job_path: str, err_path: str) -> _Go:
     os._exit(0)
 
 
-def _reap() -> None:
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-
-
 def main() -> _Go | None:
     """Serve the judge until its socket ends (None); in a run's harness child, return what to run there, so that
     nothing of the loop (the requests it read) is left on the stack."""
@@ -185,10 +175,12 @@ def main() -> _Go | None:
 
     for name in WARM:
         importlib.import_module(name)
+    from coursekit._judge.supervise import reap_zombies  # (the supervisors it forked, once they end)
+
     channel = socket.socket(fileno=int(sys.argv[1]))
     pending = b""
     while True:
-        _reap()
+        reap_zombies()
         ready, _, _ = select.select([channel], [], [], 1.0)
         if not ready:
             continue
