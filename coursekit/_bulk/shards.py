@@ -1,7 +1,8 @@
 """Grading a class on many machines: which shard grades which student, and merging the shards back into one.
 
-One machine grades about 24 students a minute; a batch system the instructor already has (a Kubernetes Indexed
-Job, a Slurm job array, a GitHub Actions matrix; ``coursekit/_bulk/jobs.py`` writes their job definitions) runs
+One 2-core machine grades about 15 students a minute (the whole course, schedules explored); a batch system the
+instructor already has (a Kubernetes Indexed Job, a Slurm job array, a GitHub Actions matrix;
+``coursekit/_bulk/jobs.py`` writes their job definitions) runs
 N copies of ``course grade --shard K/N`` and then one ``course grade merge``.  Which shard grades a student is a
 pure function of the student id (the first 8 bytes of its sha256, modulo N: never Python's ``hash()``, which
 changes with ``PYTHONHASHSEED``), so the workers agree without talking to each other.

@@ -147,4 +147,5 @@ def _after_fork_in_child() -> None:
     _lock = threading.Lock()
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+if hasattr(os, "register_at_fork"):  # (not on Windows, where there is no warm start either)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
