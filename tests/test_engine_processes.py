@@ -352,6 +352,57 @@ def test_a_worker_left_waiting_on_a_queue_is_still_a_deadlock(tmp_path):
     assert tl.status["wall_s"] < 15
 
 
+def test_the_watchdog_reads_the_runs_processes_only_however_many_the_machine_has(tmp_path):
+    # The tree used to be found from the parent pid of every process on the machine, several times a second: with
+    # a few hundred processes outside the run, that reading cost more CPU than a still tree may use, so a
+    # deadlock was reported as a busy loop.  Now the run keeps a list of its own processes (forked, spawned, and
+    # the spawn helpers): with 200 unrelated processes about, the watchdog reads the stat files of the run's
+    # processes only, and finds each of them.
+    import os
+    import subprocess
+    import sys
+    others = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(200)]
+    try:
+        tl = observe(tmp_path, """
+            import builtins, multiprocessing, os
+            from coursekit._engine.processes import watchdog
+            def child(q):
+                q.get()
+            def main():
+                ctx = multiprocessing.get_context("spawn")
+                qs = [multiprocessing.Queue(), ctx.Queue()]
+                ps = [multiprocessing.Process(target=child, args=(qs[0],)), ctx.Process(target=child, args=(qs[1],))]
+                for p in ps:
+                    p.start()
+                read = []
+                real_open = builtins.open
+                def counting_open(path, *args, **kwargs):
+                    if str(path).startswith("/proc/") and str(path).endswith("/stat"):
+                        read.append(str(path))
+                    return real_open(path, *args, **kwargs)
+                builtins.open = counting_open
+                try:
+                    tree, _ = watchdog._process_tree()
+                finally:
+                    builtins.open = real_open
+                print("run's processes found:", {os.getpid(), *(p.pid for p in ps)} <= tree)
+                print("stat files read beyond the run's:", len(read) - len(tree))
+                for q in qs:
+                    q.put(None)
+                for p in ps:
+                    p.join()
+        """)
+    finally:
+        for other in others:
+            other.kill()
+            other.wait()
+    assert not tl.problems, (tl.problems, tl.lines, tl.crashes)
+    texts = [x.text for x in tl.lines]
+    assert texts[0] == "run's processes found: True"
+    beyond = int(texts[1].rsplit(" ", 1)[1])
+    assert 0 <= beyond <= 1, texts  # (the spawn children's resource tracker is the run's too, and may be listed)
+
+
 def test_wall_clocks_follow_logical_time_and_sleep_pickles(tmp_path):
     # datetime.now() and time.strftime() read the system clock in C; in every process of the tree they follow
     # the logical clock.  time.sleep itself goes to a pool worker by reference, as the real one does.

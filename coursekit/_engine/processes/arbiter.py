@@ -32,7 +32,7 @@ from typing import Any
 from coursekit._engine import events, real
 from coursekit._engine.processes import clock
 from coursekit._engine.processes.peers import board, doorbell, ended_status, pid_ended, ring, statuses, write_status
-from coursekit._engine.processes.watchdog import Quiescence
+from coursekit._engine.processes.watchdog import Quiescence, still_moving
 
 SETTLE_LOOK = 0.04
 """Real seconds between two looks at whether the tree has settled, while a thread waits for its turn (every change
@@ -277,6 +277,18 @@ def nobody_before(t: float) -> bool:
     return not _blockers(me, (t, _rank(me, _turns()), 0), "", {str(s.get("ctx")): s for s in statuses()})
 
 
+def none_can_act_before(t: float) -> bool:
+    """Whether no other thread of the tree can act before logical time ``t``: the board says so, no thread of the
+    tree is runnable, and then the board still says so.
+
+    Why both: the board can lag behind a thread for a moment.  A wake-up the caller sent is in flight until its
+    thread has run, and a thread that has just got what it waited for still shows as waiting until it says
+    otherwise; either is runnable meanwhile.  Read from the board alone, a ``Condition.wait(timeout)`` once timed
+    out at its deadline while the notifier, in that moment, was about to notify it (one run in about 50, under
+    load).  (The board is cheap to read, ``/proc`` is not: it is read only once the board agrees.)"""
+    return nobody_before(t) and not still_moving() and nobody_before(t)
+
+
 def stands_past(ctx: str, pid: int | None) -> bool:
     """Whether every thread of the process ``ctx`` (``pid``) stands where it cannot act before the calling thread
     on logical time (waiting for its turn behind it, say).  Its main thread must be on the board.
@@ -311,7 +323,7 @@ def wait_due(queue: str, by: float) -> bool:
         if first is not None and first <= clock.clock():
             return True
         target = by if first is None else min(by, first)
-        if nobody_before(target) or look.settled():
+        if none_can_act_before(target) or look.settled():
             first = earliest_due(queue)
             return first is not None and first <= by
         look.wait(SETTLE_LOOK)
@@ -374,7 +386,7 @@ def wait_until(ready: Callable[[float], bool], until: float, **fields: Any) -> b
     while True:
         if ready(READY_LOOK):
             return True
-        if nobody_before(until) or look.settled():
+        if none_can_act_before(until) or look.settled():
             if ready(0.0):  # (over just now)
                 return True
             clock.advance_to(until)
@@ -403,6 +415,10 @@ def record_put(queue: str, uid: str, t: float) -> None:
 
 
 def record_get(queue: str, uid: str) -> None:
+    """The calling thread took item ``uid`` of ``queue`` (or a permit of a lock).  It says it runs first: once
+    the item is logged taken, a status that still said "waiting for an item" would say it waits for nothing
+    anyone will put, so for a moment nobody would wait for it."""
+    publish()
     _append(_log(queue, "gets"), f"{uid}\n")
     ring()
 

@@ -58,6 +58,8 @@ class RunState:
     """Every student process started here (``active_children()`` forgets ones that really ended)."""
     threads: int = 0
     """How many of the program's threads were started here."""
+    follows_forks: bool = False
+    """Whether this interpreter's forks put themselves on the run's list of processes (``watchdog.join_tree``)."""
 
 
 run = RunState()

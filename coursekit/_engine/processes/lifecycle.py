@@ -26,7 +26,15 @@ from coursekit._engine.probe import Probe
 from coursekit._engine.processes import arbiter, clock, messages, pools
 from coursekit._engine.processes.clock import context, is_helper_module, run, task_field
 from coursekit._engine.processes.peers import end_lamport, end_time, progress_of
-from coursekit._engine.processes.watchdog import Quiescence, RealWait, start_watchdog, still_moving, wait_real
+from coursekit._engine.processes.watchdog import (
+    Quiescence,
+    RealWait,
+    follow_forks,
+    join_tree,
+    make_process_list,
+    start_watchdog,
+    wait_real,
+)
 from coursekit._engine.targets import target_name
 from coursekit._engine.trace import TraceWriter
 
@@ -48,6 +56,9 @@ def install(probe: Probe, *, root: bool, finish: Callable[[int], None] | None = 
         boot = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "boot")
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (boot, os.environ.get("PYTHONPATH", "")) if p)
         os.environ["COURSEKIT_STUDENT_FILES"] = os.pathsep.join(sorted(probe.student_files))
+    follow_forks()
+    if not root:
+        join_tree()  # (a spawned interpreter; a forked one is on the list already)
     patch_time(probe)
     patch_threads(probe)
     patch_processes(probe)
@@ -62,6 +73,7 @@ def begin_tree(probe: Probe, tie: str) -> None:
     os.environ["COURSEKIT_ROOT_PID"] = str(os.getpid())
     arbiter.set_tie(tie)
     arbiter.make_board()
+    make_process_list()
     arbiter.publish()
     start_watchdog()
 
@@ -242,6 +254,7 @@ def patch_processes(probe: Probe) -> None:
             if announced:  # it never started: nobody waits for it on the board
                 arbiter.ended(clock.process_context(self), self._ck_t0)
             raise
+        join_tree(self.pid)  # (a spawned child may need a while before it can say so itself)
         if not getattr(self, "_ck_internal", False):
             run.started.append(self)
             probe.emit(events.SPAWN, id=clock.process_context(self), parent=parent, kind="process", target=target,
@@ -347,17 +360,13 @@ def patch_processes(probe: Probe) -> None:
     def settle_past(self: Any, t: float) -> None:
         # Wait until the child has really ended or got past logical time ``t``, or no thread of the tree could
         # still act before ``t``, or the tree has settled, so that what it did up to ``t`` is known whatever the
-        # real speed of either process.  "Could not act": no thread of the tree is runnable (a wake-up the
-        # caller sent is in flight until its thread has run: the board still shows it waiting), and then the
-        # board shows every thread waiting for what nobody will do before ``t``, or past it.  (The board is
-        # cheap to read, /proc is not: it is read only once the board agrees.)
+        # real speed of either process (``arbiter.none_can_act_before``).
         deadline = real.monotonic() + run.grace
         quiet = Quiescence()
         looked = real.monotonic()
         with RealWait():
             while orig_alive(self) and real.monotonic() < deadline:
-                if progress_of(self.pid) > t or (arbiter.nobody_before(t) and not still_moving()
-                                                 and arbiter.nobody_before(t)):
+                if progress_of(self.pid) > t or arbiter.none_can_act_before(t):
                     break
                 if real.monotonic() - looked >= arbiter.SETTLE_LOOK:
                     looked = real.monotonic()

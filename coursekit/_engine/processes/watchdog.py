@@ -26,7 +26,7 @@ from typing import Any
 from coursekit._engine import events, real
 from coursekit._engine.probe import Probe
 from coursekit._engine.processes.clock import context_of_main, probe, run
-from coursekit._engine.processes.peers import progress_of, waiting_tids
+from coursekit._engine.processes.peers import board, progress_of, waiting_tids
 
 
 class RealWait:
@@ -163,8 +163,8 @@ def trace_size(directory: str) -> int:
 
 
 def tree_cpu() -> float:
-    """Total CPU seconds of this process and all its descendants (a child that is still starting up, under
-    load, has written nothing yet but is using CPU)."""
+    """Total CPU seconds of the run's processes (a child that is still starting up, under load, has written
+    nothing yet but is using CPU)."""
     tick = os.sysconf("SC_CLK_TCK")
     tree, stats = _process_tree()
     return sum((int(stats[pid][11]) + int(stats[pid][12])) / tick for pid in tree if pid in stats)
@@ -178,18 +178,101 @@ def root_pid() -> int:
         return os.getpid()
 
 
+# -- the run's processes ----------------------------------------------------------------------------------
+# Every process of a run puts itself on a list in the board's folder (``procs/<pid>.<start time>``): a forked
+# child as it forks (``os.register_at_fork``), a spawned interpreter as the engine installs itself, and the
+# starter of a spawned child as soon as it has its pid (the child may need a while to boot, under load).
+#
+# Why: the tree used to be found by parent pids, reading the stat file of every process on the machine several
+# times a second.  With a few hundred processes on the machine, those reads cost the main program more CPU than
+# its stillness allows, so a deadlock went unseen, and then the watchdog's own CPU counted as a busy loop: the
+# same program was a deadlock on one machine and "stuck" on a busier one.  Now what is read grows with the run
+# only.  The start time tells a listed process from a later one that reuses its pid.
+_STAT_START = 19
+"""Index of the start time among the fields of ``/proc/<pid>/stat`` after the name (field 22)."""
+
+
+def _stat(pid: int) -> list[bytes] | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return fields if len(fields) > _STAT_START else None
+
+
+def _procs_folder() -> str:
+    return os.path.join(board(), "procs")
+
+
+def make_process_list() -> None:
+    """The main program's list of the run's processes starts empty (it is never on it: it is the root)."""
+    try:
+        os.makedirs(_procs_folder(), exist_ok=True)
+    except OSError:
+        pass
+
+
+def join_tree(pid: int | None = None) -> None:
+    """Put process ``pid`` (the caller, by default) on the run's list of processes."""
+    if run.probe is None:
+        return
+    pid = os.getpid() if pid is None else pid
+    fields = _stat(pid)
+    if fields is None:
+        return  # (already gone)
+    try:
+        os.close(os.open(os.path.join(_procs_folder(), f"{pid}.{fields[_STAT_START].decode()}"),
+                         os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError:
+        pass  # no list: not in a run's tree (a copy of the harness before its tree began)
+
+
+def follow_forks() -> None:
+    """Every fork of this interpreter puts its child on the run's list, before the child does anything else."""
+    if not run.follows_forks and hasattr(os, "register_at_fork"):
+        run.follows_forks = True
+        os.register_at_fork(after_in_child=join_tree)
+
+
+def _listed() -> list[tuple[int, bytes]] | None:
+    """The run's processes but the root, with their start times (``None``: this run keeps no list)."""
+    try:
+        names = os.listdir(_procs_folder())
+    except (OSError, RuntimeError):
+        return None
+    out = []
+    for name in names:
+        pid, _, start = name.partition(".")
+        if pid.isdigit():
+            out.append((int(pid), start.encode()))
+    return out
+
+
 def _process_tree() -> tuple[set[int], dict[int, list[bytes]]]:
-    """The run's processes (the main program and its descendants; this process and its descendants where the
-    main program is unknown), with each process's ``/proc/<pid>/stat`` fields after the name."""
+    """The run's processes (those still there), with each process's ``/proc/<pid>/stat`` fields after the name."""
+    listed = _listed()
+    if listed is None:
+        return _tree_by_parents()
+    stats: dict[int, list[bytes]] = {}
+    root = root_pid()
+    for pid, start in [(root, None), *listed]:
+        fields = _stat(pid)
+        if fields is not None and (start is None or fields[_STAT_START] == start):
+            stats[pid] = fields
+    return set(stats), stats
+
+
+def _tree_by_parents() -> tuple[set[int], dict[int, list[bytes]]]:
+    """Without a list: the main program and its descendants (this process and its descendants where the main
+    program is unknown), found from every process's parent."""
     stats: dict[int, list[bytes]] = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", "rb") as f:
-                    stats[int(name)] = f.read().rsplit(b")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-    parents = {pid: int(fields[1]) for pid, fields in stats.items() if len(fields) > 12}
+            fields = _stat(int(name))
+            if fields is not None:
+                stats[int(name)] = fields
+    parents = {pid: int(fields[1]) for pid, fields in stats.items()}
     root = root_pid()
     tree, grew = {root if root in stats else os.getpid()}, True
     while grew:
