@@ -3,6 +3,8 @@ parallelism read from the program's structure, and the watchdog (busy loops, dea
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -358,9 +360,6 @@ def test_the_watchdog_reads_the_runs_processes_only_however_many_the_machine_has
     # deadlock was reported as a busy loop.  Now the run keeps a list of its own processes (forked, spawned, and
     # the spawn helpers): with 200 unrelated processes about, the watchdog reads the stat files of the run's
     # processes only, and finds each of them.
-    import os
-    import subprocess
-    import sys
     others = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(200)]
     try:
         tl = observe(tmp_path, """
