@@ -39,6 +39,10 @@ class ConcurrencyModel:
     """What starts one worker of this model, in advice: "threading.Thread", "asyncio.create_task (or gather)"."""
     waited_for: str
     """How main waits for a worker, as a past participle in advice: "joined", "awaited"."""
+    serial_threads: bool = True
+    """The kit runs one thread of a process at a time (threads, and asyncio's ``to_thread`` workers), so a
+    process's printed lines leave it in the order its trace holds them; the processes engine lets the threads
+    of one process run at once between the turns it decides."""
 
     @property
     def worker_word(self) -> str:
@@ -51,7 +55,7 @@ THREADS = ConcurrencyModel("threads", worker_kind="thread", workers_word="thread
                            start_with="threading.Thread", waited_for="joined")
 PROCESSES = ConcurrencyModel("processes", worker_kind="process", workers_word="processes", ties=("fifo",),
                              explores=("rr",), folder="processes", plural="processes",
-                             start_with="multiprocessing.Process", waited_for="joined")
+                             start_with="multiprocessing.Process", waited_for="joined", serial_threads=False)
 COROUTINES = ConcurrencyModel("coroutines", worker_kind="task", workers_word="asyncio tasks", ties=("fifo", "lifo"),
                               explores=("rr", "random", "pct"), folder="coroutines", plural="tasks",
                               start_with="asyncio.create_task (or gather)", waited_for="awaited")

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from coursekit._bulk.gradebook import student_dir
+from coursekit._judge import observe
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "bulk_class"
@@ -304,6 +305,9 @@ def test_protections_are_recorded(graded):
     if os.geteuid() == 0 and shutil.which("unshare") and subprocess.run(
             ["unshare", "--net", "--mount", "true"], capture_output=True, check=False).returncode == 0:
         assert sb["level"] == "namespaces" and sb["unprivileged_user"] and "network namespace" in sb["network"]
+    if not observe.unavailable():  # what was seen from outside the run is said, and it is all of it
+        assert sb["observed"].startswith("threads, processes and every write to stdout and stderr"), sb
+    assert "seen from outside" in (graded["out"] / "report.html").read_text(encoding="utf-8")
 
 
 def test_no_ipc_object_or_shared_file_of_a_run_outlives_it(graded):
@@ -329,17 +333,21 @@ def test_filling_the_disk_fails_nobody_else(graded):
     assert rows(graded["grades"])["alice"]["total"] == "30"
 
 
-XFAIL = FIXTURE / "xfail"
+FORGED = FIXTURE / "forged"
+# (template, exercise): every way of forging, on the threads exercise; the plain forgery on the other models too
+FORGERIES = [*((p.parent.parent.name, THREADS) for p in sorted(FORGED.glob("*/threads/*.py"))),
+             ("hostile_fd_forge", "processes/numbers_letters_processes"),
+             ("hostile_fd_forge", "coroutines/numbers_letters_asyncio")]
 
 
-def _forged_entry(dest: Path) -> Path:
-    """``xfail/hostile_fd_forge`` with its fake runs filled in from runs of the reference under the current kit,
-    one per schedule, as a student would make them at home."""
+def _forged_entry(dest: Path, template: str, exercise_id: str) -> Path:
+    """``forged/<template>`` with its fake runs filled in from runs of ``exercise_id``'s reference under the
+    current kit, one per schedule, as a student would make them at home."""
     from coursekit import grading
     from coursekit._judge import runner
     from coursekit.registry import load_course
 
-    exercise = load_course(ROOT).get(THREADS)
+    exercise = load_course(ROOT).get(exercise_id)
     fakes: dict[str, list] = {}
     real_run = runner.run
 
@@ -358,31 +366,34 @@ def _forged_entry(dest: Path) -> Path:
         grading.grade_exercise(exercise, exercise.solution_path, cache=grading.ReferenceCache())
     finally:
         runner.run = real_run
-    template = (XFAIL / "hostile_fd_forge" / (THREADS + ".py")).read_text(encoding="utf-8")
-    path = dest / "hostile_fd_forge" / (THREADS + ".py")
+    source = next((FORGED / template).glob("*/*.py")).read_text(encoding="utf-8")
+    path = dest / template / (exercise_id + ".py")
     path.parent.mkdir(parents=True)
-    path.write_text(template.replace("FAKE_RUNS = {}", f"FAKE_RUNS = json.loads({json.dumps(json.dumps(fakes))})"),
+    path.write_text(source.replace("FAKE_RUNS = {}", f"FAKE_RUNS = json.loads({json.dumps(json.dumps(fakes))})"),
                     encoding="utf-8")
     return path
 
 
-@pytest.mark.xfail(strict=True, reason="class 1 of issue 13: a fake run written to the trace through the kit's own "
-                   "open descriptor (os.write raises no audit event) is believed; stopping it takes facts observed "
-                   "outside the student's process (ptrace/seccomp), not built yet (README 'Tampering')")
-def test_a_fake_run_written_to_the_trace_descriptor_scores_no_more_than_the_stub(tmp_path):
+@pytest.mark.parametrize(("template", "exercise_id"), FORGERIES)
+def test_a_fake_run_written_to_the_trace_descriptor_scores_no_more_than_the_stub(tmp_path, template, exercise_id):
+    """Class 1: a complete fake run of the reference, written through the kit's own open descriptor (no audited
+    call), however the forger backs it (nothing printed; every line printed by main; real threads printing
+    their lines one after another), scores 0, and the feedback says it was seen from outside the program."""
     from coursekit._judge import runner
     from coursekit._judge.sandbox import Sandbox
     from coursekit.grading import ReferenceCache, grade_exercise
     from coursekit.registry import load_course
 
-    exercise = load_course(ROOT).get(THREADS)
-    entry = _forged_entry(tmp_path)
+    exercise = load_course(ROOT).get(exercise_id)
+    entry = _forged_entry(tmp_path, template, exercise_id)
     runner.use_sandbox(Sandbox(hide=(ROOT,), unsafe=os.geteuid() == 0 and not _namespaces()))
     try:
         forged = grade_exercise(exercise, entry, cache=ReferenceCache())
     finally:
         runner.use_sandbox(None)
     assert forged.score == 0, f"a forged trace scored {forged.score}"
+    said = "\n".join(c.message for c in forged.checks)
+    assert "from outside your program" in said, said[:3000]
 
 
 def _namespaces() -> bool:

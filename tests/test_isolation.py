@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from coursekit._judge import reading
+from coursekit._judge import corroborate, reading
 from coursekit._judge.sandbox import Sandbox, prepare_box, release_box, sandbox_job
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ def run_raw(tmp_path: Path, script: str, level: str, *, memory_mb: int = 1024, n
             python: Path | None = None, **settings: float) -> dict:
     """Run ``script`` (``python -c``) in a run's box at ``level`` under the real supervisor, as bulk grading
     would, but with no harness and no guard; returns the supervisor's status, the output and what the run
-    left in its folder on the grader's disk."""
+    left in its folder on the grader's disk, and what the observer saw of it (``observe.py``)."""
     work = tmp_path / name
     work.mkdir()
     module = tmp_path / f"{name}_module.py"
@@ -65,6 +65,7 @@ def run_raw(tmp_path: Path, script: str, level: str, *, memory_mb: int = 1024, n
                               text=True, timeout=120, check=False)
         status = json.loads((work / "status.json").read_text()) if (work / "status.json").exists() else {}
         return {"status": status, "stdout": (work / "stdout").read_text(), "stderr": (work / "stderr").read_text(),
+                "observed": corroborate.read(work / "status.json.observed", 500),
                 "supervisor": done, "left": sorted(p.name for p in box.cwd.iterdir()),
                 "trace": {p.name: p.stat().st_size for p in box.trace.iterdir()}}
     finally:

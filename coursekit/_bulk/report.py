@@ -229,6 +229,7 @@ def _isolation(result: ClassResult) -> list[str]:
         ("limits", ", ".join(f"{k} {v}" for k, v in limits.items())),
         ("audit guard", "yes: kit imports, trace/grader files, object-graph walks and monkeypatches are refused "
                         "and zero the exercise"),
+        ("seen from outside", sb.get("observed", "nothing (runs from before the observer)")),
         ("fallbacks", "; ".join(sb.get("fallbacks", [])) or "none"),
     ]
     table = ["<table>", *[f"<tr><th>{E(k)}</th><td>{E(str(v))}</td></tr>" for k, v in rows], "</table>"]

@@ -90,13 +90,16 @@ class EndEvent(Event, total=False):
 
 class LineEvent(Event, total=False):
     """One printed line; ``stream``: out or err; ``partial``: written without its newline (drained at exit);
-    ``fn``: the innermost student function on the stack of the write (who printed it, whatever context ran it)."""
+    ``fn``: the innermost student function on the stack of the write (who printed it, whatever context ran it);
+    ``tid``: the OS thread that wrote it to the real stream (the judge checks it against what was seen from
+    outside the run: ``coursekit/_judge/corroborate.py``)."""
 
     text: str
     stream: str
     phase: str
     partial: bool
     fn: str
+    tid: int
 
 
 class SleepEvent(Event, total=False):

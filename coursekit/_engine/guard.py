@@ -28,9 +28,10 @@ exercise whose run recorded anything, or whose completed run has no final record
 
 Limits, honestly: this is a tripwire inside the attacker's own process, not a wall.  The trace and the guard's
 record are descriptors of the student's own process: ``os.write`` to them raises no audit event, so a complete
-fake run can be written there (``tests/bulk_class/xfail/hostile_fd_forge``, a strict xfail); the guard's own
-state is reachable through ``sys.modules`` and closures.  The OS sandbox still confines all of it to its own run
-and its own score (README, "Tampering").
+fake run can be written there; the guard's own state is reachable through ``sys.modules`` and closures.  What
+the trace claims is therefore checked against what an observer outside the process saw
+(``coursekit/_judge/observe.py``, ``corroborate.py``: ``tests/bulk_class/forged/``), and the OS sandbox confines
+the rest to its own run and its own score (README, "Tampering" and "Facts seen from outside the run").
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import sys
+from _thread import get_native_id
 from typing import TYPE_CHECKING, Any, TextIO
 
 from coursekit._engine import events
@@ -22,7 +23,8 @@ class LineTee(io.TextIOBase):
     """A text stream that records every complete line at the moment it is written, tagged with its context.
 
     Lines are recorded when written, not when flushed: a worker's ``print`` is an event at the worker's time,
-    whatever the buffering of the real stream (which still receives everything, for people to read).
+    whatever the buffering of the real stream (which still receives everything, for people to read: each context's
+    text once its line is complete, so that two threads' halves of a line never mix).
     """
 
     def __init__(self, probe: Probe, real: Any, stream: str) -> None:
@@ -50,16 +52,27 @@ class LineTee(io.TextIOBase):
         ctx = self._probe.context()
         text = self._partial.pop(ctx, "") + s
         *lines, rest = text.split("\n")
-        fn = self._probe.student_function(sys._getframe(1)) if lines else ""
-        for line in lines:
-            self._probe.emit(events.LINE, text=line, stream=self._stream, phase=self._probe.phase, id=ctx, fn=fn)
         if rest:
             self._partial[ctx] = rest
+        if lines:
+            fn = self._probe.student_function(sys._getframe(1))
+            tid = get_native_id()
+            self._pass_on("\n".join(lines) + "\n")
+            for line in lines:
+                self._probe.emit(events.LINE, text=line, stream=self._stream, phase=self._probe.phase, id=ctx,
+                                 fn=fn, tid=tid)
+        return len(s)
+
+    def _pass_on(self, text: str) -> None:
+        """Complete lines go to the real stream at once, in one write, by the thread that printed them, *before*
+        their events: seen from outside the run (``coursekit/_judge/observe.py``), every line of the trace was
+        written by the thread its event names (a process killed between the two leaves a line written and not
+        recorded, never one recorded and not written)."""
         try:
-            self._real.write(s)
+            self._real.write(text)
+            self._real.flush()
         except (OSError, ValueError):
             pass
-        return len(s)
 
     def flush(self) -> None:
         try:
@@ -69,8 +82,11 @@ class LineTee(io.TextIOBase):
 
     def drain(self) -> None:
         """Record what was written without a final newline (at the end of a run)."""
+        tid = get_native_id()
         for ctx, rest in list(self._partial.items()):
-            self._probe.emit(events.LINE, text=rest, stream=self._stream, phase=self._probe.phase, id=ctx, partial=True)
+            self._pass_on(rest)
+            self._probe.emit(events.LINE, text=rest, stream=self._stream, phase=self._probe.phase, id=ctx,
+                             partial=True, tid=tid)
         self._partial.clear()
 
 

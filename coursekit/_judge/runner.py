@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coursekit._judge import platform, reading, supervise, warm
+from coursekit._judge import corroborate, platform, reading, supervise, warm
 from coursekit._judge.sandbox import (
     RUN_ENV,
     IsolationRefused,
@@ -23,6 +23,7 @@ from coursekit._judge.sandbox import (
     release_box,
     sandbox_job,
 )
+from coursekit.models import MODELS as MODEL_FACTS
 from coursekit.registry import MODELS, Limits
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the coursekit package
@@ -60,9 +61,45 @@ class RawRun:
     """With ``spec.schedules``: the run of each schedule (None: not run, see ``Harness.call_each``)."""
 
 
-def _forks(raw: RawRun, trace_dir: Path) -> tuple[RawRun | None, ...]:
+def _observation(work: Path, status: dict[str, Any], limits: reading.ReadLimits) -> corroborate.Observation | None:
+    """What the observer saw of a sandboxed run (``observe.py``), and what it could see, in the run's record
+    (``status["sandbox"]["observed"]``).  A record the supervisor promised and that is missing is the run's
+    doing where the run shares the grader's uid, else the machine's: not gradable."""
+    observation = corroborate.read(work / "status.json.observed", limits.max_string)
+    sandbox = status.get("sandbox")
+    if observation is None:
+        if status.get("observed") == "ptrace" and not status.get("supervisor_lost"):
+            if isinstance(sandbox, dict) and not sandbox.get("unprivileged_user"):
+                status["guard"] = [*(status.get("guard") or []), {
+                    "kind": "observer", "detail": "removed the grader's record of what it saw from outside the run",
+                    "where": ""}]
+            else:
+                status.setdefault("infrastructure", "the observer of the run left no record")
+        return None
+    if isinstance(sandbox, dict):
+        sandbox["observed"] = (
+            "threads, processes and every write to stdout and stderr, seen from outside the run (ptrace)"
+            if observation.available and observation.writes_seen
+            else f"threads and processes only, seen from outside the run (ptrace); {observation.why}"
+            if observation.available else f"nothing seen from outside the run: {observation.why or 'no observer'}")
+    return observation
+
+
+def _unseen(observation: corroborate.Observation, events: dict[int, list[dict[str, Any]]],
+            spec: RunSpec) -> list[dict[str, Any]]:
+    """Guard records (tampering: the run scores 0) for what the trace claims and the observer did not see."""
+    found = corroborate.disagreements(observation, events, reading.ReadLimits().max_string,
+                                      serial=MODEL_FACTS[spec.model].serial_threads,
+                                      file_bytes=spec.limits.output_kb * 1024)
+    return [{"kind": "outside", "detail": what + " (the grader watches every thread and every write from outside "
+             "your program)", "where": ""} for what in found]
+
+
+def _forks(raw: RawRun, trace_dir: Path,
+           observation: corroborate.Observation | None = None) -> tuple[RawRun | None, ...]:
     """The run of each schedule of ``raw.spec.schedules``, read from ``s<N>/`` of the trace folder (read as
-    hostile input, as the rest: a real folder, never a link); None for a schedule that was not run."""
+    hostile input, as the rest: a real folder, never a link); None for a schedule that was not run.  Each is
+    checked against ``observation`` as the first run is."""
     out: list[RawRun | None] = []
     limits = reading.ReadLimits.for_run(raw.spec.limits.output_kb, raw.spec.limits.max_events)
     for index, schedule in enumerate(raw.spec.schedules):
@@ -78,6 +115,9 @@ def _forks(raw: RawRun, trace_dir: Path) -> tuple[RawRun | None, ...]:
         status = dict(raw.status)
         if trace.refusals:
             status["guard"] = [*(status.get("guard") or []), *reading.refusal_records(trace.refusals)]
+        if observation is not None:
+            status["guard"] = [*(status.get("guard") or []),
+                               *_unseen(observation, trace.events, raw.spec)]
         spec = dataclasses.replace(raw.spec, tie=schedule, schedules=())
         out.append(RawRun(spec=spec, events=trace.events, root_pid=min(trace.events), status=status,
                           stdout="", stderr=raw.stderr))
@@ -275,10 +315,16 @@ def _run_in(spec: RunSpec, sandbox_settings: Sandbox | None, work: Path) -> RawR
             root_pid = status["root_pid"]
         if box is not None:
             status["guard"] = box.read_guard()
-        trace = reading.read_trace(trace_dir, reading.ReadLimits.for_run(spec.limits.output_kb,
-                                                                          spec.limits.max_events))
+        limits = reading.ReadLimits.for_run(spec.limits.output_kb, spec.limits.max_events)
+        trace = reading.read_trace(trace_dir, limits)
         if trace.refusals:  # files no kit writer makes: the run tampered with its trace
             status["guard"] = [*(status.get("guard") or []), *reading.refusal_records(trace.refusals)]
+        observation = _observation(work, status, limits) if box is not None else None
+        if observation is not None:
+            if observation.root is not None and not isinstance(status.get("root_pid"), int):
+                root_pid = observation.root  # the observer sits between the supervisor and the harness
+            status["guard"] = [*(status.get("guard") or []),
+                               *_unseen(observation, trace.events, spec)]
         if trace.refusals or trace.strings_cut:
             status["trace_read"] = {"refused": [f"{r.name} {r.why}" for r in trace.refusals[:10]],
                                     "strings_cut": trace.strings_cut}
@@ -287,7 +333,7 @@ def _run_in(spec: RunSpec, sandbox_settings: Sandbox | None, work: Path) -> RawR
             stdout=reading.read_text(work / "stdout"), stderr=reading.read_text(work / "stderr"),
         )
         if spec.schedules:
-            raw = dataclasses.replace(raw, forks=_forks(raw, trace_dir))
+            raw = dataclasses.replace(raw, forks=_forks(raw, trace_dir, observation))
         return raw
     finally:
         if box is not None:

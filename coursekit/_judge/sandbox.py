@@ -60,6 +60,8 @@ class Sandbox:
     cpus: float = 2.0  # CPUs all of a run's processes together may use (cgroup quota): two schedules at once
     levels: tuple[str, ...] = ()  # isolation levels the supervisor may try (tests); empty: every level that fits
     unsafe: bool = False  # let student code run as root when nothing else is available (``--unsafe``)
+    observe: bool = True  # observe each run from outside (``observe.py``); off only to measure what it costs
+    # (``benchmarks/observer.py``): without it, nothing the trace claims is checked
 
 
 class IsolationRefused(Exception):
@@ -256,5 +258,6 @@ def sandbox_job(sandbox: Sandbox, box: Box, work: Path) -> dict[str, Any]:
                     "min_free_bytes": sandbox.min_free_mb * 1024 * 1024,
                     "run_memory_bytes": sandbox.run_memory_mb * 1024 * 1024 if sandbox.run_memory_mb else None,
                     "cpus": sandbox.cpus,
-                    "levels": list(sandbox.levels), "never_root": not sandbox.unsafe},
+                    "levels": list(sandbox.levels), "never_root": not sandbox.unsafe,
+                    "observe": sandbox.observe},
     }

@@ -22,6 +22,10 @@ started at the strongest level that works here, and ``status["sandbox"]`` says w
   namespace (as bubblewrap does), with the limits; the run keeps the grader's uid;
 * ``userns`` (not root): an unprivileged user + network namespace when the kernel allows it, and the limits;
 * ``limits``: only the resource limits.
+At every level on x86-64 Linux the harness's parent observes the run (``observe.py``: the run's init under
+``namespaces``, else a process forked before the uid is dropped): it traces the harness with ptrace and
+records every thread and process it makes and every write to its stdout and stderr, in
+``<status>.observed``, for the judge to check the trace against (``corroborate.py``).
 As root (``namespaces``, ``uid``), all of the run's processes together are in cgroups of their own (v1
 ``memory`` and ``pids`` below the supervisor's own, where writable) that cap their memory and tasks.  When the
 run is over, every process of the run's uid and cgroups is killed as well as every descendant.  A run the
@@ -49,17 +53,19 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import IO, Any
 
+    from coursekit._judge import observe as obs
     from coursekit._judge import platform as plat
 else:
-    def _load_platform():  # by path: -I -S leaves the kit off sys.path, and this script must not import it
+    def _load(name):  # by path: -I -S leaves the kit off sys.path, and this script must not import it
         from importlib.util import module_from_spec, spec_from_file_location
 
-        spec = spec_from_file_location("_coursekit_platform", os.path.join(os.path.dirname(__file__), "platform.py"))
+        spec = spec_from_file_location(f"_coursekit_{name}", os.path.join(os.path.dirname(__file__), f"{name}.py"))
         module = module_from_spec(spec)
         spec.loader.exec_module(module)
         return module
 
-    plat = _load_platform()
+    plat = _load("platform")
+    obs = _load("observe")
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWIPC = 0x08000000
@@ -91,6 +97,10 @@ def _limits(job: dict[str, Any], level: str = "limits") -> Callable[[], None]:
 
     def _apply() -> None:
         os.setsid()
+        watch = None  # the observation file, opened while the grader's folders are still in reach
+        if box and job.get("observed"):
+            watch = os.open(job["observed"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC,
+                            0o600)
         for folder in job.get("cgroups", ()):  # all of the run's processes together (before any namespace)
             with open(os.path.join(folder, "cgroup.procs"), "w") as f:
                 f.write(str(os.getpid()))
@@ -101,7 +111,7 @@ def _limits(job: dict[str, Any], level: str = "limits") -> Callable[[], None]:
             _new_root(box, check, libc, own_proc=True)
             outputs = _private_outputs(box, check, libc)
             cap = int(job.get("file_bytes") or box.get("private_bytes") or 1 << 26) + 1
-            _init_of_namespace(lambda: _copy_outputs(outputs, cap))  # returns only in the harness (pid 2)
+            _init_of_namespace(lambda: _copy_outputs(outputs, cap), watch)  # returns only in the harness (pid 2)
             root = box["root"]
             if libc.mount(b"proc", (root + "/proc").encode(), b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) != 0:
                 check(libc.mount(b"/proc", (root + "/proc").encode(), None, MS_BIND | MS_REC, None), "bind /proc")
@@ -121,6 +131,8 @@ def _limits(job: dict[str, Any], level: str = "limits") -> Callable[[], None]:
         elif box and level == "userns":
             assert libc is not None
             check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
+        if watch is not None and level != "namespaces":  # (there, the run's init observes it)
+            _fork_observed(watch, reap=False)  # before the uid is dropped and the limits: the observer keeps ours
         nproc = None
         if box:
             nproc = box["max_processes"] + (0 if level in ("namespaces", "uid") else _tasks_of(os.getuid()))
@@ -247,9 +259,10 @@ def _copy_file(source: str, target: str, cap: int) -> None:
         os.close(fin)
 
 
-def _init_of_namespace(on_end: Callable[[], None] | None = None) -> None:
+def _init_of_namespace(on_end: Callable[[], None] | None = None, watch: int | None = None) -> None:
     """Called just after ``unshare(CLONE_NEWPID)``: fork the namespace's init (pid 1), which forks the harness
-    (pid 2) and reaps every orphan of the run; return only in the harness.
+    (pid 2), observes it (``watch``: the observation file, see ``observe.py``) and reaps every orphan of the
+    run; return only in the harness.
 
     The forked caller stays outside as the supervisor's child and ends as the harness does (its exit code, or
     the same signal).  When the harness ends, init kills every process left in the namespace, calls ``on_end``
@@ -258,20 +271,70 @@ def _init_of_namespace(on_end: Callable[[], None] | None = None) -> None:
     init = os.fork()
     if init != 0:
         _wait_then_exit(init, reap=False)
+    if watch is not None:
+        _fork_observed(watch, reap=True, on_end=on_end)
+        return
     harness = os.fork()
     if harness != 0:
         _wait_then_exit(harness, reap=True, on_end=on_end)
 
 
-def _wait_then_exit(pid: int, reap: bool, on_end: Callable[[], None] | None = None) -> None:
-    os.closerange(3, 1 << 16)  # holds nothing of the run; above all not the pipe that tells when exec happened
+def _fork_observed(watch: int, reap: bool, on_end: Callable[[], None] | None = None) -> None:
+    """Fork the harness under an observer (``observe.py``): the parent traces it and everything it starts, and
+    writes what it saw to ``watch``; the child waits until it is traced, installs the filter that shows its
+    writes to the observer, and returns (it goes on to become the harness).  Without ptrace here the run goes on
+    unobserved, and the observation file says why."""
+    go_r, go_w = os.pipe()
+    ack_r, ack_w = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(go_w)
+        os.close(ack_r)
+        os.close(watch)
+        traced = os.read(go_r, 1) == b"+"
+        os.close(go_r)
+        if traced:
+            try:
+                obs.install_filter()
+                os.write(ack_w, b"+")
+            except OSError as exc:
+                os.write(ack_w, f"-{exc}".encode()[:500])
+        os.close(ack_w)
+        return
+    os.close(go_r)
+    os.close(ack_w)
+    observer = obs.Observer(watch)
+    why = observer.seize(child)
+    os.write(go_w, b"-" if why else b"+")
+    os.close(go_w)
+    said = b""
+    while chunk := os.read(ack_r, 512):
+        said += chunk
+    os.close(ack_r)
+    if not why:
+        if said.startswith(b"+"):
+            observer.confirmed()
+        else:
+            observer.note(why="no seccomp filter: " + said[1:].decode("utf-8", "replace"))
+    _wait_then_exit(child, reap, on_end, observer if not why else None, keep=watch)
+
+
+def _wait_then_exit(pid: int, reap: bool, on_end: Callable[[], None] | None = None,
+                    observer: obs.Observer | None = None, keep: int | None = None) -> None:
+    os.closerange(3, keep if keep is not None else 1 << 16)  # holds nothing of the run; above all not the pipe
+    if keep is not None:  # that tells when exec happened (``keep``: the observation file)
+        os.closerange(keep + 1, 1 << 16)
+    wall = obs.WALL if observer is not None else 0
     while True:
-        try:
-            got, status = os.waitpid(-1 if reap else pid, 0)
-        except ChildProcessError:
-            os._exit(1)
-        except InterruptedError:
-            continue
+        if observer is not None:
+            got, status = pid, observer.follow(pid)
+        else:
+            try:
+                got, status = os.waitpid(-1 if reap else pid, 0)
+            except ChildProcessError:
+                os._exit(1)
+            except InterruptedError:
+                continue
         if got != pid:
             continue
         code = os.waitstatus_to_exitcode(status)
@@ -282,7 +345,7 @@ def _wait_then_exit(pid: int, reap: bool, on_end: Callable[[], None] | None = No
                 pass
             for _ in range(10_000):
                 try:
-                    os.waitpid(-1, 0)
+                    os.waitpid(-1, wall)
                 except ChildProcessError:
                     break
                 except OSError:
@@ -606,6 +669,12 @@ def main(job_path: str | None = None, starter: Callable[..., Any] | None = None)
     status: dict[str, Any] = {"subreaper": plat.become_subreaper(), "platform": plat.kind(), "timed_out": False,
                               "leftovers": []}
     start = time.monotonic()
+    if job.get("sandbox"):  # facts from outside the run (observe.py), where this machine allows them
+        job["observed"] = job["status"] + ".observed"
+        status["observed"] = (obs.unavailable() or "ptrace") if job["sandbox"].get("observe", True) else "not asked"
+        if status["observed"] != "ptrace":
+            with open(job.pop("observed"), "w", encoding="utf-8") as f:
+                f.write(json.dumps({"observer": obs.VERSION, "why": status["observed"]}) + "\n")
     cgroups: list[str] = []
     if job.get("sandbox") and plat.kind() == "linux" and os.geteuid() == 0:
         memory = job["sandbox"].get("run_memory_bytes") or (2 * job["memory_bytes"] if job.get("memory_bytes")

@@ -5,10 +5,11 @@ record the same way, then ends at once.  No thread is started and nothing is pri
 
 The fake runs are one per schedule, copied from runs of the reference on the student's own machine (the kit
 is public); which schedule this copy runs is read from the harness's frame.  tests/test_bulk.py fills
-FAKE_RUNS from the current kit (a student would regenerate them the same way after each kit release).
+FAKE_RUNS from the current kit (a student would regenerate them the same way after each kit release), for
+every exercise it forges.
 
-Not stopped yet: it takes facts observed outside the student's process (ptrace or seccomp), see README
-"Tampering".  tests/test_bulk.py grades it as a strict xfail."""
+Stopped by facts seen from outside the run (coursekit/_judge/observe.py): the fake's lines name threads that
+never existed, and no thread wrote them."""
 import json
 import os
 import sys
