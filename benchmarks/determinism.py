@@ -24,7 +24,10 @@ killed at the end, also on Ctrl-C or SIGTERM.
 Note that one run takes as long as its slowest file: submissions that never hand over (busy loops) are
 only stopped by the kit's real-time limits (``stall_s`` / ``wall_s`` in course.toml).
 
-Run from the repository root: ``python benchmarks/determinism.py [--runs N] [--no-load] [--exercise PREFIX]``.
+``--sandboxed`` grades as ``course grade`` does (the sandbox, the observer outside the run and its checks).
+
+Run from the repository root:
+``python benchmarks/determinism.py [--runs N] [--no-load] [--exercise PREFIX] [--sandboxed]``.
 """
 
 from __future__ import annotations
@@ -124,7 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-load", action="store_true", help="do not start the busy-loop processes")
     parser.add_argument("--exercise", action="append", default=[], metavar="PREFIX",
                         help="only exercises whose id starts with PREFIX, e.g. 'processes/' (repeatable)")
+    parser.add_argument("--sandboxed", action="store_true",
+                        help="grade as `course grade` does: sandboxed, observed from outside the run")
     args = parser.parse_args(argv)
+    if args.sandboxed:
+        from coursekit._judge import runner
+        from coursekit._judge.sandbox import Sandbox
+
+        runner.use_sandbox(Sandbox(hide=(ROOT,)))
     if args.runs < 1:
         parser.error("--runs must be at least 1")
 

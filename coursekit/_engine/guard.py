@@ -144,8 +144,8 @@ class _Guard:
         """Whether process ``pid`` is the run's own: the root harness, one of its descendants (by their parents in
         ``/proc``), or a process of its session (an orphan of the run keeps it).  A process that does not exist
         counts as the run's (the kernel refuses the call anyway); init never does."""
-        if pid <= 1:
-            return False
+        if pid <= 1 or pid == self.supervisor:  # the harness's parent: the supervisor, or the observer of the run
+            return False  # (coursekit/_judge/observe.py), which is in the run's session
         for step in range(64):
             if pid == self.root:
                 return True

@@ -291,6 +291,8 @@ def _fork_observed(watch: int, reap: bool, on_end: Callable[[], None] | None = N
         os.close(go_w)
         os.close(ack_r)
         os.close(watch)
+        if not reap:  # a group of its own: the run's signals to its group (its own kill switch) miss the observer
+            os.setpgid(0, 0)
         traced = os.read(go_r, 1) == b"+"
         os.close(go_r)
         if traced:
