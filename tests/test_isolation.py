@@ -321,8 +321,10 @@ def test_a_supervisor_killed_from_outside_leaves_no_cgroup_and_no_process(tmp_pa
     module.write_text(textwrap.dedent(f"""
         import os, select
         def main():
+            with open(f"/proc/{{os.getppid()}}/stat") as f:  # the harness's parent observes it; its parent
+                supervisor = f.read().rsplit(")", 1)[1].split()[1]  # is the supervisor
             with open({str(marker)!r}, "w") as f:
-                f.write(str(os.getppid()))
+                f.write(supervisor)
             select.select([], [], [], 20)  # a real wait: the supervisor is killed meanwhile
     """))
 

@@ -245,3 +245,53 @@ def test_more_threads_at_work_than_were_ever_made_disagree():
     assert found and "3 threads at work, but only 2" in found[0], found
     failed_start = events + [{"e": "end", "id": f"T{i}"} for i in range(2)]
     assert disagreements(HONEST, {ROOT: failed_start}, 500, serial=True) == []
+
+
+@PTRACE
+@pytest.mark.skipif(os.geteuid() != 0, reason="grading as root (the limits level needs --unsafe there)")
+def test_an_observer_killed_from_outside_makes_the_run_not_gradable(tmp_path):
+    """Sentence: a run whose observer was killed before the run ended (by an operator, the OOM killer) has no
+    facts from outside: it is "regrade", never a verdict (and its processes die with the observer)."""
+    import textwrap
+    import threading
+    import time
+    from pathlib import Path
+
+    from coursekit._judge import runner
+    from coursekit._judge.sandbox import Sandbox
+    from coursekit.registry import Limits
+
+    marker = Path(f"/dev/shm/coursekit-lost-observer-{os.getpid()}")
+    marker.unlink(missing_ok=True)
+    module = tmp_path / "waits.py"
+    module.write_text(textwrap.dedent(f"""
+        import os, select
+        def main():
+            print("started", flush=True)
+            with open({str(marker)!r}, "w") as f:
+                f.write(str(os.getppid()))  # the harness's parent: its observer
+            select.select([], [], [], 20)
+    """))
+    killed: list[int] = []
+
+    def kill_the_observer() -> None:
+        for _ in range(400):
+            if marker.exists() and marker.read_text().strip().isdigit():
+                killed.append(int(marker.read_text()))
+                os.kill(killed[0], 9)
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_the_observer)
+    killer.start()
+    runner.use_sandbox(Sandbox(levels=("limits",), unsafe=True))
+    started = time.monotonic()
+    try:
+        with pytest.raises(runner.InfrastructureError, match="observer of the run was killed"):
+            runner.run(runner.RunSpec("threads", module, limits=Limits(wall_s=40.0, stall_s=30.0)))
+    finally:
+        runner.use_sandbox(None)
+        killer.join()
+        marker.unlink(missing_ok=True)
+    assert killed
+    assert time.monotonic() - started < 15, "the run outlived its observer"

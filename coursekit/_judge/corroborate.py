@@ -38,6 +38,7 @@ class Observation:
     why: str = ""  # why nothing (or not every write) was seen; "" when all was
     writes_seen: bool = False  # the harness confirmed its filter: every write to fds 1 and 2 was seen
     full: bool = False  # the observer stopped recording writes (too much output): later lines are unchecked
+    ended: bool = False  # the observer saw the harness end (else it was killed first)
     process: dict[int, int] = field(default_factory=dict)  # tid -> its process
     parent: dict[int, int] = field(default_factory=dict)  # process -> the process that made it
     lines: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # tid -> (stream, line), in order
@@ -99,6 +100,8 @@ def read(path: Path, max_string: int) -> Observation | None:
             obs.writes_seen = True
         elif rec.get("full") is True:
             obs.full = True
+        elif "end" in rec:
+            obs.ended = True
         elif rec.get("why"):
             obs.why = str(rec["why"])
     for (tid, stream), rest in partial.items():  # written without a final newline (drained at the end)

@@ -16,7 +16,8 @@ What the file holds (JSON lines; the first is ``{"observer": 1, "root": <pid>}``
 ``{"task": tid, "process": pid, "parent": pid}`` for each new thread or process (a process's ``parent`` is the
 process that made it), ``{"filter": true}`` once the harness confirmed its seccomp filter, ``{"w": tid, "fd": 1,
 "d": text}`` for each write (cut at ``MAX_WRITE`` bytes), ``{"full": true}`` when ``MAX_BYTES`` were recorded
-(later writes are not), and ``{"why": text}`` when nothing could be observed (no ptrace here: facts then
+(later writes are not), ``{"end": code}`` when the harness ended (a record without it: the observer was killed
+first), and ``{"why": text}`` when nothing could be observed (no ptrace here: facts then
 come from the run alone, and ``results.json`` says so).
 
 Linux on x86-64 only (the registers read at a stop, the filter's syscall numbers); elsewhere the observer says

@@ -76,6 +76,10 @@ def _observation(work: Path, status: dict[str, Any], limits: reading.ReadLimits)
             else:
                 status.setdefault("infrastructure", "the observer of the run left no record")
         return None
+    tried_to_kill = any(isinstance(r, dict) and r.get("kind") == "kill" for r in status.get("guard") or [])
+    if observation.available and not observation.ended and not status.get("timed_out") \
+            and not status.get("supervisor_lost") and not tried_to_kill:  # killed from outside: no facts
+        status.setdefault("infrastructure", "the observer of the run was killed before the run ended")
     if isinstance(sandbox, dict):
         sandbox["observed"] = (
             "threads, processes and every write to stdout and stderr, seen from outside the run (ptrace)"

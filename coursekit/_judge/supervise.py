@@ -330,6 +330,7 @@ def _wait_then_exit(pid: int, reap: bool, on_end: Callable[[], None] | None = No
     while True:
         if observer is not None:
             got, status = pid, observer.follow(pid)
+            observer.note(end=os.waitstatus_to_exitcode(status))  # (no end: the observer itself was killed)
         else:
             try:
                 got, status = os.waitpid(-1 if reap else pid, 0)
