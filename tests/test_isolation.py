@@ -16,6 +16,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -304,14 +306,29 @@ def test_the_trace_folder_is_a_private_tmpfs_too_and_the_judge_gets_its_files(tm
     assert sum(done["trace"].values()) <= 8 * 1024 * 1024
 
 
+def kill_when_named(marker: Path) -> tuple[threading.Thread, list[int]]:
+    """A started thread that kills (SIGKILL), from outside the run, the process whose pid the run writes to
+    ``marker`` as soon as it is there; and the list of what it killed."""
+    killed: list[int] = []
+
+    def kill() -> None:
+        for _ in range(400):
+            if marker.exists() and marker.read_text().strip().isdigit():
+                killed.append(int(marker.read_text()))
+                os.kill(killed[0], 9)
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill)
+    killer.start()
+    return killer, killed
+
+
 @pytest.mark.skipif(os.geteuid() != 0 or not Path("/sys/fs/cgroup/pids").is_dir(),
                     reason="the run's cgroups are made by a supervisor running as root, with cgroup v1 here")
 def test_a_supervisor_killed_from_outside_leaves_no_cgroup_and_no_process(tmp_path):
     """Whatever killed it (an operator, the OOM killer, a bug), the judge cleans up after a supervisor that ended
     without its report: the run's cgroups are removed and what was in them is killed; the run is "regrade"."""
-    import threading
-    import time
-
     from coursekit._judge import runner
     from coursekit.registry import Limits
 
@@ -328,18 +345,7 @@ def test_a_supervisor_killed_from_outside_leaves_no_cgroup_and_no_process(tmp_pa
             select.select([], [], [], 20)  # a real wait: the supervisor is killed meanwhile
     """))
 
-    killed: list[int] = []
-
-    def kill_the_supervisor() -> None:
-        for _ in range(400):
-            if marker.exists() and marker.read_text().strip().isdigit():
-                killed.append(int(marker.read_text()))
-                os.kill(killed[0], 9)
-                return
-            time.sleep(0.05)
-
-    killer = threading.Thread(target=kill_the_supervisor)
-    killer.start()
+    killer, killed = kill_when_named(marker)
     runner.use_sandbox(Sandbox(levels=("limits",), unsafe=True))
     try:
         with pytest.raises(runner.InfrastructureError, match="supervisor"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from test_isolation import NAMESPACES, SYSTEM_PYTHON, UID, run_raw
+from test_isolation import NAMESPACES, SYSTEM_PYTHON, UID, kill_when_named, run_raw
 
 from coursekit._judge import observe
 from coursekit._judge.corroborate import Observation, disagreements
@@ -253,7 +253,6 @@ def test_an_observer_killed_from_outside_makes_the_run_not_gradable(tmp_path):
     """Sentence: a run whose observer was killed before the run ended (by an operator, the OOM killer) has no
     facts from outside: it is "regrade", never a verdict (and its processes die with the observer)."""
     import textwrap
-    import threading
     import time
     from pathlib import Path
 
@@ -272,18 +271,7 @@ def test_an_observer_killed_from_outside_makes_the_run_not_gradable(tmp_path):
                 f.write(str(os.getppid()))  # the harness's parent: its observer
             select.select([], [], [], 20)
     """))
-    killed: list[int] = []
-
-    def kill_the_observer() -> None:
-        for _ in range(400):
-            if marker.exists() and marker.read_text().strip().isdigit():
-                killed.append(int(marker.read_text()))
-                os.kill(killed[0], 9)
-                return
-            time.sleep(0.05)
-
-    killer = threading.Thread(target=kill_the_observer)
-    killer.start()
+    killer, killed = kill_when_named(marker)
     runner.use_sandbox(Sandbox(levels=("limits",), unsafe=True))
     started = time.monotonic()
     try:
@@ -295,3 +283,12 @@ def test_an_observer_killed_from_outside_makes_the_run_not_gradable(tmp_path):
         marker.unlink(missing_ok=True)
     assert killed
     assert time.monotonic() - started < 15, "the run outlived its observer"
+
+
+def test_a_partial_line_drained_while_another_thread_prints_is_checked_in_its_own_order():
+    """The run can end from a kit thread (a busy loop seen by the watchdog) while a worker still prints: the
+    drained partial line and the worker's line may leave in either order."""
+    seen = _seen((ROOT, "half"), (WORKER, "a1"))
+    trace = _trace(("T1", WORKER, "a1"))
+    trace[ROOT].append({"e": "line", "id": "main", "tid": ROOT, "text": "half", "stream": "out", "partial": True})
+    assert disagreements(seen, trace, 500, serial=True) == []
