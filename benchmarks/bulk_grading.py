@@ -13,7 +13,11 @@ byte-identical and the cache cannot share a grading between students (a real cla
 Prints students per minute for both and the ratio (baseline time / bulk time).  The load average is printed at
 start and end: the machine is shared, and a busy machine slows both sides.  Nothing here asserts.
 
-Run from the repository root: ``python benchmarks/bulk_grading.py [--students N] [--sample K] [--jobs J]``.
+``--against REV`` grades the same class with this tree and with a checkout of git revision ``REV`` instead,
+alternating (``--rounds`` times each), and prints both and their ratio: what a change did to bulk grading.
+
+Run from the repository root: ``python benchmarks/bulk_grading.py [--students N] [--sample K] [--jobs J]
+[--against REV [--rounds R]]``.
 """
 
 from __future__ import annotations
@@ -69,18 +73,38 @@ def make_class(dest: Path, exercises: list[Exercise], students: int, seed: int) 
     return handed
 
 
-def bulk(klass: Path, out: Path, jobs: int | None) -> float:
+def bulk(klass: Path, out: Path, jobs: int | None, tree: Path = ROOT, quiet: bool = False) -> float:
+    """Seconds ``course grade`` takes on ``klass``, run from the kit in ``tree`` (this one by default)."""
     cmd = [sys.executable, "-m", "coursekit", "grade", str(klass), "--out", str(out), "--force"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+    done = subprocess.run(cmd, cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)}, stdout=subprocess.PIPE,
                           stderr=subprocess.DEVNULL, text=True, check=False)
     elapsed = time.perf_counter() - start
-    print("  " + done.stdout.strip().replace("\n", "\n  "))
+    if not quiet:
+        print("  " + done.stdout.strip().replace("\n", "\n  "))
     if done.returncode != 0:
         print(f"  course grade exited with {done.returncode}")
     return elapsed
+
+
+def against(rev: str, klass: Path, work: Path, jobs: int | None, rounds: int, students: int) -> None:
+    """The same class graded by this tree and by a checkout of ``rev``, alternating ``rounds`` times."""
+    other, git = work / "against", shutil.which("git") or "git"
+    subprocess.run([git, "worktree", "add", "--detach", "-q", str(other), rev], cwd=ROOT, check=True)
+    try:
+        times: dict[str, list[float]] = {"this tree": [], rev: []}
+        for _ in range(rounds):
+            times["this tree"].append(bulk(klass, work / "results-a", jobs, quiet=True))
+            times[rev].append(bulk(klass, work / "results-b", jobs, other, quiet=True))
+        for name, values in times.items():
+            best = min(values)
+            print(f"  {name}: {', '.join(f'{v:.1f}' for v in values)} s; best {best:.1f} s, "
+                  f"{students / best * 60:.1f} students/min")
+        print(f"ratio: this tree takes {min(times['this tree']) / min(times[rev]):.2f}x the time of {rev}")
+    finally:
+        subprocess.run([git, "worktree", "remove", "--force", str(other)], cwd=ROOT, check=False)
 
 
 def baseline_one(files: dict[str, Path], exercises: list[Exercise], work: Path) -> float:
@@ -109,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=5, help="students timed for the baseline (extrapolated)")
     parser.add_argument("--jobs", type=int, default=None, help="--jobs for course grade (default: its own)")
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--against", metavar="REV", help="also grade the class with the kit at git revision REV, "
+                        "alternating with this tree (--rounds times each), instead of the pytest baseline")
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
     course = load_course(ROOT)
     exercises = list(course.exercises)
@@ -120,6 +147,11 @@ def main(argv: list[str] | None = None) -> int:
         files = sum(len(v) for v in handed.values())
         print(f"{files} files handed in")
 
+        if args.against:
+            print(f"bulk: course grade, this tree against {args.against}, side by side")
+            against(args.against, klass, Path(tmp), args.jobs, args.rounds, args.students)
+            print(f"load average at end: {_loadavg()}")
+            return 0
         print("bulk: course grade")
         bulk_s = bulk(klass, Path(tmp) / "results", args.jobs)
         print(f"  {bulk_s:.1f} s for {args.students} students: {args.students / bulk_s * 60:.1f} students/min")

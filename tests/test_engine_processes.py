@@ -3,6 +3,7 @@ parallelism read from the program's structure, and the watchdog (busy loops, dea
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -363,7 +364,8 @@ def test_the_watchdog_reads_the_runs_processes_only_however_many_the_machine_has
     others = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(200)]
     try:
         tl = observe(tmp_path, """
-            import builtins, multiprocessing, os
+            import multiprocessing, os
+            from coursekit._engine import real
             from coursekit._engine.processes import watchdog
             def child(q):
                 q.get()
@@ -374,16 +376,16 @@ def test_the_watchdog_reads_the_runs_processes_only_however_many_the_machine_has
                 for p in ps:
                     p.start()
                 read = []
-                real_open = builtins.open
-                def counting_open(path, *args, **kwargs):
+                real_read = real.read_file  # (the engine reads small files through it, not through open())
+                def counting_read(path):
                     if str(path).startswith("/proc/") and str(path).endswith("/stat"):
                         read.append(str(path))
-                    return real_open(path, *args, **kwargs)
-                builtins.open = counting_open
+                    return real_read(path)
+                real.read_file = counting_read
                 try:
                     tree, _ = watchdog._process_tree()
                 finally:
-                    builtins.open = real_open
+                    real.read_file = real_read
                 print("run's processes found:", {os.getpid(), *(p.pid for p in ps)} <= tree)
                 print("stat files read beyond the run's:", len(read) - len(tree))
                 for q in qs:
@@ -784,3 +786,29 @@ def test_apply_async_callbacks_run_at_their_calls_end_in_that_order(tmp_path):
     seen = {tuple((x.t, x.text) for x in observe(tmp_path, source).lines) for _ in range(3)}
     # two workers: 0.5 s and 0.2 s start at 0; the 0.1 s call starts when the 0.2 s one ends
     assert seen == {((0.2, "failed no"), (0.3, "done 0.1"), (0.5, "done 0.5"))}
+
+
+def test_the_boards_raw_reads_and_writes_give_whole_files(tmp_path):
+    # The engine reads its board through real.read_file (no file objects: a third of the system calls): a file
+    # larger than one read, an empty one and a /proc stat file come back whole; a replacement is seen whole.
+    from coursekit._engine import real
+
+    big = tmp_path / "big"
+    big.write_bytes(bytes(range(256)) * 1000)  # 256,000 bytes: four reads and more
+    assert real.read_file(str(big)) == big.read_bytes()
+    (tmp_path / "empty").write_bytes(b"")
+    assert real.read_file(str(tmp_path / "empty")) == b""
+    assert real.read_file(f"/proc/{os.getpid()}/stat").startswith(f"{os.getpid()} (".encode())
+    assert real.read_end(str(big), 10) == big.read_bytes()[-10:]
+    assert real.read_end(str(tmp_path / "empty"), 10) == b""
+    target = tmp_path / "status.st"
+    real.replace_file(str(target), b'{"st": "run"}', str(tmp_path / "status.st.tmp"))
+    real.replace_file(str(target), b'{"st": "end"}', str(tmp_path / "status.st.tmp"))
+    assert target.read_bytes() == b'{"st": "end"}' and not (tmp_path / "status.st.tmp").exists()
+    assert target.stat().st_mode & 0o077 == 0  # the run's own: no other user reads its board
+    try:
+        real.read_file(str(tmp_path / "missing"))
+    except FileNotFoundError:
+        pass
+    else:
+        raise AssertionError("a missing file must raise OSError, as open() did")

@@ -3,6 +3,7 @@ verdicts over every schedule, and a failing schedule that can be replayed exactl
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -25,6 +26,7 @@ from coursekit._judge import runner
 from coursekit._judge.exploring import telling_switch
 from coursekit._judge.timeline import build
 from coursekit.grading import GraderError, grade_exercise, schedules_of
+from coursekit.models import MODELS
 from coursekit.registry import Limits, load_course
 from coursekit.results import Status
 
@@ -459,3 +461,84 @@ def test_a_correct_process_program_runs_the_same_under_round_robin(tmp_path):
     first, rr = _processes(tmp_path, source, specs)
     assert not first.problems and not rr.problems
     assert [(x.t, x.text) for x in first.lines] == [(x.t, x.text) for x in rr.lines] == [(1.5, "[0, 1, 2, 3, 4]")]
+
+
+# -- each copy on one CPU (``harness.pin``) --------------------------------------------------------------------
+AFFINITY = """
+import os, threading
+def show():
+    print("cpus", sorted(os.sched_getaffinity(0)))
+def main():
+    t = threading.Thread(target=show)
+    t.start()
+    t.join()
+"""
+
+
+def _cpus_printed(run: runner.RawRun) -> list[int]:
+    line = next(x.text for x in build(run).lines if x.text.startswith("cpus"))
+    return [int(c) for c in line.split("[", 1)[1].rstrip("]").split(",") if c.strip()]
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this system")
+def test_each_copy_of_a_threads_run_keeps_to_one_cpu_and_copies_side_by_side_to_different_ones(tmp_path):
+    allowed = sorted(os.sched_getaffinity(0))
+    specs = tuple(s.spec() for s in schedules_for(6, explores=True))
+    raw = _forked(tmp_path, AFFINITY, specs)
+    ran = {Schedule.parse(f.spec.tie).number: _cpus_printed(f) for f in raw.forks if f is not None}
+    assert len(ran) == len(specs)
+    assert all(len(cpus) == 1 and cpus[0] in allowed for cpus in ran.values()), ran  # its threads inherit it
+    if len(allowed) > 1:  # the first-come copy and the round-robin one start together: one CPU each
+        assert ran[0] != ran[2], ran
+    alone = runner.run(runner.RunSpec("threads", tmp_path / "prog.py", tie="fifo"))
+    assert len(_cpus_printed(alone)) == 1  # a single run (a replay) too
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this system")
+def test_the_processes_of_a_processes_run_may_use_every_cpu(tmp_path):
+    # The processes engine lets a process's threads, and its processes, run side by side: never pinned.
+    source = """
+import multiprocessing, os
+def child():
+    print("cpus", sorted(os.sched_getaffinity(0)))
+def main():
+    p = multiprocessing.Process(target=child)
+    p.start()
+    p.join()
+"""
+    path = tmp_path / "prog.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    facts = MODELS["processes"]
+    specs = tuple(s.spec() for s in schedules_for(2, explores=facts.explores, ties=facts.ties))
+    raw = runner.run(runner.RunSpec("processes", path, tie=specs[0], schedules=specs))
+    forks = [f for f in raw.forks if f is not None]
+    assert forks and all(_cpus_printed(f) == sorted(os.sched_getaffinity(0)) for f in forks)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 and later put the points in with sys.monitoring")
+def test_the_tracer_reads_the_code_of_the_students_frames_only(tmp_path):
+    # Reading frame.f_code raises an audit event, which bulk grading's guard examines: the 3.11 tracer sees every
+    # call of every frame, and looks at the code of those that run with the student's globals only.
+    source = """
+import json, sys, threading
+seen = []
+def count(event, args):
+    if event == "object.__getattr__" and len(args) > 1 and args[1] == "f_code":
+        seen.append(1)
+def work():
+    for _ in range(200):
+        json.dumps({"a": [1, 2, {"b": None}]})
+def main():
+    t = threading.Thread(target=work)
+    sys.addaudithook(count)
+    t.start()
+    t.join()
+    print("code reads", len(seen))
+"""
+    path = tmp_path / "prog.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    tl = build(runner.run(runner.RunSpec("threads", path, tie=Schedule(2, ROUND_ROBIN).spec())))
+    reads = int(next(x.text for x in tl.lines if x.text.startswith("code reads")).split()[-1])
+    assert reads < 100, reads  # 200 calls of json.dumps, each several frames deep, are not looked into
+    racy = _run(tmp_path, LOST_UPDATES, Schedule(2, ROUND_ROBIN).spec())[0]
+    assert racy != ["total 90"]  # and the student's own code still has its points

@@ -120,3 +120,30 @@ def test_bulk_grading_says_it_needs_linux(tmp_path):
     assert done.returncode != 0
     assert "course grade runs on Linux only" in done.stderr and "course check still works here" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_unsandboxed_runs_keep_their_folder_in_memory_where_there_is_room(tmp_path, monkeypatch):
+    # Why: the processes engine's board is small files replaced tens of thousands of times in a check; on a
+    # journaling disk each costs a new inode.  /dev/shm only with room to spare, and never off Linux.
+    if not Path("/dev/shm").is_dir() or os.statvfs("/dev/shm").f_bavail * os.statvfs("/dev/shm").f_frsize \
+            < platform.RUN_FOLDER_FREE:
+        pytest.skip("this machine's /dev/shm is missing or small")
+    assert platform.run_folder_parent() == "/dev/shm"
+    made: list[str] = []
+    real_mkdtemp = runner.tempfile.mkdtemp
+
+    def spy(*args, **kwargs):
+        made.append(real_mkdtemp(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(runner.tempfile, "mkdtemp", spy)
+    prog = tmp_path / "prog.py"
+    prog.write_text("def main():\n    print('hi')\n", encoding="utf-8")
+    raw = runner.run(runner.RunSpec("threads", prog))
+    assert raw.stdout == "hi\n" and made and made[0].startswith("/dev/shm/coursekit-run-")
+    assert not os.path.exists(made[0])  # removed after the run, as before
+    with monkeypatch.context() as m:
+        m.setattr(platform.os, "statvfs", lambda _: os.statvfs_result((4096, 4096, 10, 10, 10, 0, 0, 0, 0, 255)))
+        assert platform.run_folder_parent() is None  # 40 kB free: the system's temporary folder
+    monkeypatch.setenv("COURSEKIT_PLATFORM", "portable")
+    assert platform.run_folder_parent() is None  # not Linux (as forced): the system's temporary folder

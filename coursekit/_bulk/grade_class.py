@@ -242,20 +242,27 @@ def _regrade(ex: Exercise, grader: Grader, why: str) -> ExerciseResult:
 
 
 def _references_first(todo: list[str], keys: dict[str, tuple[Exercise, Path]], graders: dict[str, Grader],
-                      references: ReferenceCache) -> dict[str, str]:
-    """Run the reference solution of every exercise to grade, one at a time and before any student's run (so
-    that no student's run shares the machine with it), retrying a run the machine failed.  Returns, for each
+                      references: ReferenceCache, jobs: int = 1) -> dict[str, str]:
+    """Run the reference solution of every exercise to grade, ``jobs`` at a time and before any student's run (so
+    that no student's run shares the machine with them), retrying a run the machine failed.  Returns, for each
     exercise whose reference the machine failed every time, why; a reference that fails by itself is the
     instructor's to fix (``BulkError``)."""
     unavailable: dict[str, str] = {}
-    for ex in {keys[key][0].id: keys[key][0] for key in todo}.values():
+
+    def one(ex: Exercise) -> None:
         for attempt in range(REFERENCE_ATTEMPTS):
             try:
                 references.get(ex, graders[ex.id])
-                break
+                return
             except runner.InfrastructureError as exc:
                 if attempt == REFERENCE_ATTEMPTS - 1:
                     unavailable[ex.id] = f"the reference solution could not be run: {exc}"
+
+    exercises = list({keys[key][0].id: keys[key][0] for key in todo}.values())
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for done in [pool.submit(one, ex) for ex in exercises]:
+            try:
+                done.result()
             except GraderError as exc:
                 raise BulkError(str(exc)) from None
     return unavailable
@@ -265,7 +272,7 @@ def _grade_all(todo: list[str], keys: dict[str, tuple[Exercise, Path]],
                verdicts: dict[str, tuple[ExerciseResult, float, str]], cache_dir: Path, jobs: int,
                result: ClassResult, progress: Callable[[int, int], None] | None) -> None:
     references = ReferenceCache()
-    unavailable = _references_first(todo, keys, result.graders, references)
+    unavailable = _references_first(todo, keys, result.graders, references, jobs)
 
     def one(key: str) -> tuple[ExerciseResult, float]:
         ex, path = keys[key]

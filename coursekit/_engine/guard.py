@@ -72,6 +72,9 @@ WATCHED = frozenset({"open", "import", "compile", "code.__new__", "os.kill", "os
                     | PATH_EVENTS | set(FORBIDDEN))
 
 
+_STDLIB, _TRUSTED, _OTHER = "stdlib", "trusted", "other"
+
+
 class _Guard:
     def __init__(self, cfg: dict[str, Any]) -> None:
         self.cfg = cfg
@@ -88,6 +91,12 @@ class _Guard:
         self.write = os.write  # captured: later changes to os do not reach the guard
         self.snapshot: dict[str, int] = {}
         self.kit_files: dict[str, bool] = {}
+        self.file_kinds: dict[str, str] = {}
+        """A code file's name -> whose it is (``_STDLIB``, ``_TRUSTED``, ``_OTHER``), resolved the first time.
+        Why: the processes engine opens its board's files tens of thousands of times in a run, and each open
+        resolved every frame's file again (an ``lstat`` per folder of each).  A name resolved once keeps its
+        verdict: the student's code could point a name of its own somewhere else later, but it could as well
+        have pointed it there at the first look, so that gives it nothing new."""
         self.recorded = 0
         self.pid = os.getpid()
         self.supervisor = int(cfg.get("supervisor") or os.getppid())  # the root harness's parent
@@ -111,6 +120,7 @@ class _Guard:
         Code made by ``exec``/``eval``/``compile`` (``<string>`` and every other name that is not a file) is the
         student's, wherever it runs (a thread whose target is ``exec`` has only the kit and the standard library
         below it); the one exception is the bottom frame of a process, a spawned child's ``-c`` command."""
+        kinds = self.file_kinds
         while frame is not None:
             name = frame.f_code.co_filename
             if name.startswith("<frozen"):
@@ -120,11 +130,15 @@ class _Guard:
                 if frame.f_back is None and name == "<string>":
                     return None  # ``python -c`` as multiprocessing starts a child: the process's own command
                 return f"{name}:{frame.f_lineno}"
-            path = os.path.realpath(name)
-            if self._inside(path, (self.stdlib,)):
+            kind = kinds.get(name)
+            if kind is None:
+                path = os.path.realpath(name)
+                kind = kinds[name] = (_STDLIB if self._inside(path, (self.stdlib,))
+                                      else _TRUSTED if self._inside(path, self.trusted) else _OTHER)
+            if kind is _STDLIB:
                 frame = frame.f_back
                 continue
-            if self._inside(path, self.trusted):
+            if kind is _TRUSTED:
                 return None
             return f"{os.path.basename(name)}:{frame.f_lineno}"
         return None
@@ -247,6 +261,9 @@ class _Guard:
                 return
         if not isinstance(path, (str, bytes)):
             return
+        where = self.untrusted(sys._getframe(2))
+        if where is None:  # the kit's own call (its board, its trace): whatever the path, it is let through, so
+            return  # the path is not resolved (that costs an ``lstat`` per folder, and a digest per folder)
         if event == "open":
             mode, flags = (args[1] if len(args) > 1 else None) or "", (args[2] if len(args) > 2 else 0) or 0
             writing = any(c in str(mode) for c in "wax+") or bool(flags & WRITE_FLAGS)
@@ -256,9 +273,6 @@ class _Guard:
         touches = self._inside(real, self.protect) or self._hidden(real)
         outside = writing and not self._inside(real, self.writable)
         if not touches and not outside:
-            return
-        where = self.untrusted(sys._getframe(2))
-        if where is None:
             return
         if touches:
             self.refuse("grader-files", f"tried to use the grader's own files ({event} {os.path.basename(real)})",

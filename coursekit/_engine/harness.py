@@ -24,6 +24,28 @@ RESULT_CHARS = 20_000
 """How much of the returned value's repr the trace keeps (a driver's results for every scenario fit)."""
 
 
+def cpus() -> list[int]:
+    """The CPUs this process may run on (empty where the system does not say)."""
+    try:
+        return sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return []
+
+
+def pin(cpu: int) -> None:
+    """Keep this process, and every thread it starts from now on, on ``cpu``.
+
+    Why: where the kit runs one thread of a process at a time (``ConcurrencyModel.serial_threads``), every
+    handover wakes the next thread and parks the current one.  Woken on another CPU, the next thread waits for a
+    cross-CPU wake-up while the CPU it left goes idle; on one CPU a handover is a plain context switch
+    (``benchmarks/pinning.py`` measures it).  Which CPU a thread is on decides nothing on the virtual clock.  The
+    processes engine lets a process's threads run side by side, and is never pinned."""
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except (AttributeError, OSError, ValueError):  # not Linux, or a CPU set that forbids it: run as before
+        pass
+
+
 class Harness:
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
@@ -154,6 +176,8 @@ class Harness:
         order = sorted(range(len(plan)), key=lambda i: i != 0 and plan[i].kind != ROUND_ROBIN)
         rr = next((i for i in order if plan[i].kind == ROUND_ROBIN), None)
         running: dict[int, int] = {}
+        cpu_of: dict[int, int] = {}  # each running copy's CPU (``pin``; serial models only)
+        allowed = cpus() if self.engine.model.serial_threads else []
         tails: dict[int, list[dict[str, Any]]] = {}
         stopped = False
         cut = len(order)  # copies after this position (in ``order``) are dropped: see the docstring
@@ -162,6 +186,7 @@ class Harness:
         def reap() -> None:
             nonlocal stopped, cut
             pid, _ = os.wait()
+            cpu_of.pop(pid, None)
             index = running.pop(pid, None)
             if index is None:
                 return
@@ -200,12 +225,18 @@ class Harness:
             if stopped:
                 break
             before = self.writer.state()
+            taken = list(cpu_of.values())  # the copies side by side go to different CPUs
+            cpu = min(allowed, key=lambda c: (taken.count(c), c)) if allowed else None
             pid = real.fork()
             if pid == 0:
+                if cpu is not None:
+                    pin(cpu)
                 self.writer.fork_into(f"s{index}", before)
                 self.engine.reschedule(schedule.spec())
                 self.call(module)  # ends the copy (finish)
             running[pid] = index
+            if cpu is not None:
+                cpu_of[pid] = cpu
         while running:
             reap()
         for index in order[cut + 1:]:  # which of these ran depended on real speed: none counts
@@ -244,6 +275,9 @@ def main(argv: list[str]) -> None:
     module = harness.import_student()
     if spec.get("schedules"):
         harness.call_each(module, spec["schedules"])
+    allowed = cpus() if harness.engine.model.serial_threads else []
+    if allowed:
+        pin(allowed[os.getpid() % len(allowed)])
     harness.call(module)
 
 

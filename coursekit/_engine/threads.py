@@ -175,7 +175,7 @@ class ThreadsModel:
         from coursekit._engine import preempt
 
         codes = preempt.code_objects(module, set(self.probe.student_files) | _code_files(module))
-        preempt.install(codes, self.sched.preempt)
+        preempt.install(codes, self.sched.preempt, homes=(vars(module),))
 
     def context(self) -> str:
         fiber = self.sched.fiber_of_caller()

@@ -15,7 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from coursekit._engine import real
 from coursekit._engine.events import check_kind
+
+_encode = json.JSONEncoder(default=repr, ensure_ascii=False).encode
+"""``json.dumps(..., default=repr, ensure_ascii=False)`` without a new encoder for every event."""
 
 #: Bumped whenever the meaning of an event changes; the judge refuses traces of another version.
 TRACE_VERSION = 1
@@ -92,7 +96,7 @@ class TraceWriter:
         if not counted:
             self.uncounted += 1
         fields["e"] = event
-        data = json.dumps(fields, default=repr, ensure_ascii=False) + "\n"
+        data = _encode(fields) + "\n"
         os.write(fd, data.encode("utf-8", "replace"))
 
 
@@ -115,15 +119,12 @@ def parse_lines(data: bytes, kind: str | None = None) -> list[dict[str, Any]]:
 
 def read_events(path: str | Path, kind: str | None = None) -> list[dict[str, Any]]:
     """The events of one trace file (only those of ``kind`` if given).  ``OSError`` if it cannot be read."""
-    with open(path, "rb") as f:
-        return parse_lines(f.read(), kind)
+    return parse_lines(real.read_file(str(path)), kind)
 
 
 def read_tail(path: str | Path, size: int = 4096) -> list[dict[str, Any]]:
     """The events in the last ``size`` bytes of one trace file (a cheap look at how far its process got)."""
-    with open(path, "rb") as f:
-        f.seek(max(0, os.path.getsize(path) - size))
-        return parse_lines(f.read())
+    return parse_lines(real.read_end(str(path), size))
 
 
 def read_trace(directory: Path) -> dict[int, list[dict[str, Any]]]:

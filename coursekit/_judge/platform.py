@@ -170,5 +170,29 @@ def isolation() -> str:
     }[kind()]
 
 
-__all__ = ["ENV_VAR", "KINDS", "become_subreaper", "children", "cmdline", "isolation", "kill_group", "kind",
-           "new_session_options", "set_limits", "start"]
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 - only ``mkdtemp``'s own folders (mode 0700, a random name) go there
+RUN_FOLDER_FREE = 512 * 1024 * 1024
+"""Free bytes ``/dev/shm`` must have to hold the folders of unsandboxed runs (a run writes at most a few MB)."""
+
+
+def run_folder_parent() -> str | None:
+    """Where an unsandboxed run's folder goes: ``/dev/shm`` on Linux when it is a writable folder in memory with
+    room to spare, else ``None`` (the system's temporary folder).
+
+    Why: the processes engine shares its board between the run's processes as small files, replaced and read
+    tens of thousands of times in one check; on a journaling disk each replacement costs the kernel a new inode,
+    and a check of the queue workers exercise spent twice the CPU it spends in memory (0.8 s against 0.4 s of
+    the harness's own, measured on ext4)."""
+    if kind() != "linux":
+        return None
+    try:
+        stats = os.statvfs(SHARED_MEMORY)
+    except OSError:
+        return None
+    if stats.f_bavail * stats.f_frsize < RUN_FOLDER_FREE or not os.access(SHARED_MEMORY, os.W_OK | os.X_OK):
+        return None
+    return SHARED_MEMORY
+
+
+__all__ = ["ENV_VAR", "KINDS", "RUN_FOLDER_FREE", "SHARED_MEMORY", "become_subreaper", "children", "cmdline",
+           "isolation", "kill_group", "kind", "new_session_options", "run_folder_parent", "set_limits", "start"]

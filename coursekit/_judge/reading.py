@@ -176,6 +176,9 @@ class _Capper:
         raise ValueError(f"not JSON: {type(item).__name__}")
 
 
+_decode = json.JSONDecoder().decode
+
+
 def parse_events(data: bytes, limits: ReadLimits, *, name: str = "",
                  clock: Any = time.monotonic) -> tuple[list[dict[str, Any]], list[Refusal], int]:
     """The events in ``data`` (JSON objects with a string ``e``, one per line), bounded by ``limits``; the
@@ -199,10 +202,12 @@ def parse_events(data: bytes, limits: ReadLimits, *, name: str = "",
             refusals.append(Refusal(name, f"took the grader more than {limits.seconds_per_file:g} s to read"))
             break
         try:
+            # (as json.loads decodes UTF-8 bytes, without guessing the encoding again for every line)
+            text = raw.decode("utf-8", "surrogatepass")
             if len(raw) <= short and raw.count(b"{") + raw.count(b"[") < limits.max_depth:
-                event = json.loads(raw)
+                event = _decode(text)
             else:
-                event = capper.value(json.loads(raw), 0)
+                event = capper.value(_decode(text), 0)
         except (ValueError, RecursionError, TypeError):
             continue
         if isinstance(event, dict) and isinstance(event.get("e"), str):

@@ -233,7 +233,8 @@ def _run(spec: RunSpec, sandbox_settings: Sandbox | None) -> RawRun:
     if sandbox_settings is None:
         _compile_kit()
     try:
-        work = Path(tempfile.mkdtemp(prefix="coursekit-run-"))
+        work = Path(tempfile.mkdtemp(prefix="coursekit-run-",
+                                     dir=platform.run_folder_parent() if sandbox_settings is None else None))
     except OSError as exc:
         if sandbox_settings is None:
             raise

@@ -366,9 +366,7 @@ def call_in_progress(name: str) -> bool:
 def _replace(path: str, text: str) -> None:
     tmp = f"{path}.{os.getpid()}.{threading.get_native_id()}"
     try:
-        with open(tmp, "w", encoding="ascii") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        real.replace_file(path, text.encode("ascii", "replace"), tmp)
     except OSError:
         pass
 
@@ -425,8 +423,7 @@ def record_get(queue: str, uid: str) -> None:
 
 def _read_lines(path: str) -> list[str]:
     try:
-        with open(path, encoding="ascii", errors="replace") as f:
-            return f.read().splitlines()
+        return real.read_file(path).decode("ascii", "replace").splitlines()
     except OSError:
         return []
 

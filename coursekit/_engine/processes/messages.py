@@ -33,7 +33,7 @@ import sys
 import threading
 from typing import Any
 
-from coursekit._engine import events
+from coursekit._engine import events, real
 from coursekit._engine.processes import arbiter, clock
 from coursekit._engine.processes.clock import is_helper_module, run, task_field
 from coursekit._engine.processes.peers import all_events, wait_past
@@ -461,8 +461,7 @@ def _held_locks() -> list[str]:
 def _merge_stamp(name: str) -> None:
     """Happen no earlier than the last release of ``name`` (if it was ever released)."""
     try:
-        with open(_stamp_path(name), encoding="ascii") as f:
-            t, lc = f.read().split()
+        t, lc = real.read_file(_stamp_path(name)).split()
         clock.merge(float(t), int(lc))
     except (OSError, ValueError):
         pass  # never released yet
@@ -472,9 +471,7 @@ def _merge_stamp(name: str) -> None:
 def _write_stamp(name: str, lc: int) -> None:
     t = clock.clock() if clock.current_task() is None else 0.0
     tmp = _stamp_path(name) + f".{os.getpid()}.{threading.get_ident()}"
-    with open(tmp, "w", encoding="ascii") as f:
-        f.write(f"{t!r} {lc}")
-    os.replace(tmp, _stamp_path(name))
+    real.replace_file(_stamp_path(name), f"{t!r} {lc}".encode("ascii"), tmp)
 
 
 def _acquired(lock: Any, depth: int) -> None:

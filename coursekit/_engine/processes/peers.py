@@ -95,9 +95,7 @@ def write_status(ctx: str, fields: dict[str, Any]) -> None:
     final = path[: -len(".st")] + ".end" if fields.get("st") == "end" else path
     tmp = f"{path}.{os.getpid()}.{threading.get_native_id()}"
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(json.dumps({"ctx": ctx, **fields}))
-        os.replace(tmp, final)
+        real.replace_file(final, json.dumps({"ctx": ctx, **fields}).encode("utf-8"), tmp)
         if final != path:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(path)
@@ -109,9 +107,8 @@ def write_status(ctx: str, fields: dict[str, Any]) -> None:
 def ended_status(ctx: str) -> dict[str, Any] | None:
     """The status of ``ctx`` once it has ended (``None``: it has not, or never was on the board)."""
     try:
-        with open(status_path(ctx)[: -len(".st")] + ".end", encoding="utf-8") as f:
-            status: dict[str, Any] = json.loads(f.read())
-            return status
+        status: dict[str, Any] = json.loads(real.read_file(status_path(ctx)[: -len(".st")] + ".end"))
+        return status
     except (OSError, ValueError):
         return None
 
@@ -166,8 +163,7 @@ def statuses() -> list[dict[str, Any]]:
     for name in names:
         if name.endswith(".st"):
             try:
-                with open(os.path.join(board(), name), encoding="utf-8") as f:
-                    out.append(json.loads(f.read()))
+                out.append(json.loads(real.read_file(os.path.join(board(), name))))
             except (OSError, ValueError):
                 continue
     return out
@@ -183,7 +179,6 @@ def waiting_tids() -> set[int]:
 def pid_ended(pid: int) -> bool:
     """Whether process ``pid`` has really ended (gone, or a zombie)."""
     try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] in (b"Z", b"X")
+        return real.read_file(f"/proc/{pid}/stat").rsplit(b")", 1)[1].split()[0] in (b"Z", b"X")
     except (OSError, IndexError):
         return True

@@ -194,8 +194,7 @@ _STAT_START = 19
 
 def _stat(pid: int) -> list[bytes] | None:
     try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
+        fields = real.read_file(f"/proc/{pid}/stat").rsplit(b")", 1)[1].split()
     except (OSError, IndexError):
         return None
     return fields if len(fields) > _STAT_START else None
@@ -297,8 +296,7 @@ def tree_runnable(exclude_tid: int, waiting: set[int] | frozenset[int] = frozens
             if int(tid) == exclude_tid or int(tid) in waiting:
                 continue
             try:
-                with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
-                    state = f.read().rsplit(b")", 1)[1].split()[0]
+                state = real.read_file(f"/proc/{pid}/task/{tid}/stat").rsplit(b")", 1)[1].split()[0]
             except (OSError, IndexError):
                 continue
             if state in (b"R", b"D"):
