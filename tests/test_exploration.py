@@ -24,7 +24,7 @@ from coursekit._engine.exploration import (
 )
 from coursekit._judge import runner
 from coursekit._judge.exploring import telling_switch
-from coursekit._judge.timeline import build
+from coursekit._judge.timeline import Timeline, build
 from coursekit.grading import GraderError, grade_exercise, schedules_of
 from coursekit.models import MODELS
 from coursekit.registry import Limits, load_course
@@ -432,7 +432,7 @@ def main():
 """
 
 
-def _processes(tmp_path: Path, source: str, specs: tuple[str, ...]) -> list[object]:
+def _processes(tmp_path: Path, source: str, specs: tuple[str, ...]) -> list[Timeline]:
     path = tmp_path / "prog.py"
     path.write_text(textwrap.dedent(source), encoding="utf-8")
     raw = runner.run(runner.RunSpec("processes", path, tie=specs[0], limits=Limits(), schedules=specs))
@@ -464,19 +464,19 @@ def test_a_correct_process_program_runs_the_same_under_round_robin(tmp_path):
 
 
 # -- each copy on one CPU (``harness.pin``) --------------------------------------------------------------------
-AFFINITY = """
-import os, threading
+WHERE_IT_RUNS = """
+import multiprocessing, os, threading
 def show():
     print("cpus", sorted(os.sched_getaffinity(0)))
 def main():
-    t = threading.Thread(target=show)
-    t.start()
-    t.join()
+    worker = {worker}(target=show)
+    worker.start()
+    worker.join()
 """
 
 
-def _cpus_printed(run: runner.RawRun) -> list[int]:
-    line = next(x.text for x in build(run).lines if x.text.startswith("cpus"))
+def _cpus_printed(tl: Timeline) -> list[int]:
+    line = next(x.text for x in tl.lines if x.text.startswith("cpus"))
     return [int(c) for c in line.split("[", 1)[1].rstrip("]").split(",") if c.strip()]
 
 
@@ -484,35 +484,23 @@ def _cpus_printed(run: runner.RawRun) -> list[int]:
 def test_each_copy_of_a_threads_run_keeps_to_one_cpu_and_copies_side_by_side_to_different_ones(tmp_path):
     allowed = sorted(os.sched_getaffinity(0))
     specs = tuple(s.spec() for s in schedules_for(6, explores=True))
-    raw = _forked(tmp_path, AFFINITY, specs)
-    ran = {Schedule.parse(f.spec.tie).number: _cpus_printed(f) for f in raw.forks if f is not None}
+    raw = _forked(tmp_path, WHERE_IT_RUNS.format(worker="threading.Thread"), specs)
+    ran = {Schedule.parse(f.spec.tie).number: _cpus_printed(build(f)) for f in raw.forks if f is not None}
     assert len(ran) == len(specs)
     assert all(len(cpus) == 1 and cpus[0] in allowed for cpus in ran.values()), ran  # its threads inherit it
     if len(allowed) > 1:  # the first-come copy and the round-robin one start together: one CPU each
         assert ran[0] != ran[2], ran
     alone = runner.run(runner.RunSpec("threads", tmp_path / "prog.py", tie="fifo"))
-    assert len(_cpus_printed(alone)) == 1  # a single run (a replay) too
+    assert len(_cpus_printed(build(alone))) == 1  # a single run (a replay) too
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this system")
 def test_the_processes_of_a_processes_run_may_use_every_cpu(tmp_path):
     # The processes engine lets a process's threads, and its processes, run side by side: never pinned.
-    source = """
-import multiprocessing, os
-def child():
-    print("cpus", sorted(os.sched_getaffinity(0)))
-def main():
-    p = multiprocessing.Process(target=child)
-    p.start()
-    p.join()
-"""
-    path = tmp_path / "prog.py"
-    path.write_text(textwrap.dedent(source), encoding="utf-8")
     facts = MODELS["processes"]
     specs = tuple(s.spec() for s in schedules_for(2, explores=facts.explores, ties=facts.ties))
-    raw = runner.run(runner.RunSpec("processes", path, tie=specs[0], schedules=specs))
-    forks = [f for f in raw.forks if f is not None]
-    assert forks and all(_cpus_printed(f) == sorted(os.sched_getaffinity(0)) for f in forks)
+    runs = _processes(tmp_path, WHERE_IT_RUNS.format(worker="multiprocessing.Process"), specs)
+    assert runs and all(_cpus_printed(tl) == sorted(os.sched_getaffinity(0)) for tl in runs)
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 and later put the points in with sys.monitoring")
