@@ -494,6 +494,17 @@ def test_each_copy_of_a_threads_run_keeps_to_one_cpu_and_copies_side_by_side_to_
     assert len(_cpus_printed(build(alone))) == 1  # a single run (a replay) too
 
 
+def test_copies_go_to_the_least_taken_cpu_and_harnesses_start_on_different_ones():
+    from coursekit._engine.harness import least_taken
+
+    assert least_taken([0, 1], [0], 0) == 1 and least_taken([0, 1], [1], 0) == 0  # side by side: one CPU each
+    assert least_taken([0, 1], [0, 1, 1], 1) == 0
+    # nothing running: a harness whose pid is even starts on the first CPU, an odd one on the second (bulk
+    # grading's two workers, one copy at a time each, do not share one CPU while the other idles)
+    assert [least_taken([0, 1], [], first) for first in (0, 1)] == [0, 1]
+    assert [least_taken([2, 5, 7], [], first) for first in (0, 1, 2)] == [2, 5, 7]
+
+
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this system")
 def test_the_processes_of_a_processes_run_may_use_every_cpu(tmp_path):
     # The processes engine lets a process's threads, and its processes, run side by side: never pinned.

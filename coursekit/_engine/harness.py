@@ -32,6 +32,13 @@ def cpus() -> list[int]:
         return []
 
 
+def least_taken(allowed: list[int], taken: list[int], first: int) -> int:
+    """The CPU of ``allowed`` that the fewest running copies (``taken``) use: copies side by side go to different
+    CPUs.  Ties go to the CPU at index ``first`` and on from there; a harness passes its pid (modulo the count),
+    so that the runs of bulk grading's workers, each with one copy at a time, do not all start on one CPU."""
+    return min(allowed, key=lambda c: (taken.count(c), (allowed.index(c) - first) % len(allowed)))
+
+
 def pin(cpu: int) -> None:
     """Keep this process, and every thread it starts from now on, on ``cpu``.
 
@@ -178,6 +185,7 @@ class Harness:
         running: dict[int, int] = {}
         cpu_of: dict[int, int] = {}  # each running copy's CPU (``pin``; serial models only)
         allowed = cpus() if self.engine.model.serial_threads else []
+        first = os.getpid() % len(allowed) if allowed else 0
         tails: dict[int, list[dict[str, Any]]] = {}
         stopped = False
         cut = len(order)  # copies after this position (in ``order``) are dropped: see the docstring
@@ -225,8 +233,7 @@ class Harness:
             if stopped:
                 break
             before = self.writer.state()
-            taken = list(cpu_of.values())  # the copies side by side go to different CPUs
-            cpu = min(allowed, key=lambda c: (taken.count(c), c)) if allowed else None
+            cpu = least_taken(allowed, list(cpu_of.values()), first) if allowed else None
             pid = real.fork()
             if pid == 0:
                 if cpu is not None:
