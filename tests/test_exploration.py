@@ -360,6 +360,29 @@ def test_the_html_page_marks_the_switch_and_names_the_replay(tmp_path, race_coun
     assert 'class="paused"' in html and "Replay this schedule" in html
 
 
+def test_the_graders_driver_is_loaded_once_for_every_schedule_and_each_copy_starts_from_its_fresh_state(tmp_path):
+    # A grader module is compiled from source in each run (runs write no bytecode): loaded before the copies are
+    # forked, once, but each copy still gets it as just loaded (a copy's calls are not seen by the next copy).
+    log = tmp_path / "loads.log"
+    driver = tmp_path / "driver.py"
+    driver.write_text(textwrap.dedent(f"""
+        with open({str(log)!r}, "a") as f:
+            f.write("loaded\\n")
+        calls = []
+        def drive(module):
+            calls.append(1)
+            module.main()
+            print("calls", len(calls))
+    """), encoding="utf-8")
+    prog = tmp_path / "prog.py"
+    prog.write_text(textwrap.dedent(LOST_UPDATES), encoding="utf-8")
+    specs = tuple(s.spec() for s in schedules_for(4, explores=True, steps=150))
+    raw = runner.run(runner.RunSpec("threads", prog, tie=specs[0], driver=(driver, "drive"), schedules=specs))
+    assert log.read_text().splitlines() == ["loaded"]
+    assert len(raw.forks) == len(specs) and all(f is not None for f in raw.forks)
+    assert all([x.text for x in build(f).lines][-1:] == ["calls 1"] for f in raw.forks if f is not None)
+
+
 def test_what_the_import_did_is_in_every_schedules_run(tmp_path):
     at_import = """
 import threading, time
@@ -515,14 +538,18 @@ def test_the_processes_of_a_processes_run_may_use_every_cpu(tmp_path):
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 and later put the points in with sys.monitoring")
-def test_the_tracer_reads_the_code_of_the_students_frames_only(tmp_path):
+@pytest.mark.parametrize("audited", ["f_code", "builtins.id"])
+def test_the_tracer_reads_the_code_of_the_students_frames_only(tmp_path, audited):
     # Reading frame.f_code raises an audit event, which bulk grading's guard examines: the 3.11 tracer sees every
-    # call of every frame, and looks at the code of those that run with the student's globals only.
+    # call of every frame, and looks at the code of those that run with the student's globals only.  It tells
+    # those by their globals, compared by identity: id() raises an audit event too.
     source = """
 import json, sys, threading
 seen = []
 def count(event, args):
-    if event == "object.__getattr__" and len(args) > 1 and args[1] == "f_code":
+    if AUDITED == "builtins.id" and event == "builtins.id":
+        seen.append(1)
+    elif event == "object.__getattr__" and len(args) > 1 and args[1] == AUDITED:
         seen.append(1)
 def work():
     for _ in range(200):
@@ -535,7 +562,7 @@ def main():
     print("code reads", len(seen))
 """
     path = tmp_path / "prog.py"
-    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    path.write_text(f"AUDITED = {audited!r}\n" + textwrap.dedent(source), encoding="utf-8")
     tl = build(runner.run(runner.RunSpec("threads", path, tie=Schedule(2, ROUND_ROBIN).spec())))
     reads = int(next(x.text for x in tl.lines if x.text.startswith("code reads")).split()[-1])
     assert reads < 100, reads  # 200 calls of json.dumps, each several frames deep, are not looked into

@@ -135,3 +135,42 @@ def test_a_harness_child_reaped_by_the_supervisors_sweep_is_waited_for_as_popen_
     child = Forked(pid, ["harness"])
     os.waitpid(pid, 0)  # the sweep
     assert child.wait(timeout=5) == 0
+
+
+@pytest.mark.skipif(not warm.available(), reason="no warm start on this system")
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_course_check_starts_its_runs_zygote_before_it_loads_the_grader_and_the_runs_use_that_one(
+        tmp_path, unbuffered):
+    # The zygote takes ~0.1 s to import: started first, it imports while the command loads the course.  It
+    # serves one environment, so the command must start it with the runs' own (PYTHONUNBUFFERED included), or
+    # the first run would start a second one and wait for it.
+    import subprocess
+    import sys
+
+    from tests._course_copy import ROOT, copy_course
+
+    course = copy_course(tmp_path / "course")
+    program = textwrap.dedent("""
+        import sys
+        from coursekit._judge import warm
+        started = []
+        real = warm._Zygote.__init__
+        def counting(self, exe, env):
+            started.append(sorted(m for m in ("coursekit._judge.runner", "coursekit._cli.practice",
+                                              "coursekit.registry") if m in sys.modules))
+            real(self, exe, env)
+        warm._Zygote.__init__ = counting
+        from coursekit.cli import main
+        try:
+            main(["check", "threads/numbers_letters_threads"])
+        except SystemExit:
+            pass
+        print("STARTED", started)
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env.update(PYTHONPATH=str(ROOT), **({"PYTHONUNBUFFERED": unbuffered} if unbuffered else {}))
+    done = subprocess.run([sys.executable, "-c", program], cwd=course, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    said = [line for line in done.stdout.splitlines() if line.startswith("STARTED")]
+    assert said == ["STARTED [[]]"], done.stdout[-2000:] + done.stderr[-2000:]
+    assert "0/10 points" in done.stdout  # the stub was checked (by that one zygote)

@@ -195,6 +195,7 @@ class _Guard:
         checks another) only when its own frame is on the thread's stack: that, not a flag the student's code
         could set, is what makes it pass an event over."""
         check, watched, insides, getframe = self._check, WATCHED, INSIDES, sys._getframe
+        untrusted, on_paths = self.untrusted, PATH_EVENTS | {"open"}
 
         def hook(event: str, args: tuple[Any, ...]) -> None:
             if event not in watched:
@@ -205,6 +206,15 @@ class _Guard:
                 frame: types.FrameType | None = getframe(1)
             except ValueError:  # raised by the interpreter itself, with no Python code running: not the student's
                 return
+            if event in on_paths:
+                try:
+                    if untrusted(frame) is None:
+                        return  # the kit's own file work, let through by ``_check`` whatever the path: known
+                        # here from the frames up to the kit's, without the walk below over the whole stack
+                        # (each frame's ``f_code`` an audit event; a processes run opens its board thousands
+                        # of times)
+                except Exception:  # noqa: BLE001, S110 - as in ``check``: the walk below and ``check`` decide
+                    pass
             while frame is not None:
                 if frame.f_code is code:
                     return  # raised by the guard's own work

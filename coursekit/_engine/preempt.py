@@ -88,13 +88,14 @@ def install(codes: set[types.CodeType], hook: Callable[[str], None],
     ``homes``: the globals that ``codes`` run with (the student's module's namespace).  On 3.11 the tracer sees
     every call of every frame, and a frame with other globals is passed over without reading its code: reading
     ``frame.f_code`` raises an audit event, which bulk grading's guard (``coursekit._engine.guard``) then
-    examined some 40,000 times a schedule.  (Student code run with other globals, by ``exec``, gets no points.)"""
+    examined some 40,000 times a schedule; the globals are compared by identity, as ``id()`` raises one too.
+    (Student code run with other globals, by ``exec``, gets no points.)"""
     if not codes:
         return
     if sys.version_info >= (3, 12):
         _install_monitoring(codes, hook)
     else:
-        _install_settrace(codes, hook, None if homes is None else {id(g) for g in homes})
+        _install_settrace(codes, hook, None if homes is None else tuple(homes))
 
 
 def _install_monitoring(codes: set[types.CodeType], hook: Callable[[str], None]) -> None:
@@ -118,7 +119,8 @@ def _install_monitoring(codes: set[types.CodeType], hook: Callable[[str], None])
         mon.set_local_events(tool, code, mon.events.INSTRUCTION)
 
 
-def _install_settrace(codes: set[types.CodeType], hook: Callable[[str], None], homes: set[int] | None) -> None:
+def _install_settrace(codes: set[types.CodeType], hook: Callable[[str], None],
+                      homes: tuple[dict[str, Any], ...] | None) -> None:
     # Each student code object's points, by instruction offset, found once: the local tracer runs at every
     # opcode of a student frame, so it does one lookup there and nothing else.
     tables: dict[types.CodeType, dict[int, str]] = {}
@@ -128,8 +130,13 @@ def _install_settrace(codes: set[types.CodeType], hook: Callable[[str], None], h
                         if raw[offset] in POINT_KINDS}
 
     def tracer(frame: types.FrameType, event: str, arg: Any) -> Any:
-        if homes is not None and id(frame.f_globals) not in homes:
-            return None  # (``f_globals`` raises no audit event; ``f_code`` does)
+        if homes is not None:  # compared by identity: ``f_globals`` raises no audit event, but ``f_code`` and
+            found = frame.f_globals  # ``id()`` do (``id`` at every call of every frame was 41,000 events a copy)
+            for home in homes:
+                if found is home:
+                    break
+            else:
+                return None
         table = tables.get(frame.f_code)
         if table is None:
             return None

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from coursekit._judge import corroborate, platform, reading, supervise, warm
+from coursekit._judge.environment import PACKAGE_DIR, unsandboxed
 from coursekit._judge.sandbox import (
-    RUN_ENV,
     IsolationRefused,
     Sandbox,
     prepare_box,
@@ -26,7 +26,6 @@ from coursekit._judge.sandbox import (
 from coursekit.models import MODELS as MODEL_FACTS
 from coursekit.registry import MODELS, Limits
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the coursekit package
 SUPERVISOR = Path(__file__).resolve().parent / "supervise.py"  # run by path, with -I -S: it imports nothing of ours
 
 
@@ -132,15 +131,7 @@ def prestart() -> None:
     """Start the warm interpreter of this process's unsandboxed runs now, in the background (``warm``), so that
     its start overlaps what the caller does before its first run (a ``course check`` loading the course)."""
     if _sandbox is None:
-        warm.prestart(sys.executable, _child_env())
-
-
-def _child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "COURSEKIT_", "COV_CORE"))}
-    env.update(RUN_ENV, PYTHONPATH=str(PACKAGE_DIR.parent))
-    if os.environ.get("PYTHONUNBUFFERED"):
-        env["PYTHONUNBUFFERED"] = os.environ["PYTHONUNBUFFERED"]
-    return env
+        warm.prestart(sys.executable, unsandboxed())
 
 
 _sandbox: Sandbox | None = None
@@ -296,7 +287,7 @@ def _run_in(spec: RunSpec, sandbox_settings: Sandbox | None, work: Path) -> RawR
         (work / "spec.json").write_text(json.dumps(harness_spec), encoding="utf-8")
         job = {
             "cmd": [sys.executable, "-m", "coursekit._engine.harness", str(work / "spec.json")],
-            "cwd": str(sandbox), "env": _child_env(),
+            "cwd": str(sandbox), "env": unsandboxed(),
             "stdout": str(work / "stdout"), "stderr": str(work / "stderr"), "status": str(work / "status.json"),
             "wall_s": spec.limits.wall_s, "memory_bytes": spec.limits.memory_mb * 1024 * 1024,
             "file_bytes": spec.limits.output_kb * 1024,

@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit._judge.environment import PACKAGE_DIR, RUN_ENV
 from coursekit._judge.reading import read_records
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the coursekit package
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 SYSTEM_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/etc")
 
@@ -220,14 +220,6 @@ def _reachable(path: Path) -> bool:
         return bool(os.stat(path).st_mode & stat.S_IROTH)
     except OSError:
         return False
-
-
-RUN_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8",
-           "MALLOC_ARENA_MAX": "2"}
-"""What every run's environment says, sandboxed or not.  ``MALLOC_ARENA_MAX``: glibc gives each new thread a malloc
-arena that reserves 64 MiB of address space, up to eight per core, so a program with a few dozen threads (an
-executor never shut down, one thread per item) passed the run's address-space limit and could start no more
-threads, which CPython on an ordinary machine never refuses."""
 
 
 def sandbox_job(sandbox: Sandbox, box: Box, work: Path) -> dict[str, Any]:
