@@ -33,6 +33,18 @@ def test_from_dict_then_to_dict_gives_the_same_data_through_json():
     assert (data["version"], data["score"], data["max_score"]) == (RESULTS_VERSION, 1.0, 5.5)
 
 
+def test_the_data_shares_nothing_with_the_result_and_keeps_the_fields_order():
+    result = _result()
+    before = json.dumps([result.checks[1].lanes, result.run_info])
+    data = result.to_dict()
+    data["checks"][1]["lanes"]["runs"][0]["lanes"].clear()
+    data["run_info"]["protections"].append("changed")
+    assert json.dumps([result.checks[1].lanes, result.run_info]) == before
+    assert list(data) == ["exercise", "checks", "run_info", "version", "score", "max_score"]
+    assert list(data["checks"][0]) == ["name", "title", "status", "points", "max_points", "message", "timeline",
+                                       "lanes", "findings"]
+
+
 def test_a_check_round_trips_on_its_own():
     check = _result().checks[1]
     assert CheckResult.from_dict(check.to_dict()) == check
