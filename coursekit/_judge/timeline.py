@@ -243,7 +243,8 @@ def build(raw: RawRun) -> Timeline:
 
     if raw.spec.model == "processes":  # one logical time axis: merge the processes by time
         events = _merge_by_time(events)
-    kept = [(rank, seq, ev) for rank, seq, ev in events if not dropped(ev)]
+    # (nothing killed, the usual case: nothing to drop, and no look at each event)
+    kept = [(rank, seq, ev) for rank, seq, ev in events if not dropped(ev)] if kill_at or killed_tasks else events
     events_list = [ev for _, _, ev in kept]
 
     contexts: dict[str, Context] = {}
